@@ -70,6 +70,7 @@ class Decision:
     item: str  # number label of the top-level agenda item
     text: str
     kind: str  # one of DECISION_KINDS
+    item_index: int = 0  # position in ParsedMeeting.agenda_items ("ingelast" can repeat)
 
 
 @dataclass(frozen=True)
@@ -693,8 +694,8 @@ def parse_minutes(data: bytes, aliases: Mapping[str, str] | None = None) -> Pars
     preamble, drafts = split_items(agenda_text)
 
     items, decisions = [], []
-    for draft in drafts:
-        item, item_decisions = _build_item(draft, matcher)
+    for index, draft in enumerate(drafts):
+        item, item_decisions = _build_item(draft, matcher, index)
         items.append(item)
         decisions.extend(item_decisions)
 
@@ -748,7 +749,9 @@ def _date_from_preamble(text: str) -> date | None:
     return parse_date(match.group(1)) if match else None
 
 
-def _build_item(draft: _ItemDraft, matcher: MinistryMatcher) -> tuple[AgendaItem, list[Decision]]:
+def _build_item(
+    draft: _ItemDraft, matcher: MinistryMatcher, index: int
+) -> tuple[AgendaItem, list[Decision]]:
     # Sub-items that are only headings ("a. RMR en MR", "b. Voorportalen", then
     # "Besproken.") share the text that follows them: it belongs to the item itself.
     own_text = [segment for _, _, segment in draft.subitems[:-1] if clean_block("\n".join(segment))]
@@ -780,5 +783,5 @@ def _build_item(draft: _ItemDraft, matcher: MinistryMatcher) -> tuple[AgendaItem
         for sentence in split_sentences(text):
             kind = classify_decision(sentence, draft.title)
             if kind:
-                decisions.append(Decision(item=draft.number, text=sentence, kind=kind))
+                decisions.append(Decision(draft.number, sentence, kind, item_index=index))
     return item, decisions

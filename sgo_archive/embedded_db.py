@@ -82,7 +82,7 @@ def database_config(pgdata: Path, name: str = DATABASE_NAME) -> dict[str, Any]:
     server = package.get_server(pgdata, cleanup_mode="stop")
     info = server.get_postmaster_info()
 
-    bin_path = str(package.POSTGRES_BIN_PATH)
+    bin_path = str(package._commands.POSTGRES_BIN_PATH)
     if bin_path not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bin_path + os.pathsep + os.environ.get("PATH", "")
 

@@ -1,0 +1,36 @@
+# Two commands do everything on a fresh clone:
+#   make run   - set up, migrate, import sample_data/ and serve on 127.0.0.1:$(PORT)
+#   make test  - set up and run the whole test suite
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test check setup static clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+static: setup
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+run: static
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py import_minutes sample_data/
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: static
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+check: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) staticfiles artifacts .pytest_cache

@@ -1,0 +1,48 @@
+"""Import SGO minutes from text files and folders of text files.
+
+Each file is imported in its own transaction. Re-importing an unchanged file does
+nothing; a changed file replaces its meeting's agenda, decisions and mentions. A
+file that cannot be read or parsed is reported by name and reason, the rest of the
+batch goes on, and the command exits non-zero at the end.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from minutes.models import ImportFile
+from minutes.progress import Progress
+from minutes.services import import_batch, read_paths
+
+
+class Command(BaseCommand):
+    help = "Import SGO minutes (.txt files, or folders searched for them)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", help="Files or folders to import.")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Parse and report what would happen, without writing anything.",
+        )
+
+    def handle(self, *args, **options):
+        verbosity = options["verbosity"]
+        dry_run = options["dry_run"]
+        sources = list(read_paths(options["paths"]))
+        progress = Progress(len(sources), self.stdout) if verbosity >= 1 else None
+
+        def report(outcome):
+            if outcome.status == ImportFile.Status.FAILED:
+                # Failures are always reported, whatever the verbosity.
+                self.stderr.write(f"FAILED {outcome.name}: {outcome.error}")
+            elif verbosity >= 2:
+                meeting = outcome.meeting or (outcome.parsed and outcome.parsed.meeting_date)
+                self.stdout.write(f"{outcome.status} {outcome.name} ({meeting})")
+            if progress:
+                progress.advance()
+
+        result = import_batch(sources, dry_run=dry_run, on_file=report)
+        summary = ("Dry run, nothing written: " if dry_run else "") + result.summary()
+        if progress:
+            progress.finish(self.style.SUCCESS(summary) if not result.failed else summary)
+        if result.failed:
+            raise CommandError(f"{len(result.failed)} of {len(result.outcomes)} files failed")

@@ -1,0 +1,387 @@
+"""Meetings of the SGO, their agenda items and decisions, ministries and topics."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Upper
+from django.urls import reverse
+
+# A copy of PostgreSQL's `dutch` configuration that folds accents first, created in
+# migration 0001; every text search names it explicitly, because the server's
+# default_text_search_config is English.
+SEARCH_CONFIG = "dutch_unaccent"
+
+
+class Ministry(models.Model):
+    """One of the twelve ministries, under its current name."""
+
+    abbreviation = models.CharField("afkorting", max_length=10)
+    name = models.CharField("naam", max_length=200)
+    slug = models.SlugField(max_length=20)
+    position = models.PositiveSmallIntegerField("volgorde", default=0)
+
+    class Meta:
+        ordering = ["position", "abbreviation"]
+        verbose_name = "ministerie"
+        verbose_name_plural = "ministeries"
+        constraints = [
+            models.UniqueConstraint(fields=["abbreviation"], name="ministry_unique_abbreviation"),
+            models.UniqueConstraint(fields=["slug"], name="ministry_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.abbreviation
+
+    def get_absolute_url(self) -> str:
+        return reverse("minutes:ministry_detail", kwargs={"slug": self.slug})
+
+
+class MinistryAlias(models.Model):
+    """A way the minutes write a ministry's name; former names carry their years."""
+
+    ministry = models.ForeignKey(Ministry, on_delete=models.CASCADE, related_name="aliases")
+    text = models.CharField("schrijfwijze", max_length=100)
+    valid_from = models.PositiveSmallIntegerField("geldig vanaf (jaar)", null=True, blank=True)
+    valid_until = models.PositiveSmallIntegerField("geldig tot en met (jaar)", null=True, blank=True)
+
+    class Meta:
+        ordering = ["ministry__position", "text"]
+        verbose_name = "schrijfwijze"
+        verbose_name_plural = "schrijfwijzen"
+        constraints = [
+            models.UniqueConstraint(fields=["text"], name="ministry_alias_unique_text"),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_from__lte=models.F("valid_until")),
+                name="ministry_alias_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def is_former_name(self) -> bool:
+        return self.valid_until is not None
+
+
+class MeetingQuerySet(models.QuerySet):
+    def with_counts(self) -> MeetingQuerySet:
+        return self.annotate(
+            item_count=models.Count("agenda_items", filter=Q(agenda_items__parent=None), distinct=True),
+            decision_count=models.Count("agenda_items__decisions", distinct=True),
+        )
+
+
+class Meeting(models.Model):
+    """A meeting of the SGO, as recorded in one file of minutes."""
+
+    date = models.DateField("vergaderdatum")
+    slug = models.SlugField(
+        max_length=20,
+        help_text="The date, with -2, -3 … for a second meeting on the same day.",
+    )
+    start_time = models.TimeField("aanvang", null=True, blank=True)
+    end_time = models.TimeField("einde", null=True, blank=True)
+    place = models.CharField("vergaderplaats", max_length=200, blank=True)
+    reference = models.CharField("onze referentie", max_length=50, blank=True)
+    document_date = models.DateField("datum verslag", null=True, blank=True)
+    description = models.CharField("omschrijving", max_length=200, blank=True)
+    attendees_text = models.TextField("aanwezig (zoals vermeld)", blank=True)
+    absentees_text = models.TextField("afwezig (zoals vermeld)", blank=True)
+    redaction_codes = ArrayField(models.CharField(max_length=20), default=list, blank=True)
+    withheld_passages = models.PositiveSmallIntegerField("passages buiten verzoek", default=0)
+    parse_warnings = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    source_name = models.CharField("bronbestand", max_length=255)
+    sha256 = models.CharField(max_length=64)
+    encoding = models.CharField("tekencodering", max_length=20)
+    original_text = models.TextField("oorspronkelijke tekst")
+    imported_at = models.DateTimeField("geïmporteerd op")
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "slug"]
+        get_latest_by = "date"
+        verbose_name = "vergadering"
+        verbose_name_plural = "vergaderingen"
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="meeting_unique_slug"),
+            models.UniqueConstraint(fields=["sha256"], name="meeting_unique_sha256"),
+            models.UniqueConstraint(fields=["source_name"], name="meeting_unique_source_name"),
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True)
+                | Q(start_time__isnull=True)
+                | Q(end_time__gte=models.F("start_time")),
+                name="meeting_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["date"], name="meeting_date_idx")]
+
+    def __str__(self) -> str:
+        return f"SGO {self.date.isoformat()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("minutes:meeting_detail", kwargs={"slug": self.slug})
+
+
+class AgendaItemQuerySet(models.QuerySet):
+    def top_level(self) -> AgendaItemQuerySet:
+        return self.filter(parent=None)
+
+
+class AgendaItem(models.Model):
+    """An item on a meeting's agenda; sub-items (a, b, c) point to their parent."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="subitems"
+    )
+    position = models.PositiveSmallIntegerField("volgorde")
+    number = models.CharField("nummer", max_length=20, help_text='"1", "5", "ingelast" or "a".')
+    anchor = models.SlugField("anker", max_length=40)
+    title = models.CharField("titel", max_length=500)
+    body = models.TextField("tekst", blank=True)
+    topics = models.ManyToManyField("Topic", blank=True, related_name="agenda_items")
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("body", weight="B", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = AgendaItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "position"]
+        verbose_name = "agendapunt"
+        verbose_name_plural = "agendapunten"
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "position"], name="agenda_item_unique_position"),
+            models.UniqueConstraint(fields=["meeting", "anchor"], name="agenda_item_unique_anchor"),
+            # "ingelast" may occur more than once; numbers and letters may not.
+            models.UniqueConstraint(
+                fields=["meeting", "parent", "number"],
+                condition=~Q(number="ingelast"),
+                nulls_distinct=False,
+                name="agenda_item_unique_number",
+            ),
+        ]
+        indexes = [GinIndex(fields=["search_vector"], name="agenda_item_search_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.label}. {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.meeting.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def label(self) -> str:
+        """The number as a reader cites it: "5", "5a", "Ingelast"."""
+        if self.parent_id:
+            return f"{self.parent.number}{self.number}"
+        return "Ingelast" if self.number == "ingelast" else self.number
+
+
+class Decision(models.Model):
+    """A sentence in which the SGO itself settles something."""
+
+    class Kind(models.TextChoices):
+        ADOPTED = "adopted", "verslag vastgesteld"
+        CONSENTED = "consented", "ingestemd"
+        DECIDED = "decided", "besloten"
+        AGREED = "agreed", "afgesproken"
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="decisions")
+    position = models.PositiveSmallIntegerField("volgorde")
+    text = models.TextField("tekst")
+    kind = models.CharField("soort", max_length=20, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["agenda_item__meeting", "agenda_item__position", "position"]
+        verbose_name = "besluit"
+        verbose_name_plural = "besluiten"
+        constraints = [
+            models.UniqueConstraint(fields=["agenda_item", "position"], name="decision_unique_position"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["adopted", "consented", "decided", "agreed"]),
+                name="decision_kind_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind"], name="decision_kind_idx")]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    def get_absolute_url(self) -> str:
+        return self.agenda_item.get_absolute_url()
+
+
+class MinistryMention(models.Model):
+    """A ministry present at, speaking in, or named in a meeting."""
+
+    class Role(models.TextChoices):
+        PRESENT = "present", "aanwezig"
+        SPEAKER = "speaker", "inbreng rondvraag"
+        MENTIONED = "mentioned", "genoemd"
+
+    ministry = models.ForeignKey(Ministry, on_delete=models.CASCADE, related_name="mentions")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="ministry_mentions")
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="ministry_mentions",
+        help_text="Empty for the Aanwezig list.",
+    )
+    role = models.CharField("rol", max_length=20, choices=Role.choices)
+    label = models.CharField("kopje", max_length=50, blank=True, help_text='As written: "J&V:".')
+    text = models.TextField("inbreng", blank=True, help_text="The rondvraag contribution.")
+
+    class Meta:
+        ordering = ["meeting", "ministry__position"]
+        verbose_name = "vermelding van een ministerie"
+        verbose_name_plural = "vermeldingen van ministeries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ministry", "meeting", "agenda_item", "role"],
+                nulls_distinct=False,
+                name="ministry_mention_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["present", "speaker", "mentioned"]),
+                name="ministry_mention_role_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(role="present", agenda_item__isnull=True)
+                | (~Q(role="present") & Q(agenda_item__isnull=False)),
+                name="ministry_mention_item_matches_role",
+            ),
+        ]
+        indexes = [models.Index(fields=["ministry", "role"], name="ministry_mention_role_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.ministry} ({self.get_role_display()}) in {self.meeting}"
+
+
+class Topic(models.Model):
+    """A subject followed across meetings, tagged by its keywords."""
+
+    name = models.CharField("naam", max_length=100)
+    slug = models.SlugField(max_length=100)
+    description = models.TextField("omschrijving", blank=True)
+    keywords = ArrayField(
+        models.CharField(max_length=100),
+        default=list,
+        blank=True,
+        help_text="Words or phrases, separated by commas; matched with Dutch stemming.",
+    )
+
+    class Meta:
+        ordering = [Upper("name")]
+        verbose_name = "onderwerp"
+        verbose_name_plural = "onderwerpen"
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="topic_unique_slug"),
+            models.UniqueConstraint(Upper("name"), name="topic_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("minutes:topic_detail", kwargs={"slug": self.slug})
+
+
+class SearchTerm(models.Model):
+    """A word of the archive's own vocabulary, for "Bedoelde u …?" suggestions."""
+
+    word = models.CharField(max_length=100)
+    frequency = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["word"]
+        constraints = [models.UniqueConstraint(fields=["word"], name="search_term_unique_word")]
+        indexes = [
+            GinIndex(OpClass("word", name="gin_trgm_ops"), name="search_term_trgm_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class ImportRun(models.Model):
+    """One run of the importer: a command line call or an upload in the admin."""
+
+    class Origin(models.TextChoices):
+        COMMAND = "command", "opdrachtregel"
+        UPLOAD = "upload", "upload in beheer"
+
+    origin = models.CharField("herkomst", max_length=20, choices=Origin.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_runs",
+    )
+    started_at = models.DateTimeField("gestart")
+    finished_at = models.DateTimeField("klaar", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        get_latest_by = "started_at"
+        verbose_name = "importrun"
+        verbose_name_plural = "importruns"
+
+    def __str__(self) -> str:
+        return f"Import {self.started_at:%Y-%m-%d %H:%M} ({self.get_origin_display()})"
+
+
+class ImportFile(models.Model):
+    """What happened to one file in an import run."""
+
+    class Status(models.TextChoices):
+        IMPORTED = "imported", "geïmporteerd"
+        UNCHANGED = "unchanged", "ongewijzigd"
+        REPLACED = "replaced", "vervangen"
+        FAILED = "failed", "mislukt"
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField("bestandsnaam", max_length=255)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveBigIntegerField("grootte (bytes)", default=0)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    error = models.TextField("foutmelding", blank=True)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="import_files"
+    )
+    # A replaced meeting keeps its earlier text here, so no version is lost unrecorded.
+    replaced_sha256 = models.CharField(max_length=64, blank=True)
+    replaced_text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["run", "id"]
+        verbose_name = "geïmporteerd bestand"
+        verbose_name_plural = "geïmporteerde bestanden"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["imported", "unchanged", "replaced", "failed"]),
+                name="import_file_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="failed") | ~Q(error=""),
+                name="import_file_failure_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.get_status_display()}"
+

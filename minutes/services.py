@@ -1,0 +1,404 @@
+"""Writes: importing parsed minutes into the database and tagging topics.
+
+One code path for every importer (the `import_minutes` command and the admin
+upload): `import_batch` takes named byte strings, so it does not care where the
+files came from. Each file is written in its own transaction, so a file that fails
+half-way leaves nothing behind and the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from minutes import parsing
+from minutes.models import (
+    SEARCH_CONFIG,
+    AgendaItem,
+    Decision,
+    ImportFile,
+    ImportRun,
+    Meeting,
+    Ministry,
+    MinistryAlias,
+    MinistryMention,
+    Topic,
+)
+
+logger = logging.getLogger(__name__)
+
+Status = ImportFile.Status
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file to import: its name (for the record) and its bytes."""
+
+    name: str
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass
+class FileOutcome:
+    name: str
+    status: str
+    sha256: str = ""
+    size: int = 0
+    error: str = ""
+    meeting: Meeting | None = None
+    parsed: parsing.ParsedMeeting | None = None
+    # The version a replacement overwrote, kept in the import log.
+    replaced_sha256: str = ""
+    replaced_text: str = ""
+
+
+@dataclass
+class BatchResult:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    run: ImportRun | None = None
+
+    def count(self, status: str) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.status == status)
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == Status.FAILED]
+
+    def summary(self) -> str:
+        return ", ".join(f"{self.count(s)} {s.value}" for s in Status)
+
+
+def alias_table() -> dict[str, str]:
+    """Spellings known to the database (abbreviations included) → abbreviation."""
+    table = {abbr: abbr for abbr in Ministry.objects.values_list("abbreviation", flat=True)}
+    table.update(MinistryAlias.objects.values_list("text", "ministry__abbreviation"))
+    return table
+
+
+def read_paths(paths: Iterable[str | Path]) -> Iterable[SourceFile | FileOutcome]:
+    """Yield the .txt files under the given files and folders, in name order.
+
+    A path that cannot be read is yielded as a failed outcome, so the caller can
+    report it by name and carry on with the rest.
+    """
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".txt")
+        else:
+            files = [path]
+        for file in files:
+            try:
+                yield SourceFile(name=file.name, data=file.read_bytes())
+            except OSError as exc:
+                yield FileOutcome(name=str(file), status=Status.FAILED, error=exc.strerror or str(exc))
+
+
+def preview_file(source: SourceFile, *, aliases: dict[str, str] | None = None) -> FileOutcome:
+    """Parse one file and say what importing it would do, without writing anything."""
+    outcome = FileOutcome(name=source.name, status=Status.FAILED, sha256=source.sha256, size=len(source.data))
+    try:
+        outcome.parsed = parsing.parse_minutes(source.data, aliases=aliases)
+    except parsing.ParseError as exc:
+        outcome.error = str(exc)
+        return outcome
+    unchanged = Meeting.objects.filter(sha256=outcome.sha256).first()
+    if unchanged:
+        outcome.status, outcome.meeting = Status.UNCHANGED, unchanged
+        return outcome
+    existing = _existing_meeting(source.name, outcome.parsed)
+    outcome.status = Status.REPLACED if existing else Status.IMPORTED
+    outcome.meeting = existing
+    return outcome
+
+
+def import_batch(
+    sources: Iterable[SourceFile | FileOutcome],
+    *,
+    origin: str = ImportRun.Origin.COMMAND,
+    user: AbstractBaseUser | None = None,
+    dry_run: bool = False,
+    on_file: Callable[[FileOutcome], None] | None = None,
+) -> BatchResult:
+    """Import every file; a failing file is recorded and the batch goes on.
+
+    With `dry_run` the files are parsed and classified but nothing is written, not
+    even the import log.
+    """
+    result = BatchResult()
+    if not dry_run:
+        result.run = ImportRun.objects.create(
+            origin=origin,
+            user=user if user is not None and user.is_authenticated else None,
+            started_at=timezone.now(),
+        )
+    aliases = alias_table()
+    for source in sources:
+        if isinstance(source, FileOutcome):
+            outcome = source
+        else:
+            outcome = preview_file(source, aliases=aliases)
+            if not dry_run and outcome.status in (Status.IMPORTED, Status.REPLACED):
+                outcome = _write(source, outcome)
+        if result.run is not None:
+            _log(result.run, outcome)
+        result.outcomes.append(outcome)
+        if on_file:
+            on_file(outcome)
+    if result.run is not None:
+        result.run.finished_at = timezone.now()
+        result.run.save(update_fields=["finished_at"])
+    return result
+
+
+def _write(source: SourceFile, outcome: FileOutcome) -> FileOutcome:
+    assert outcome.parsed is not None
+    previous = outcome.meeting
+    # save_meeting updates the stored meeting in place, so keep the old version now.
+    replaced = (previous.sha256, previous.original_text) if previous else ("", "")
+    try:
+        with transaction.atomic():
+            meeting = save_meeting(
+                parsed=outcome.parsed,
+                source_name=source.name,
+                sha256=outcome.sha256,
+                existing=previous,
+            )
+    except (DatabaseError, ValueError) as exc:
+        # The transaction rolled back: whatever was stored before is untouched.
+        logger.warning("Import of %s failed: %s", source.name, exc)
+        return FileOutcome(
+            name=source.name,
+            status=Status.FAILED,
+            sha256=outcome.sha256,
+            size=outcome.size,
+            error=f"database error: {exc}".strip(),
+        )
+    outcome.replaced_sha256, outcome.replaced_text = replaced
+    outcome.meeting = meeting
+    return outcome
+
+
+def _log(run: ImportRun, outcome: FileOutcome) -> None:
+    ImportFile.objects.create(
+        run=run,
+        name=outcome.name[:255],
+        sha256=outcome.sha256,
+        size=outcome.size,
+        status=outcome.status,
+        error=outcome.error,
+        meeting=outcome.meeting if outcome.meeting and outcome.meeting.pk else None,
+        replaced_sha256=outcome.replaced_sha256,
+        replaced_text=outcome.replaced_text,
+    )
+
+
+def _existing_meeting(source_name: str, parsed: parsing.ParsedMeeting) -> Meeting | None:
+    """The stored meeting a new version of a file replaces, if any.
+
+    The same file name is the same meeting; so is the same meeting date with the
+    same document reference ("Onze referentie"), whatever the file is called. Two
+    meetings on one day with different references stay two meetings.
+    """
+    same = Q(source_name=source_name)
+    if parsed.reference:
+        same |= Q(date=parsed.meeting_date, reference=parsed.reference)
+    return Meeting.objects.filter(same).order_by("pk").first()
+
+
+def _free_slug(meeting_date, exclude_pk: int | None) -> str:
+    base = meeting_date.isoformat()
+    taken = set(
+        Meeting.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def save_meeting(
+    *,
+    parsed: parsing.ParsedMeeting,
+    source_name: str,
+    sha256: str,
+    existing: Meeting | None = None,
+) -> Meeting:
+    """Store a parsed meeting, replacing all children of `existing` if given.
+
+    Call inside a transaction: the meeting row and its children are written
+    together or not at all.
+    """
+    meeting = existing or Meeting()
+    if existing is None or existing.date != parsed.meeting_date:
+        meeting.slug = _free_slug(parsed.meeting_date, existing.pk if existing else None)
+    meeting.date = parsed.meeting_date
+    meeting.start_time = parsed.start_time
+    meeting.end_time = parsed.end_time
+    meeting.place = (parsed.place or "")[:200]
+    meeting.reference = (parsed.reference or "")[:50]
+    meeting.document_date = parsed.document_date
+    meeting.description = (parsed.description or "")[:200]
+    meeting.attendees_text = parsed.attendees_text
+    meeting.absentees_text = parsed.absentees_text
+    meeting.redaction_codes = list(parsed.redaction_codes)
+    meeting.withheld_passages = parsed.withheld_passages
+    meeting.parse_warnings = [w[:200] for w in parsed.warnings]
+    meeting.source_name = source_name[:255]
+    meeting.sha256 = sha256
+    meeting.encoding = parsed.encoding
+    meeting.original_text = parsed.text
+    meeting.imported_at = timezone.now()
+    meeting.full_clean()
+    meeting.save()
+    if existing is not None:
+        meeting.agenda_items.all().delete()
+        meeting.ministry_mentions.all().delete()
+    _create_children(meeting, parsed)
+    tag_topics(items=AgendaItem.objects.filter(meeting=meeting))
+    return meeting
+
+
+def _anchor(label: str, used: set[str]) -> str:
+    anchor = f"punt-{label}".lower()
+    n = 2
+    while anchor in used:
+        anchor = f"punt-{label}-{n}".lower()
+        n += 1
+    used.add(anchor)
+    return anchor
+
+
+def _create_children(meeting: Meeting, parsed: parsing.ParsedMeeting) -> None:
+    ministries = {m.abbreviation: m for m in Ministry.objects.all()}
+    used_anchors: set[str] = set()
+    position = 0
+    tops: list[AgendaItem] = []
+    for item in parsed.agenda_items:
+        tops.append(
+            AgendaItem(
+                meeting=meeting,
+                position=position,
+                number=item.number,
+                anchor=_anchor(item.number, used_anchors),
+                title=item.title[:500],
+                body=item.body,
+            )
+        )
+        position += 1 + len(item.subitems)
+    AgendaItem.objects.bulk_create(tops)
+
+    subs: list[AgendaItem] = []
+    for top, item in zip(tops, parsed.agenda_items, strict=True):
+        for offset, sub in enumerate(item.subitems, start=1):
+            subs.append(
+                AgendaItem(
+                    meeting=meeting,
+                    parent=top,
+                    position=top.position + offset,
+                    number=sub.letter,
+                    anchor=_anchor(f"{top.anchor.removeprefix('punt-')}{sub.letter}", used_anchors),
+                    title=sub.title[:500],
+                    body=sub.body,
+                )
+            )
+    AgendaItem.objects.bulk_create(subs)
+
+    decisions = []
+    per_item: dict[int, int] = {}
+    for decision in parsed.decisions:
+        n = per_item.get(decision.item_index, 0)
+        per_item[decision.item_index] = n + 1
+        decisions.append(
+            Decision(
+                agenda_item=tops[decision.item_index], position=n, text=decision.text, kind=decision.kind
+            )
+        )
+    Decision.objects.bulk_create(decisions)
+
+    mentions = [
+        MinistryMention(ministry=ministries[abbr], meeting=meeting, role=MinistryMention.Role.PRESENT)
+        for abbr in parsed.ministries_present
+        if abbr in ministries
+    ]
+    for top, item in zip(tops, parsed.agenda_items, strict=True):
+        for abbr in item.ministries_mentioned:
+            if abbr in ministries:
+                mentions.append(
+                    MinistryMention(
+                        ministry=ministries[abbr],
+                        meeting=meeting,
+                        agenda_item=top,
+                        role=MinistryMention.Role.MENTIONED,
+                    )
+                )
+        speakers: dict[str, MinistryMention] = {}
+        for contribution in item.contributions:
+            if contribution.ministry not in ministries:
+                continue
+            if contribution.ministry in speakers:
+                # One ministry under two headings: one contribution, both texts.
+                mention = speakers[contribution.ministry]
+                mention.text = f"{mention.text}\n\n{contribution.text}".strip()
+                continue
+            speakers[contribution.ministry] = MinistryMention(
+                ministry=ministries[contribution.ministry],
+                meeting=meeting,
+                agenda_item=top,
+                role=MinistryMention.Role.SPEAKER,
+                label=contribution.label[:50],
+                text=contribution.text,
+            )
+        mentions.extend(speakers.values())
+    MinistryMention.objects.bulk_create(mentions)
+
+
+def tag_topics(*, items=None, topics: Iterable[Topic] | None = None) -> int:
+    """(Re)tag agenda items with the topics whose keywords they match.
+
+    Matching uses the same Dutch text search as the search page (stemmed, accents
+    folded), so the keyword "thuiswerken" also tags "thuiswerk". Returns the number
+    of links written. One INSERT per topic, whatever the number of items.
+    """
+    items = items if items is not None else AgendaItem.objects.all()
+    topics = list(topics if topics is not None else Topic.objects.all())
+    through = AgendaItem.topics.through
+    through.objects.filter(agendaitem__in=items, topic__in=topics).delete()
+    written = 0
+    item_sql, item_params = items.values("pk").query.get_compiler(using="default").as_sql()
+    for topic in topics:
+        keywords = [k.strip() for k in topic.keywords if k.strip()]
+        if not keywords:
+            continue
+        query = " || ".join(["phraseto_tsquery(%s::regconfig, %s)"] * len(keywords))
+        params: list = []
+        for keyword in keywords:
+            params.extend([SEARCH_CONFIG, keyword])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO {through._meta.db_table} (agendaitem_id, topic_id)
+                SELECT item.id, %s FROM {AgendaItem._meta.db_table} AS item
+                WHERE item.id IN ({item_sql}) AND item.search_vector @@ ({query})
+                ON CONFLICT DO NOTHING
+                """,
+                [topic.pk, *item_params, *params],
+            )
+            written += cursor.rowcount
+    return written
