@@ -340,6 +340,8 @@ class ImportRun(models.Model):
         get_latest_by = "started_at"
         verbose_name = "importrun"
         verbose_name_plural = "importruns"
+        # Uploading minutes in the admin writes meetings, so it is granted on its own.
+        permissions = [("import_minutes", "Kan verslagen importeren")]
 
     def __str__(self) -> str:
         return f"Import {self.started_at:%Y-%m-%d %H:%M} ({self.get_origin_display()})"
