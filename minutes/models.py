@@ -5,16 +5,47 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+    TrigramSimilarity,
+)
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Upper
+from django.db.models.functions import Coalesce, ExtractYear, Upper
 from django.urls import reverse
 
 # A copy of PostgreSQL's `dutch` configuration that folds accents first, created in
 # migration 0001; every text search names it explicitly, because the server's
 # default_text_search_config is English.
 SEARCH_CONFIG = "dutch_unaccent"
+# Longer queries are cut: nobody types more, and tsquery cost grows with length.
+SEARCH_MAX_LENGTH = 200
+
+
+def clean_query(query: str | None) -> str:
+    """A search query safe to hand to PostgreSQL: no NUL or control bytes, capped."""
+    query = "".join(ch for ch in (query or "") if ch.isprintable() or ch == " ")
+    return " ".join(query.split())[:SEARCH_MAX_LENGTH]
+
+
+# Markers for search highlights that cannot occur in stored text (the parser drops
+# control characters); minutes.rendering swaps them for <mark> after escaping.
+HEADLINE_START, HEADLINE_STOP = "\x03", "\x04"
+
+
+def search_query(query: str) -> SearchQuery:
+    """Web search syntax: "exact phrase", or, -exclude; Dutch stems, accents folded."""
+    return SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+
+
+class MinistryQuerySet(models.QuerySet):
+    def with_meeting_counts(self) -> MinistryQuerySet:
+        """Each ministry with the number of meetings it was present at, spoke in or was named in."""
+        return self.annotate(meeting_count=models.Count("mentions__meeting", distinct=True))
 
 
 class Ministry(models.Model):
@@ -24,6 +55,8 @@ class Ministry(models.Model):
     name = models.CharField("naam", max_length=200)
     slug = models.SlugField(max_length=20)
     position = models.PositiveSmallIntegerField("volgorde", default=0)
+
+    objects = MinistryQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "abbreviation"]
@@ -40,6 +73,34 @@ class Ministry(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("minutes:ministry_detail", kwargs={"slug": self.slug})
 
+    def timeline(self, items: models.QuerySet | None = None) -> list[dict]:
+        """Meetings involving this ministry per year (per month for a short span).
+
+        `items` (agenda items, e.g. filtered by period) limits the count to the
+        meetings those items belong to. Every period in the span is listed, also
+        the empty ones, so the chart's gaps are real.
+        """
+        meetings = Meeting.objects.filter(ministry_mentions__ministry=self)
+        if items is not None:
+            meetings = meetings.filter(pk__in=items.values("meeting"))
+        dates = list(meetings.order_by("date").values_list("date", flat=True).distinct())
+        if not dates:
+            return []
+        monthly = (dates[-1] - dates[0]).days <= 2 * 366
+        counts: dict[tuple[int, int], int] = {}
+        for day in dates:
+            key = (day.year, day.month if monthly else 0)
+            counts[key] = counts.get(key, 0) + 1
+        periods = []
+        year, month = dates[0].year, dates[0].month if monthly else 0
+        while (year, month) <= (dates[-1].year, dates[-1].month if monthly else 0):
+            periods.append({"year": year, "month": month, "count": counts.get((year, month), 0)})
+            if monthly:
+                year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+            else:
+                year += 1
+        return periods
+
 
 class MinistryAlias(models.Model):
     """A way the minutes write a ministry's name; former names carry their years."""
@@ -47,7 +108,9 @@ class MinistryAlias(models.Model):
     ministry = models.ForeignKey(Ministry, on_delete=models.CASCADE, related_name="aliases")
     text = models.CharField("schrijfwijze", max_length=100)
     valid_from = models.PositiveSmallIntegerField("geldig vanaf (jaar)", null=True, blank=True)
-    valid_until = models.PositiveSmallIntegerField("geldig tot en met (jaar)", null=True, blank=True)
+    valid_until = models.PositiveSmallIntegerField(
+        "geldig tot en met (jaar)", null=True, blank=True
+    )
 
     class Meta:
         ordering = ["ministry__position", "text"]
@@ -73,10 +136,69 @@ class MinistryAlias(models.Model):
 
 class MeetingQuerySet(models.QuerySet):
     def with_counts(self) -> MeetingQuerySet:
-        return self.annotate(
-            item_count=models.Count("agenda_items", filter=Q(agenda_items__parent=None), distinct=True),
-            decision_count=models.Count("agenda_items__decisions", distinct=True),
+        """Add item_count and decision_count with subqueries (no row multiplication)."""
+        items = (
+            AgendaItem.objects.filter(meeting=models.OuterRef("pk"), parent=None)
+            .order_by()
+            .values("meeting")
+            .annotate(n=models.Count("pk"))
+            .values("n")
         )
+        decisions = (
+            Decision.objects.filter(agenda_item__meeting=models.OuterRef("pk"))
+            .order_by()
+            .values("agenda_item__meeting")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            item_count=Coalesce(models.Subquery(items), 0),
+            decision_count=Coalesce(models.Subquery(decisions), 0),
+        )
+
+    def with_agenda_titles(self) -> MeetingQuerySet:
+        """Prefetch the top-level agenda items (number and title) as `top_items`."""
+        items = AgendaItem.objects.filter(parent=None).only(
+            "meeting", "number", "title", "position"
+        )
+        return self.prefetch_related(
+            models.Prefetch(
+                "agenda_items", queryset=items.order_by("position"), to_attr="top_items"
+            )
+        )
+
+    def year_counts(self) -> list[dict]:
+        """[{"year": 2021, "n": 1}, …], newest year first, for facets and the home page."""
+        return list(
+            self.order_by()
+            .annotate(year=ExtractYear("date"))
+            .values("year")
+            .annotate(n=models.Count("pk"))
+            .order_by("-year")
+        )
+
+    def ministry_counts(self) -> list[dict]:
+        """Per ministry, how many of these meetings involve it (present, speaker, named)."""
+        rows = (
+            MinistryMention.objects.filter(meeting__in=self.order_by().values("pk"))
+            .values("ministry")
+            .annotate(n=models.Count("meeting", distinct=True))
+        )
+        counts = {row["ministry"]: row["n"] for row in rows}
+        return [
+            {"ministry": ministry, "n": counts[ministry.pk]}
+            for ministry in Ministry.objects.all()
+            if counts.get(ministry.pk)
+        ]
+
+    def totals(self) -> dict:
+        first_last = self.aggregate(first=models.Min("date"), last=models.Max("date"))
+        return {
+            "meetings": self.count(),
+            "items": AgendaItem.objects.filter(meeting__in=self).count(),
+            "decisions": Decision.objects.filter(agenda_item__meeting__in=self).count(),
+            **first_last,
+        }
 
 
 class Meeting(models.Model):
@@ -130,10 +252,125 @@ class Meeting(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("minutes:meeting_detail", kwargs={"slug": self.slug})
 
+    def get_previous(self) -> Meeting | None:
+        earlier = Q(date__lt=self.date) | Q(date=self.date, slug__lt=self.slug)
+        return (
+            Meeting.objects.filter(earlier).order_by("-date", "-slug").only("date", "slug").first()
+        )
+
+    def get_next(self) -> Meeting | None:
+        later = Q(date__gt=self.date) | Q(date=self.date, slug__gt=self.slug)
+        return Meeting.objects.filter(later).order_by("date", "slug").only("date", "slug").first()
+
 
 class AgendaItemQuerySet(models.QuerySet):
     def top_level(self) -> AgendaItemQuerySet:
         return self.filter(parent=None)
+
+    def search(self, query: str | None) -> AgendaItemQuerySet:
+        """Items matching a web-search style query; none for an empty query."""
+        query = clean_query(query)
+        if not query:
+            return self.none()
+        return self.filter(search_vector=search_query(query))
+
+    def ranked(self, query: str | None, order: str = "relevantie") -> AgendaItemQuerySet:
+        """Matching items, best first (title hits outrank body hits), or by date."""
+        query = clean_query(query)
+        matches = self.search(query)
+        if not query:
+            return matches
+        matches = matches.annotate(rank=SearchRank(models.F("search_vector"), search_query(query)))
+        if order == "nieuw":
+            return matches.order_by("-meeting__date", "-meeting__slug", "position")
+        if order == "oud":
+            return matches.order_by("meeting__date", "meeting__slug", "position")
+        return matches.order_by("-rank", "-meeting__date", "position")
+
+    def with_headlines(self, query: str | None, *, whole: bool = False) -> AgendaItemQuerySet:
+        """Annotate title_headline and body_headline with sentinel-marked matches.
+
+        Call it on the rows that are shown only (after LIMIT): ts_headline re-parses
+        the text and is the costly part of a search. The sentinels are turned into
+        <mark> after escaping (see minutes.rendering).
+        """
+        query = clean_query(query)
+        if not query:
+            return self
+        sq = search_query(query)
+        options = {
+            "config": SEARCH_CONFIG,
+            "start_sel": HEADLINE_START,
+            "stop_sel": HEADLINE_STOP,
+        }
+        body_options = (
+            {"highlight_all": True}
+            if whole
+            else {"max_words": 35, "min_words": 15, "max_fragments": 2, "fragment_delimiter": " … "}
+        )
+        return self.annotate(
+            title_headline=SearchHeadline("title", sq, highlight_all=True, **options),
+            body_headline=SearchHeadline("body", sq, **body_options, **options),
+        )
+
+    def facets(self) -> dict:
+        """Counts of these items per year, ministry and topic, and with a decision.
+
+        One grouped query per facet over the (filtered) result set; the ministry
+        and topic rows come back in the archive's order, empty ones left out.
+        """
+        base = self.order_by()
+        pks = base.values("pk")
+        years = list(
+            base.annotate(year=ExtractYear("meeting__date"))
+            .values("year")
+            .annotate(n=models.Count("pk"))
+            .order_by("-year")
+        )
+        per_ministry = dict(
+            MinistryMention.objects.filter(agenda_item__in=pks)
+            .values("ministry")
+            .annotate(n=models.Count("agenda_item", distinct=True))
+            .values_list("ministry", "n")
+        )
+        per_topic = dict(
+            AgendaItem.topics.through.objects.filter(agendaitem__in=pks)
+            .values("topic")
+            .annotate(n=models.Count("agendaitem"))
+            .values_list("topic", "n")
+        )
+        with_decision = Decision.objects.filter(agenda_item__in=pks).aggregate(
+            n=models.Count("agenda_item", distinct=True)
+        )["n"]
+        return {
+            "years": years,
+            "ministries": [
+                {"ministry": m, "n": per_ministry[m.pk]}
+                for m in Ministry.objects.all()
+                if per_ministry.get(m.pk)
+            ],
+            "topics": [
+                {"topic": t, "n": per_topic[t.pk]}
+                for t in Topic.objects.all()
+                if per_topic.get(t.pk)
+            ],
+            "with_decision": with_decision,
+        }
+
+    def involving(self, ministry: Ministry) -> AgendaItemQuerySet:
+        """Items that name the ministry or carry its rondvraag contribution."""
+        return self.filter(
+            models.Exists(
+                MinistryMention.objects.filter(agenda_item=models.OuterRef("pk"), ministry=ministry)
+            )
+        )
+
+    def newest_first(self) -> AgendaItemQuerySet:
+        return (
+            self.select_related("meeting", "parent")
+            .prefetch_related("decisions")
+            .order_by("-meeting__date", "-meeting__slug", "position")
+        )
 
 
 class AgendaItem(models.Model):
@@ -163,7 +400,9 @@ class AgendaItem(models.Model):
         verbose_name = "agendapunt"
         verbose_name_plural = "agendapunten"
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "position"], name="agenda_item_unique_position"),
+            models.UniqueConstraint(
+                fields=["meeting", "position"], name="agenda_item_unique_position"
+            ),
             models.UniqueConstraint(fields=["meeting", "anchor"], name="agenda_item_unique_anchor"),
             # "ingelast" may occur more than once; numbers and letters may not.
             models.UniqueConstraint(
@@ -208,7 +447,9 @@ class Decision(models.Model):
         verbose_name = "besluit"
         verbose_name_plural = "besluiten"
         constraints = [
-            models.UniqueConstraint(fields=["agenda_item", "position"], name="decision_unique_position"),
+            models.UniqueConstraint(
+                fields=["agenda_item", "position"], name="decision_unique_position"
+            ),
             models.CheckConstraint(
                 condition=Q(kind__in=["adopted", "consented", "decided", "agreed"]),
                 name="decision_kind_valid",
@@ -271,6 +512,14 @@ class MinistryMention(models.Model):
         return f"{self.ministry} ({self.get_role_display()}) in {self.meeting}"
 
 
+class TopicQuerySet(models.QuerySet):
+    def with_item_counts(self) -> TopicQuerySet:
+        return self.annotate(
+            item_count=models.Count("agenda_items", distinct=True),
+            meeting_count=models.Count("agenda_items__meeting", distinct=True),
+        )
+
+
 class Topic(models.Model):
     """A subject followed across meetings, tagged by its keywords."""
 
@@ -283,6 +532,8 @@ class Topic(models.Model):
         blank=True,
         help_text="Words or phrases, separated by commas; matched with Dutch stemming.",
     )
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = [Upper("name")]
@@ -300,11 +551,28 @@ class Topic(models.Model):
         return reverse("minutes:topic_detail", kwargs={"slug": self.slug})
 
 
+class SearchTermQuerySet(models.QuerySet):
+    def closest(self, word: str, *, threshold: float = 0.4) -> str | None:
+        """The most similar known word (trigram similarity), commonest on a tie."""
+        match = (
+            self.filter(word__trigram_similar=word)
+            .annotate(similarity=TrigramSimilarity("word", word))
+            .filter(similarity__gte=threshold)
+            .exclude(word=word)
+            .order_by("-similarity", "-frequency", "word")
+            .values_list("word", flat=True)
+            .first()
+        )
+        return match
+
+
 class SearchTerm(models.Model):
     """A word of the archive's own vocabulary, for "Bedoelde u …?" suggestions."""
 
     word = models.CharField(max_length=100)
     frequency = models.PositiveIntegerField(default=0)
+
+    objects = SearchTermQuerySet.as_manager()
 
     class Meta:
         ordering = ["word"]
@@ -386,4 +654,3 @@ class ImportFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.get_status_display()}"
-

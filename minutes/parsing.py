@@ -114,9 +114,7 @@ class ParsedMeeting:
                 }
                 for item in self.agenda_items
             ],
-            "decisions": [
-                {"item": d.item, "text": d.text, "kind": d.kind} for d in self.decisions
-            ],
+            "decisions": [{"item": d.item, "text": d.text, "kind": d.kind} for d in self.decisions],
             "ministries_mentioned": list(self.ministries_mentioned),
             "ministries_present": list(self.ministries_present),
             "redaction_codes": list(self.redaction_codes),
@@ -145,23 +143,30 @@ MONTHS = {
     "november": 11,
     "december": 12,
 }
+# Tables sometimes abbreviate the month ("3 mrt. 2020"). Full names come first in the
+# alternation, so "januari" is never read as "jan" followed by junk.
+MONTH_ABBREVIATIONS = {
+    "jan": 1, "feb": 2, "mrt": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sept": 9,
+    "sep": 9, "okt": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+MONTH_PATTERN = "|".join([*MONTHS, *(rf"{abbr}\.?" for abbr in MONTH_ABBREVIATIONS)])
 WEEKDAYS = "maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag"
 DATE_WORDS_RE = re.compile(
-    rf"(?:(?:{WEEKDAYS})\s+)?(\d{{1,2}})\s+({'|'.join(MONTHS)})\s+(\d{{4}})", re.IGNORECASE
+    rf"(?:(?:{WEEKDAYS})\s+)?(\d{{1,2}})\s+({MONTH_PATTERN})\s+(\d{{4}})", re.IGNORECASE
 )
 DATE_NUMERIC_RE = re.compile(r"(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)")
 # A pattern for a date as written in a running header (any Dutch date).
-DATE_PATTERN = rf"\d{{1,2}}\s+(?:{'|'.join(MONTHS)})\s+\d{{4}}"
+DATE_PATTERN = rf"\d{{1,2}}\s+(?:{MONTH_PATTERN})\s+\d{{4}}"
 
 TIME_RANGE_RE = re.compile(
-    r"(\d{1,2})[.:](\d{2})\s*(?:uur\s*)?(?:-|–|—|tot(?:\s+en\s+met)?)\s*(\d{1,2})[.:](\d{2})"
+    r"(\d{1,2})[.:](\d{2})\s*(?:u(?:ur)?\.?\s*)?(?:-|–|—|tot(?:\s+en\s+met)?)\s*(\d{1,2})[.:](\d{2})"
 )
 TIME_SINGLE_RE = re.compile(r"(?<![\d.:])(\d{1,2})[.:](\d{2})(?:\s*uur)?(?![\d])")
 
 # Woo grounds (5.1.1c, 5.1.2e, 5.2.1 ...) and the older Wob grounds (10.2.e, 11.1).
-REDACTION_RE = re.compile(
-    r"(?<![\w.])(?:5\.[12]\.\d\.?[a-i]?|10\.[12]\.?[a-g]|11\.1)(?![\w])"
-)
+# A dot counts as part of the code only before its letter ("5.1.2.e"): in "zie 5.2.1."
+# the dot ends the sentence.
+REDACTION_RE = re.compile(r"(?<![\w.])(?:5\.[12]\.\d(?:\.?[a-i])?|10\.[12]\.?[a-g]|11\.1)(?![\w])")
 WITHHELD_RE = re.compile(r"buiten\s+(?:het\s+)?verzoek", re.IGNORECASE)
 
 BOLD = "**"
@@ -220,7 +225,8 @@ def parse_date(text: str) -> date | None:
     try:
         if match:
             day, month, year = match.groups()
-            return date(int(year), MONTHS[month.lower()], int(day))
+            key = month.lower().rstrip(".")
+            return date(int(year), MONTHS.get(key) or MONTH_ABBREVIATIONS[key], int(day))
         match = DATE_NUMERIC_RE.search(text)
         if match:
             day, month, year = match.groups()
@@ -289,13 +295,15 @@ def order_ministries(abbreviations: Iterable[str]) -> list[str]:
 
 
 def ministries_present(attendees: str, matcher: MinistryMatcher) -> list[str]:
-    """Ministries from the tags on the Aanwezig line: "(AZ, vz)", "(FIN, plv.)"."""
-    found = []
-    for group in re.findall(r"\(([^()]*)\)", attendees):
-        for token in re.split(r"[,;/]", group):
-            abbr = matcher.resolve(token)
-            if abbr:
-                found.append(abbr)
+    """Ministries from the tags on the Aanwezig line: "(AZ, vz)", "(FIN, plv.)".
+
+    A tag may carry a role around the ministry ("(plv. SG FIN)"), so each tag is
+    searched rather than matched whole. Only where no tag names a ministry ("SG AZ (vz),
+    SG BZK") do the words outside the brackets count.
+    """
+    found = [abbr for tag in re.findall(r"\(([^()]*)\)", attendees) for abbr in matcher.find(tag)]
+    if not found:
+        found = matcher.find(re.sub(r"\([^()]*\)", " ", attendees))
     return order_ministries(found)
 
 
@@ -442,14 +450,19 @@ def letterhead_field(lines: list[str], label: str) -> str | None:
 # ------------------------------------------------------------------ agenda
 
 ITEM_RE = re.compile(
-    r"^[ \t]*(?:\*\*)?[ \t]*(?:Agendapunt[ \t]+)?(\d{1,2})[ \t]*[.):](?:\*\*)?[ \t]+(?:\*\*)?(.+?)$",
+    r"^[ \t]*(?:\*\*)?[ \t]*(?:Agendapunt[ \t]+)?(\d{1,2})[ \t]*[.):](?:\*\*)?[ \t]+"
+    r"(?:\*\*)?(.+?)$",
     re.IGNORECASE,
 )
 INSERTED_RE = re.compile(
-    r"^[ \t]*(?:\*\*)?[ \t]*Ingelast(?:e)?(?:[ \t]+agendapunt)?[ \t]*[:.\-–]?[ \t]*(?:\*\*)?(.*?)$",
+    r"^[ \t]*(?:\*\*)?[ \t]*Ingelast(?:e)?(?:[ \t]+agendapunt)?(?:\*\*)?"
+    r"[ \t]*[:.\-–]?[ \t]*(?:\*\*)?(.*?)$",
     re.IGNORECASE,
 )
-SUBITEM_RE = re.compile(r"^[ \t]*(?:\*\*)?([a-z])[ \t]*[.)](?:\*\*)?[ \t]+(?:\*\*)?(.+?)$")
+# "a. Titel", "a)\tTitel", and with the item's number in front: "3a. Titel", "3.b) Titel".
+SUBITEM_RE = re.compile(
+    r"^[ \t]*(?:\*\*)?(?:(\d{1,2})\.?)?([a-z])[ \t]*[.)](?:\*\*)?[ \t]+(?:\*\*)?(.+?)$"
+)
 
 
 @dataclass
@@ -474,15 +487,33 @@ def _looks_like_title(title: str, strict: bool) -> bool:
     return len(title) <= (300 if strict else 150)
 
 
+def _reads_as_list_entry(raw_title: str, is_bold: bool, bold_headings: bool) -> bool:
+    """Whether a numbered line that carries on a list in the body is a list entry.
+
+    Where a list inside item 1 runs "1. ...", "2. ..." the list's "2." and the next
+    agenda item "2." share a number; a list entry reads as a sentence or clause (ends in
+    punctuation, starts in lower case) or lacks the bold the headings have.
+    """
+    title = clean_inline(raw_title)
+    if not title:
+        return False
+    return title.endswith((".", ";", ",")) or title[0].islower() or (bold_headings and not is_bold)
+
+
 def split_items(text: str) -> tuple[str, list[_ItemDraft]]:
     """Split the agenda text into (preamble, item drafts) by their headings."""
     preamble: list[str] = []
     items: list[_ItemDraft] = []
     last_number = 0
+    # The number that would carry on a numbered list seen inside the current item
+    # ("1. ...", "2. ..."), and whether every heading so far was bold.
+    list_next = 0
+    bold_headings = True
     for line in text.split("\n"):
         inserted = INSERTED_RE.match(line)
         if inserted and not ITEM_RE.match(line):
             items.append(_ItemDraft("ingelast", _title(inserted.group(1)) or "Ingelast agendapunt"))
+            list_next = 0
             continue
         match = ITEM_RE.match(line)
         if match:
@@ -491,21 +522,31 @@ def split_items(text: str) -> tuple[str, list[_ItemDraft]]:
             # Numbers must run on (a gap of one or two is a withheld item); this keeps
             # numbered lists inside a body from being read as agenda items.
             strict = number == last_number + 1
-            if (strict or last_number < number <= last_number + 3) and _looks_like_title(
-                title, strict
+            is_bold = line.lstrip().startswith(BOLD)
+            if (
+                (strict or last_number < number <= last_number + 3)
+                and _looks_like_title(title, strict)
+                and not (
+                    number == list_next
+                    and _reads_as_list_entry(match.group(2), is_bold, bold_headings)
+                )
             ):
                 items.append(_ItemDraft(str(number), title))
                 last_number = number
+                list_next = 0
+                bold_headings = bold_headings and is_bold
                 continue
+            if items:
+                list_next = number + 1
         if not items:
             preamble.append(line)
             continue
         item = items[-1]
         sub = SUBITEM_RE.match(line)
-        if sub:
+        if sub and sub.group(1) in (None, item.number):
             expected = chr(ord("a") + len(item.subitems))
-            title = _title(sub.group(2))
-            if sub.group(1) == expected and _looks_like_title(title, strict=False):
+            title = _title(sub.group(3))
+            if sub.group(2) == expected and _looks_like_title(title, strict=False):
                 item.subitems.append((expected, title, []))
                 continue
         item.current_lines.append(line)
@@ -522,11 +563,45 @@ ABBREVIATIONS = {
 }  # fmt: skip
 
 
+LIST_MARKER_RE = re.compile(r"^(?:[-•–]\s*|\d{1,2}[.)]\s+|[a-z][.)]\s+)")
+
+
+def _text_units(text: str) -> list[str]:
+    """Paragraphs and list entries, with soft line wraps undone.
+
+    Some exports wrap a paragraph over several lines. A line carries on the one before
+    unless it opens a list entry, or the line before ends a sentence or clause, or is a
+    short heading ("EZK", "Conclusie") followed by a capital.
+    """
+    units: list[str] = []
+    for paragraph in re.split(r"\n[ \t]*\n", text):
+        current = ""
+        for raw in paragraph.split("\n"):
+            line = raw.strip()
+            if not line:
+                continue
+            wraps = (
+                bool(current)
+                and not LIST_MARKER_RE.match(line)
+                and current[-1] not in ".!?:;"
+                and (not line[0].isupper() or len(current.split()) > 6)
+            )
+            if wraps:
+                current = f"{current} {line}"
+                continue
+            if current:
+                units.append(current)
+            current = line
+        if current:
+            units.append(current)
+    return units
+
+
 def split_sentences(text: str) -> list[str]:
     """Split clean text into sentences; bullets and paragraphs are separate units."""
     sentences: list[str] = []
-    for block in re.split(r"\n+", text):
-        block = re.sub(r"^[-•–]\s*", "", block.strip())
+    for unit in _text_units(text):
+        block = LIST_MARKER_RE.sub("", unit)
         if not block:
             continue
         start = 0
@@ -556,7 +631,12 @@ VERB_FIRST_RE = re.compile(
 NOT_A_DECISION_RE = re.compile(
     r"\baangehouden\b|\bneemt\s+kennis\b|\bnemen\s+kennis\b|\bkennis\s+genomen\b"
     r"|\bkennisgenomen\b|\bvastgesteld\s+dat\b|\bvast\s+dat\b"
+    r"|\bvastgesteld\s+(?:wordt|werd|is|kan\s+worden)\s+dat\b"
     r"|\b(?:moet|moeten|kan|kunnen|zal|zullen|dient|dienen)\s+(?:\w+\s+){0,4}?worden\s+vastgesteld"
+    # Asked to decide, or going to decide later, is not deciding.
+    r"|\b(?:wordt|worden|werd|werden)\s+(?:\w+\s+){0,2}?(?:gevraagd|verzocht)\b"
+    r"|\b(?:zal|zullen|wil|willen)\s+(?:\w+\s+){0,6}?"
+    r"(?:besluiten|instemmen|vaststellen|afspreken|akkoord\s+gaan)\b"
     r"|\b(?:informeert|vraagt|verzoekt)\b|\bof\s+" + SUBJECT + r"\b"
     r"|\b(?:meldt|melden|meldde|gemeld|bericht|geeft\s+aan)\s+(?:\w+\s+){0,3}?dat\b",
     re.IGNORECASE,
@@ -596,15 +676,32 @@ PASSIVE_DECISION_RE = re.compile(
 )
 
 
+# "Het SGO neemt kennis van X en stemt in met Y": the taking note is no decision, the
+# verb after "en" may be one.
+NOTED_THEN_RE = re.compile(
+    r"\b(?:neemt|nemen)\s+kennis\s+van\b.*?\ben\s+"
+    r"(?=(?:stemt|stemmen|besluit|besluiten|gaat|gaan|spreekt|spreken|stelt|stellen)\b)",
+    re.IGNORECASE,
+)
+# A verslag adopted in a clause without a subject: "Vastgesteld.", "Verslag vastgesteld.",
+# "Vastgesteld met een wijziging van SG BZK."
+BARE_ADOPTED_RE = re.compile(
+    r"^(?:(?:het\s+)?(verslag(?:en)?)\s+(?:is\s+|zijn\s+|wordt\s+|worden\s+)?)?"
+    r"(?:ongewijzigd\s+|conform\s+|akkoord\s+en\s+)?vastgesteld\b",
+    re.IGNORECASE,
+)
+
+
 def classify_decision(sentence: str, item_title: str) -> str | None:
     """The decision kind of a sentence, or None when the SGO settles nothing in it."""
-    text = clean_inline(sentence)
+    text = NOTED_THEN_RE.sub("", clean_inline(sentence))
     if NOT_A_DECISION_RE.search(text):
         return None
-    lowered = text.lower().rstrip(".! ")
-    if lowered in {"vastgesteld", "ongewijzigd vastgesteld", "conform vastgesteld"}:
-        # A bare "Vastgesteld." under an item about the previous minutes.
-        return "adopted" if re.search(r"\bverslag", item_title, re.IGNORECASE) else None
+    bare = BARE_ADOPTED_RE.match(text)
+    if bare:
+        # A bare "Vastgesteld." counts only under an item about the previous minutes.
+        names_minutes = bool(bare.group(1)) or re.search(r"\bverslag", item_title, re.I)
+        return "adopted" if names_minutes else None
     if OTHER_BODY_RE.search(text):
         return None
     if ADOPTED_RE.search(text):
@@ -628,9 +725,7 @@ def classify_decision(sentence: str, item_title: str) -> str | None:
 # ------------------------------------------------------------------ rondvraag
 
 
-def split_contributions(
-    lines: list[str], matcher: MinistryMatcher
-) -> list[Contribution]:
+def split_contributions(lines: list[str], matcher: MinistryMatcher) -> list[Contribution]:
     """Group rondvraag lines under their ministry headings ("EZK", "J&V:", "Fin:")."""
     contributions: list[tuple[str, str, list[str]]] = []
     for raw in lines:
@@ -670,7 +765,19 @@ def parse_minutes(data: bytes, aliases: Mapping[str, str] | None = None) -> Pars
     else:
         letterhead_lines, agenda_lines = _split_without_table(lines)
     if meeting_date is None:
-        meeting_date = _date_from_preamble("\n".join(letterhead_lines + agenda_lines[:40]))
+        # Only text above the first agenda item: a date in an item title ("2. Verslag van
+        # de vergadering van 25 februari 2020") is another meeting's.
+        preamble_lines = _until_first_item(lines)[:80]
+        meeting_date = _date_from_preamble("\n".join(preamble_lines))
+        if meeting_date is None:
+            datum_row = _meeting_datum_row(preamble_lines)
+            if datum_row is not None:
+                meeting_date = parse_date(lines[datum_row])
+                # That row is the meeting's, so it cannot also be the document date.
+                letterhead_lines = [
+                    "" if index == datum_row else line
+                    for index, line in enumerate(letterhead_lines)
+                ]
     if meeting_date is None:
         raise ParseError(
             "no meeting date found (expected a 'Vergaderdatum en -tijd' line with a date)"
@@ -691,7 +798,7 @@ def parse_minutes(data: bytes, aliases: Mapping[str, str] | None = None) -> Pars
         reference,
     )
     agenda_text = remove_page_headers("\n".join(agenda_lines), header_re)
-    preamble, drafts = split_items(agenda_text)
+    _preamble, drafts = split_items(agenda_text)
 
     items, decisions = [], []
     for index, draft in enumerate(drafts):
@@ -736,6 +843,39 @@ def _split_without_table(lines: list[str]) -> tuple[list[str], list[str]]:
         if match and int(match.group(1)) <= 2:
             return lines[:index], lines[index:]
     return [], lines
+
+
+def _until_first_item(lines: list[str]) -> list[str]:
+    for index, line in enumerate(lines):
+        if ITEM_RE.match(line) or INSERTED_RE.match(line):
+            return lines[:index]
+    return lines
+
+
+MEETING_ROW_RE = re.compile(
+    r"^(?:\*\*)?(?:tijd|tijdstip|aanvang|plaats|locatie|vergaderplaats|aanwezig|aanwezigen"
+    r"|afwezig|afwezigen|voorzitter|notulist)(?:\*\*)?[ \t]*[:\t]",
+    re.IGNORECASE,
+)
+DATUM_ROW_RE = re.compile(r"^(?:\*\*)?Datum(?:\*\*)?[ \t]*[:\t][ \t]*\S", re.IGNORECASE)
+
+
+def _meeting_datum_row(lines: list[str]) -> int | None:
+    """The index of a "Datum: 3 maart 2020" row among the meeting's own rows.
+
+    Other templates give the meeting date as "Datum:" next to "Tijd:" and "Plaats:".
+    A letterhead's Datum is the document date, never the meeting's; it stands apart
+    from such rows (next to "Onze referentie"), so only a Datum row with a meeting row
+    right above or below it counts.
+    """
+    filled = [(index, line.strip()) for index, line in enumerate(lines) if line.strip()]
+    for pos, (index, line) in enumerate(filled):
+        if not (DATUM_ROW_RE.match(line) and parse_date(line)):
+            continue
+        neighbours = [filled[p][1] for p in (pos - 1, pos + 1) if 0 <= p < len(filled)]
+        if any(MEETING_ROW_RE.match(neighbour) for neighbour in neighbours):
+            return index
+    return None
 
 
 def _date_from_preamble(text: str) -> date | None:

@@ -50,7 +50,10 @@ class Progress:
 
     def finish(self, summary: str) -> None:
         elapsed = time.monotonic() - self.started
-        self._write(("\r\033[K" if self.live else "") + f"{summary} ({self.done} {self.noun} in {elapsed:.1f}s)\n")
+        self._write(
+            ("\r\033[K" if self.live else "")
+            + f"{summary} ({self.done} {self.noun} in {elapsed:.1f}s)\n"
+        )
 
     def _write(self, text: str) -> None:
         # A command's OutputWrapper appends a newline unless told otherwise.

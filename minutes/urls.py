@@ -1,14 +1,46 @@
-from django.urls import path
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path, register_converter
 
-from minutes import views
+from minutes import exports, feeds, views
+from minutes.sitemaps import SITEMAPS
+
+
+class MeetingSlugConverter:
+    """A meeting date, with -2, -3 … for a second meeting on the same day."""
+
+    regex = r"\d{4}-\d{2}-\d{2}(?:-\d{1,3})?"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(MeetingSlugConverter, "meeting")
 
 app_name = "minutes"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("vergaderingen/", views.MeetingListView.as_view(), name="meeting_list"),
-    path("vergaderingen/<slug:slug>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
-    path("vergaderingen/<slug:slug>/tekst/", views.meeting_text, name="meeting_text"),
+    path("vergaderingen/feed/", feeds.MeetingFeed(), name="meeting_feed"),
+    path("vergaderingen/export.csv", exports.meetings_csv, name="meeting_export_csv"),
+    path("vergaderingen/export.json", exports.meetings_json, name="meeting_export_json"),
+    path("vergaderingen/<meeting:slug>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
+    path("vergaderingen/<meeting:slug>/tekst/", views.meeting_text, name="meeting_text"),
+    path("ministeries/", views.MinistryListView.as_view(), name="ministry_list"),
     path("ministeries/<slug:slug>/", views.MinistryDetailView.as_view(), name="ministry_detail"),
+    path("onderwerpen/", views.TopicListView.as_view(), name="topic_list"),
     path("onderwerpen/<slug:slug>/", views.TopicDetailView.as_view(), name="topic_detail"),
+    path("zoeken/", views.SearchView.as_view(), name="search"),
+    path("zoeken/feed/", feeds.SearchFeed(), name="search_feed"),
+    path("besluiten/", views.DecisionListView.as_view(), name="decision_list"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
 ]

@@ -1,56 +1,348 @@
 """Public pages of the archive. Views stay thin: reads live on the QuerySets."""
 
-from django.db.models import Prefetch
+from __future__ import annotations
+
+import re
+
+from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView
+from django.views.decorators.http import require_GET
+from django.views.generic import DetailView, ListView, TemplateView
+from django_filters.views import FilterView
 
-from minutes.models import AgendaItem, Meeting, Ministry, MinistryMention, Topic
+from minutes.charts import bar_chart
+from minutes.filters import DecisionFilter, MeetingFilter, PeriodFilter, SearchFilter
+from minutes.models import (
+    AgendaItem,
+    Decision,
+    Meeting,
+    Ministry,
+    MinistryMention,
+    SearchTerm,
+    Topic,
+    clean_query,
+)
 
 
-class HomeView(ListView):
+class FilteredListView(FilterView):
+    """A FilterView that answers 400 (with the form errors shown) for bad filters."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            response.status_code = 400
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["active_filters"] = active_filters(self.filterset)
+        return context
+
+
+def active_filters(filterset) -> list[dict]:
+    """The filters in use, each with the query string that removes it (for chips)."""
+    if not filterset.is_bound or not filterset.is_valid():
+        return []
+    chips = []
+    params = filterset.data
+    for name, value in filterset.form.cleaned_data.items():
+        if name == "sorteer" or value in (None, "", [], ()):
+            continue
+        field = filterset.form.fields[name]
+        values = (
+            list(value) if hasattr(value, "__iter__") and not isinstance(value, str) else [value]
+        )
+        for item in values:
+            raw = getattr(item, "slug", None) or (
+                item.isoformat() if hasattr(item, "isoformat") else str(item)
+            )
+            if name == "jaar":
+                raw = str(int(item))
+            remaining = params.copy()
+            remaining.setlist(name, [v for v in params.getlist(name) if v != raw])
+            remaining.pop("page", None)
+            text = str(item)
+            if hasattr(item, "strftime"):
+                text = _dutch_date(item)
+            elif name == "jaar":
+                text = raw
+            elif name == "soort":
+                text = dict(Decision.Kind.choices).get(item, item)
+            chips.append(
+                {
+                    "label": field.label,
+                    "text": text,
+                    "remove_query": remaining.urlencode(),
+                }
+            )
+    return chips
+
+
+def _dutch_date(value) -> str:
+    from django.utils.formats import date_format
+
+    return date_format(value, "j F Y")
+
+
+class HomeView(TemplateView):
     template_name = "minutes/home.html"
-    context_object_name = "meetings"
 
-    def get_queryset(self):
-        return Meeting.objects.with_counts()[:10]
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["latest"] = Meeting.objects.with_counts()[:6]
+        context["totals"] = Meeting.objects.totals()
+        context["years"] = Meeting.objects.year_counts()
+        context["ministries"] = Ministry.objects.with_meeting_counts()
+        context["topics"] = Topic.objects.with_item_counts()
+        return context
 
 
-class MeetingListView(ListView):
+class MeetingListView(FilteredListView):
+    filterset_class = MeetingFilter
     paginate_by = 25
     context_object_name = "meetings"
+    template_name = "minutes/meeting_list.html"
 
     def get_queryset(self):
-        return Meeting.objects.with_counts()
+        return Meeting.objects.with_counts().with_agenda_titles()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        results = self.object_list
+        context["year_facets"] = results.year_counts()
+        context["ministry_facets"] = results.ministry_counts()
+        return context
 
 
 class MeetingDetailView(DetailView):
     context_object_name = "meeting"
 
     def get_queryset(self):
-        items = AgendaItem.objects.select_related("parent").prefetch_related("decisions")
-        return Meeting.objects.prefetch_related(
-            Prefetch("agenda_items", queryset=items),
+        items = AgendaItem.objects.prefetch_related(
+            "decisions",
+            "topics",
             Prefetch(
                 "ministry_mentions",
-                queryset=MinistryMention.objects.select_related("ministry", "agenda_item"),
+                queryset=MinistryMention.objects.select_related("ministry"),
+            ),
+        )
+        return Meeting.objects.prefetch_related(
+            Prefetch("agenda_items", queryset=items, to_attr="all_items"),
+            Prefetch(
+                "ministry_mentions",
+                queryset=MinistryMention.objects.select_related("ministry"),
+                to_attr="all_mentions",
             ),
         )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meeting = self.object
+        tops = [item for item in meeting.all_items if item.parent_id is None]
+        for top in tops:
+            top.children = [i for i in meeting.all_items if i.parent_id == top.pk]
+            for child in top.children:
+                child.parent = top  # already loaded; avoids a query per sub-item label
+            top.speakers = [m for m in top.ministry_mentions.all() if m.role == "speaker"]
+        context["items"] = tops
+        context["present"] = [m.ministry for m in meeting.all_mentions if m.role == "present"]
+        mentioned = {m.ministry for m in meeting.all_mentions if m.role != "present"}
+        context["mentioned"] = sorted(mentioned, key=lambda m: m.position)
+        context["decision_count"] = sum(len(i.decisions.all()) for i in meeting.all_items)
+        context["previous"] = meeting.get_previous()
+        context["next"] = meeting.get_next()
+        context["permalink"] = self.request.build_absolute_uri(meeting.get_absolute_url())
+        return context
 
+
+@require_GET
 def meeting_text(request: HttpRequest, slug: str) -> HttpResponse:
-    """The original text exactly as imported, as plain text."""
-    meeting = get_object_or_404(Meeting.objects.only("original_text"), slug=slug)
+    """The original text exactly as imported, as plain text (never as HTML)."""
+    meeting = get_object_or_404(Meeting.objects.only("original_text", "slug"), slug=slug)
     response = HttpResponse(meeting.original_text, content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="sgo-{slug}.txt"'
+    response["Content-Disposition"] = f'inline; filename="sgo-{meeting.slug}.txt"'
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
-class MinistryDetailView(DetailView):
-    model = Ministry
-    context_object_name = "ministry"
+class MinistryListView(ListView):
+    context_object_name = "ministries"
+    template_name = "minutes/ministry_list.html"
+
+    def get_queryset(self):
+        return Ministry.objects.with_meeting_counts()
 
 
-class TopicDetailView(DetailView):
-    model = Topic
-    context_object_name = "topic"
+class MinistryDetailView(FilteredListView):
+    """One ministry: its timeline and the agenda items it appears in."""
+
+    filterset_class = PeriodFilter
+    paginate_by = 25
+    context_object_name = "items"
+    template_name = "minutes/ministry_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        self.ministry = get_object_or_404(
+            Ministry.objects.prefetch_related("aliases"), slug=kwargs["slug"]
+        )
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        contributions = MinistryMention.objects.filter(ministry=self.ministry, role="speaker")
+        return (
+            AgendaItem.objects.involving(self.ministry)
+            .newest_first()
+            .prefetch_related(
+                Prefetch("ministry_mentions", queryset=contributions, to_attr="contributions")
+            )
+        )
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, items, more = super().paginate_queryset(queryset, page_size)
+        for item in items:
+            item.contribution_text = "\n\n".join(m.text for m in item.contributions)
+        return paginator, page, items, more
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["ministry"] = self.ministry
+        context["former_names"] = [a for a in self.ministry.aliases.all() if a.is_former_name]
+        context["spellings"] = [a for a in self.ministry.aliases.all() if not a.is_former_name]
+        context["chart"] = bar_chart(self.ministry.timeline(self.filterset.qs))
+        context["chart_caption"] = f"Vergaderingen waarin {self.ministry.abbreviation} voorkomt"
+        return context
+
+
+class TopicListView(ListView):
+    context_object_name = "topics"
+    template_name = "minutes/topic_list.html"
+
+    def get_queryset(self):
+        return Topic.objects.with_item_counts()
+
+
+class TopicDetailView(FilteredListView):
+    """One topic's items across meetings, oldest first, to follow it week by week."""
+
+    filterset_class = PeriodFilter
+    paginate_by = 25
+    context_object_name = "items"
+    template_name = "minutes/topic_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        self.topic = get_object_or_404(Topic, slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return (
+            self.topic.agenda_items.select_related("meeting", "parent")
+            .prefetch_related("decisions")
+            .order_by("meeting__date", "meeting__slug", "position")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["topic"] = self.topic
+        return context
+
+
+class DecisionListView(FilteredListView):
+    filterset_class = DecisionFilter
+    paginate_by = 25
+    context_object_name = "decisions"
+    template_name = "minutes/decision_list.html"
+
+    def get_queryset(self):
+        return Decision.objects.select_related(
+            "agenda_item__meeting", "agenda_item__parent"
+        ).order_by("-agenda_item__meeting__date", "agenda_item__position", "position")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["kind_facets"] = (
+            self.object_list.order_by().values("kind").annotate(n=Count("pk")).order_by("kind")
+        )
+        return context
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    sitemap = request.build_absolute_uri("/sitemap.xml")
+    lines = [
+        "User-agent: *",
+        "Disallow: /beheer/",
+        # Search and export URLs are endless combinations of the same content.
+        "Disallow: /zoeken/",
+        "Disallow: /vergaderingen/export.csv",
+        "Disallow: /vergaderingen/export.json",
+        f"Sitemap: {sitemap}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+class SearchView(FilteredListView):
+    """Full-text search at agenda-item level, with facets and typo suggestions."""
+
+    filterset_class = SearchFilter
+    paginate_by = 20
+    context_object_name = "results"
+    template_name = "minutes/search.html"
+
+    def get_queryset(self):
+        return AgendaItem.objects.select_related("meeting", "parent")
+
+    def get_context_data(self, **kwargs):
+        query = clean_query(self.request.GET.get("q"))
+        valid = self.filterset.is_valid()
+        if not query or not valid:
+            # Without a query there is nothing to rank: show the form, not every item.
+            self.object_list = AgendaItem.objects.none()
+        context = super().get_context_data(**kwargs)
+        context["query"] = query
+        if query and valid:
+            page_items = context["results"]
+            context["results"] = highlighted(page_items, query)
+            context["facets"] = self.object_list.facets()
+            if context["paginator"].count < 5:
+                context["suggestion"] = suggest(query)
+        return context
+
+
+def highlighted(items, query: str) -> list[AgendaItem]:
+    """The page's items with headlines: computed for these rows only."""
+    ids = [item.pk for item in items]
+    headlines = {
+        row.pk: row
+        for row in AgendaItem.objects.filter(pk__in=ids)
+        .with_headlines(query)
+        .only("pk", "title", "body")
+    }
+    for item in items:
+        item.title_headline = headlines[item.pk].title_headline
+        item.body_headline = headlines[item.pk].body_headline
+    return list(items)
+
+
+def suggest(query: str) -> str | None:
+    """A corrected query from the archive's own words, if it finds more."""
+    tokens = re.findall(r'-?"[^"]*"|\S+', query)
+    changed = False
+    corrected = []
+    for token in tokens:
+        word = token.lower()
+        if (
+            word.isalpha()
+            and len(word) >= 4
+            and word not in {"or", "and"}
+            and not SearchTerm.objects.filter(word=word).exists()
+        ):
+            replacement = SearchTerm.objects.closest(word)
+            if replacement:
+                corrected.append(replacement)
+                changed = True
+                continue
+        corrected.append(token)
+    if not changed:
+        return None
+    suggestion = " ".join(corrected)
+    return suggestion if AgendaItem.objects.search(suggestion).exists() else None

@@ -1,0 +1,90 @@
+"""RSS feed of meetings, for the same filters as the meeting list."""
+
+from datetime import datetime, time
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import make_aware
+
+from minutes.filters import MeetingFilter, SearchFilter
+from minutes.models import AgendaItem, Meeting, clean_query
+
+
+class MeetingFeed(Feed):
+    description = "Nieuwe verslagen van het SGO in het SGO-archief."
+    limit = 20
+
+    def get_object(self, request):
+        self.request = request
+        return MeetingFilter(request.GET, queryset=Meeting.objects.with_counts())
+
+    def title(self, filterset) -> str:
+        return "SGO-archief: vergaderingen" + (" (gefilterd)" if self._filtered(filterset) else "")
+
+    def link(self, filterset) -> str:
+        query = filterset.data.urlencode()
+        return reverse("minutes:meeting_list") + (f"?{query}" if query else "")
+
+    def items(self, filterset):
+        if filterset.is_bound and not filterset.is_valid():
+            return Meeting.objects.none()
+        return filterset.qs.prefetch_related("agenda_items").order_by("-date", "-slug")[
+            : self.limit
+        ]
+
+    def item_title(self, meeting: Meeting) -> str:
+        return f"Verslag SGO {date_format(meeting.date, 'j F Y')}"
+
+    def item_description(self, meeting: Meeting) -> str:
+        titles = [
+            f"{i.label}. {i.title}" for i in meeting.agenda_items.all() if i.parent_id is None
+        ]
+        return "Agenda: " + "; ".join(titles) if titles else ""
+
+    def item_pubdate(self, meeting: Meeting) -> datetime:
+        return make_aware(datetime.combine(meeting.date, time.min))
+
+    def item_updateddate(self, meeting: Meeting) -> datetime:
+        return meeting.imported_at
+
+    @staticmethod
+    def _filtered(filterset) -> bool:
+        return any(v for k, v in filterset.data.items() if k != "sorteer")
+
+
+class SearchFeed(Feed):
+    """A saved search as RSS: the newest matching agenda items (an alert without accounts)."""
+
+    limit = 20
+
+    def get_object(self, request):
+        return SearchFilter(request.GET, queryset=AgendaItem.objects.select_related("meeting"))
+
+    def title(self, filterset) -> str:
+        query = clean_query(filterset.data.get("q"))
+        return f"SGO-archief: zoeken naar “{query}”" if query else "SGO-archief: zoeken"
+
+    def description(self, filterset) -> str:
+        return "Nieuwste agendapunten in het SGO-archief die aan deze zoekopdracht voldoen."
+
+    def link(self, filterset) -> str:
+        return reverse("minutes:search") + "?" + filterset.data.urlencode()
+
+    def items(self, filterset):
+        query = clean_query(filterset.data.get("q"))
+        if not query or not filterset.is_valid():
+            return AgendaItem.objects.none()
+        return filterset.qs.order_by("-meeting__date", "-meeting__slug", "position")[: self.limit]
+
+    def item_title(self, item: AgendaItem) -> str:
+        return f"{item.title} (SGO {date_format(item.meeting.date, 'j F Y')})"
+
+    def item_description(self, item: AgendaItem) -> str:
+        return item.body[:500] + ("…" if len(item.body) > 500 else "")
+
+    def item_link(self, item: AgendaItem) -> str:
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item: AgendaItem) -> datetime:
+        return make_aware(datetime.combine(item.meeting.date, time.min))

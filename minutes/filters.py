@@ -1,0 +1,194 @@
+"""FilterSets behind the list pages, feeds and exports (one set of filters each)."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, QuerySet
+
+from minutes.models import (
+    SEARCH_MAX_LENGTH,
+    AgendaItem,
+    Decision,
+    Meeting,
+    Ministry,
+    MinistryMention,
+    Topic,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class FilterForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        if data.get("van") and data.get("tot") and data["van"] > data["tot"]:
+            self.add_error("tot", "De einddatum ligt vóór de begindatum.")
+        return data
+
+
+class PeriodFilter(django_filters.FilterSet):
+    """A date range; the base of every archive filter."""
+
+    van = django_filters.DateFilter(
+        label="Van", method="filter_from", widget=DateInput(format="%Y-%m-%d")
+    )
+    tot = django_filters.DateFilter(
+        label="Tot en met", method="filter_until", widget=DateInput(format="%Y-%m-%d")
+    )
+
+    # Subclasses say how their rows reach a meeting's date.
+    date_field = "meeting__date"
+
+    class Meta:
+        model = AgendaItem
+        form = FilterForm
+        fields = ["van", "tot"]
+
+    def filter_from(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(**{f"{self.date_field}__gte": value})
+
+    def filter_until(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(**{f"{self.date_field}__lte": value})
+
+
+class ArchiveFilterSet(PeriodFilter):
+    """Filters shared by meetings, decisions and search results."""
+
+    jaar = django_filters.NumberFilter(
+        label="Jaar", method="filter_year", min_value=1900, max_value=2100
+    )
+    ministerie = django_filters.ModelMultipleChoiceFilter(
+        label="Ministerie",
+        queryset=Ministry.objects.all(),
+        to_field_name="slug",
+        method="filter_ministries",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    onderwerp = django_filters.ModelMultipleChoiceFilter(
+        label="Onderwerp",
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        method="filter_topics",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    # How rows reach their meeting, or their agenda item: with `item_ref` set, the
+    # ministry and topic filters look at the agenda item itself, not the meeting.
+    meeting_ref = "meeting"
+    item_ref: str | None = None
+
+    def filter_year(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(**{f"{self.date_field}__year": int(value)})
+
+    def filter_ministries(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        # Each chosen ministry narrows the result (AND), like every other facet.
+        mentions = MinistryMention.objects
+        if self.item_ref:
+            scope = {"agenda_item": OuterRef(self.item_ref)}
+        else:
+            scope = {"meeting": OuterRef(self.meeting_ref)}
+        for ministry in value:
+            queryset = queryset.filter(Exists(mentions.filter(ministry=ministry, **scope)))
+        return queryset
+
+    def filter_topics(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        tags = AgendaItem.topics.through.objects
+        if self.item_ref:
+            scope = {"agendaitem": OuterRef(self.item_ref)}
+        else:
+            scope = {"agendaitem__meeting": OuterRef(self.meeting_ref)}
+        for topic in value:
+            queryset = queryset.filter(Exists(tags.filter(topic=topic, **scope)))
+        return queryset
+
+
+class MeetingFilter(ArchiveFilterSet):
+    q = django_filters.CharFilter(
+        label="Zoekterm", method="filter_q", max_length=SEARCH_MAX_LENGTH * 5
+    )
+    sorteer = django_filters.ChoiceFilter(
+        label="Sorteren",
+        choices=[("nieuw", "Nieuwste eerst"), ("oud", "Oudste eerst")],
+        empty_label=None,
+        method="filter_sort",
+    )
+
+    date_field = "date"
+    meeting_ref = "pk"
+
+    class Meta:
+        model = Meeting
+        form = FilterForm
+        fields = ["van", "tot", "jaar", "ministerie", "onderwerp", "q", "sorteer"]
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        matching = AgendaItem.objects.search(value).filter(meeting=OuterRef("pk"))
+        return queryset.filter(Exists(matching))
+
+    def filter_sort(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.order_by("date", "slug") if value == "oud" else queryset
+
+
+class DecisionFilter(ArchiveFilterSet):
+    soort = django_filters.MultipleChoiceFilter(
+        label="Soort besluit",
+        choices=Decision.Kind.choices,
+        field_name="kind",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    date_field = "agenda_item__meeting__date"
+    meeting_ref = "agenda_item__meeting"
+    # A decision belongs to a ministry or topic when its agenda item does.
+    item_ref = "agenda_item"
+
+    class Meta:
+        model = Decision
+        form = FilterForm
+        fields = ["van", "tot", "jaar", "ministerie", "onderwerp", "soort"]
+
+
+class SearchFilter(ArchiveFilterSet):
+    """Full-text search over agenda items, with the archive's filters."""
+
+    q = django_filters.CharFilter(
+        label="Zoekterm", method="filter_q", max_length=SEARCH_MAX_LENGTH * 5
+    )
+    besluit = django_filters.BooleanFilter(
+        label="Met besluit",
+        method="filter_decision",
+        widget=forms.Select(choices=[("", "Alle agendapunten"), ("true", "Alleen met besluit")]),
+    )
+    sorteer = django_filters.ChoiceFilter(
+        label="Sorteren",
+        choices=[
+            ("relevantie", "Meest relevant"),
+            ("nieuw", "Nieuwste eerst"),
+            ("oud", "Oudste eerst"),
+        ],
+        empty_label=None,
+        method="filter_noop",
+    )
+
+    # Results are agenda items: ministry and topic filters look at the item itself.
+    item_ref = "pk"
+
+    class Meta:
+        model = AgendaItem
+        form = FilterForm
+        fields = ["q", "van", "tot", "jaar", "ministerie", "onderwerp", "besluit", "sorteer"]
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        order = self.form.cleaned_data.get("sorteer") or "relevantie"
+        return queryset.ranked(value, order=order)
+
+    def filter_noop(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset  # ordering is applied together with the ranking in filter_q
+
+    def filter_decision(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if value:
+            return queryset.filter(Exists(Decision.objects.filter(agenda_item=OuterRef("pk"))))
+        return queryset

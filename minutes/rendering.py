@@ -1,0 +1,110 @@
+"""Turn stored plain text into safe HTML for reading.
+
+The minutes are plain text from outside, so everything is escaped first. Markup is
+added around sentinel characters that cannot occur in the stored text (control
+characters are never kept by the parser), which keeps escaping and marking apart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from minutes.models import HEADLINE_START, HEADLINE_STOP
+from minutes.parsing import REDACTION_RE
+from minutes.redactions import ground
+
+DECISION_START, DECISION_END = "\x01", "\x02"
+MARK_START, MARK_END = HEADLINE_START, HEADLINE_STOP
+SENTINELS = re.compile("[\x01-\x04]")
+
+
+def redaction_html(code: str) -> str:
+    """Same markup as templates/includes/redaction.html, for use inside text."""
+    reason = escape(ground(code))
+    code = escape(code)
+    return (
+        f'<span class="redaction" title="Weggelakt, Woo-grond {code}: {reason}">'
+        f'<span class="redaction__explanation">weggelakt, Woo-grond </span>{code}'
+        f'<span class="redaction__explanation">: {reason}</span></span>'
+    )
+
+
+def _join_marked_codes(text: str) -> str:
+    """Search highlights split a code into tokens ("5.1.2" and "e"); mark it whole."""
+
+    def join(match: re.Match[str]) -> str:
+        run = match.group(0)
+        bare = run.replace(MARK_START, "").replace(MARK_END, "")
+        if bare != run and REDACTION_RE.fullmatch(bare):
+            return f"{MARK_START}{bare}{MARK_END}"
+        return run
+
+    return re.sub(r"[\w.\x03\x04]+", join, text)
+
+
+def _inline(text: str) -> str:
+    html = escape(_join_marked_codes(text))
+    html = REDACTION_RE.sub(lambda m: redaction_html(m.group(0)), html)
+    html = html.replace(
+        DECISION_START,
+        '<strong class="decision-inline"><span class="sgo-visually-hidden">Besluit: </span>',
+    ).replace(DECISION_END, "</strong>")
+    return html.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+
+
+def _wrap_decisions(text: str, decisions: Iterable[str]) -> str:
+    for sentence in decisions:
+        if sentence and sentence in text:
+            text = text.replace(sentence, f"{DECISION_START}{sentence}{DECISION_END}", 1)
+    return text
+
+
+def render_text(text: str, decisions: Iterable[str] = ()) -> SafeString:
+    """Paragraphs, bullet lists, marked decisions and redaction labels.
+
+    `text` may carry MARK_START/MARK_END sentinels (search highlights); any other
+    control character is dropped before rendering.
+    """
+    text = re.sub(
+        "[\x00\x05-\x08\x0b\x0c\x0e-\x1f]", "", text.replace("\x01", "").replace("\x02", "")
+    )
+    decisions = list(decisions)
+    blocks: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", text.strip()):
+        lines = [line.strip() for line in paragraph.split("\n") if line.strip()]
+        if not lines:
+            continue
+        if len(decisions) and paragraph.strip() in decisions:
+            blocks.append(
+                '<div class="decision"><p class="decision__label">Besluit</p>'
+                f"<p>{_inline(paragraph.strip())}</p></div>"
+            )
+            continue
+        html_lines: list[str] = []
+        bullets: list[str] = []
+        for line in lines:
+            bullet = re.match(r"^[-•–]\s*(.*)$", line)
+            if bullet:
+                bullets.append(f"<li>{_inline(_wrap_decisions(bullet.group(1), decisions))}</li>")
+                continue
+            if bullets:
+                html_lines.append(f"<ul>{''.join(bullets)}</ul>")
+                bullets = []
+            html_lines.append(f"<p>{_inline(_wrap_decisions(line, decisions))}</p>")
+        if bullets:
+            html_lines.append(f"<ul>{''.join(bullets)}</ul>")
+        blocks.append("".join(html_lines))
+    return mark_safe("\n".join(blocks))
+
+
+def render_inline(text: str, *, marks: bool = False) -> SafeString:
+    """One line (a title, a label, a search headline) with redaction labels, escaped.
+
+    With `marks`, the headline sentinels become <mark>; otherwise they are dropped.
+    """
+    text = re.sub("[\x01\x02]", "", text) if marks else SENTINELS.sub("", text)
+    return mark_safe(_inline(text))  # noqa: S308 - escaped in _inline
