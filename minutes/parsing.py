@@ -340,7 +340,9 @@ def page_header_regex(
     name_alts = [re.escape(n) for n in sorted(set(names), key=len, reverse=True)]
     name_alts.append(r"(?:Ministerie van|Kabinet|Directoraat-[Gg]eneraal|Directie) [^\n*]{3,60}?")
     date_alt = re.escape(document_date) if document_date else DATE_PATTERN
-    ref_alt = re.escape(reference) if reference else r"\d[\d./-]*"
+    # The letterhead's own reference first (it may hold letters); any number after it,
+    # since a header on a later page can carry another reference than the letterhead.
+    ref_alt = rf"{re.escape(reference)}|\d[\d./-]*" if reference else r"\d[\d./-]*"
     labels = "|".join(re.escape(label) for label in HEADER_LABELS)
     field_alt = (
         rf"(?:Datum{SEP}(?:{date_alt}|{DATE_PATTERN})"
@@ -563,6 +565,8 @@ ABBREVIATIONS = {
 }  # fmt: skip
 
 
+# Exports that wrap paragraphs do so at 60 to 100 characters; headings are shorter.
+WRAPPED_LINE_LENGTH = 55
 LIST_MARKER_RE = re.compile(r"^(?:[-•–]\s*|\d{1,2}[.)]\s+|[a-z][.)]\s+)")
 
 
@@ -570,12 +574,13 @@ def _text_units(text: str) -> list[str]:
     """Paragraphs and list entries, with soft line wraps undone.
 
     Some exports wrap a paragraph over several lines. A line carries on the one before
-    unless it opens a list entry, or the line before ends a sentence or clause, or is a
-    short heading ("EZK", "Conclusie") followed by a capital.
+    unless it opens a list entry, or the line before ends a sentence or clause. A line
+    opening with a capital carries on only a long line (a wrap, not a heading such as
+    "EZK" or "Conclusies van de werkgroep").
     """
     units: list[str] = []
     for paragraph in re.split(r"\n[ \t]*\n", text):
-        current = ""
+        current = previous = ""
         for raw in paragraph.split("\n"):
             line = raw.strip()
             if not line:
@@ -584,14 +589,15 @@ def _text_units(text: str) -> list[str]:
                 bool(current)
                 and not LIST_MARKER_RE.match(line)
                 and current[-1] not in ".!?:;"
-                and (not line[0].isupper() or len(current.split()) > 6)
+                and (not line[0].isupper() or len(previous) >= WRAPPED_LINE_LENGTH)
             )
             if wraps:
                 current = f"{current} {line}"
-                continue
-            if current:
-                units.append(current)
-            current = line
+            else:
+                if current:
+                    units.append(current)
+                current = line
+            previous = line
         if current:
             units.append(current)
     return units
@@ -729,7 +735,8 @@ def split_contributions(lines: list[str], matcher: MinistryMatcher) -> list[Cont
     """Group rondvraag lines under their ministry headings ("EZK", "J&V:", "Fin:")."""
     contributions: list[tuple[str, str, list[str]]] = []
     for raw in lines:
-        line = clean_inline(raw)
+        # A heading may itself be a bullet ("- EZK: Meldt ..."); the label is without it.
+        line = re.sub(r"^[-•–]\s*", "", clean_inline(raw))
         heading = re.match(r"^(?:SG\s+)?([^:]{1,45}?)\s*:?\s*$", line)
         inline = re.match(r"^(?:SG\s+)?([^:]{1,45}?)\s*:\s+(.+)$", line)
         if heading and matcher.resolve(heading.group(1)):

@@ -153,6 +153,9 @@ class MeetingDetailView(DetailView):
         context["previous"] = meeting.get_previous()
         context["next"] = meeting.get_next()
         context["permalink"] = self.request.build_absolute_uri(meeting.get_absolute_url())
+        context["query"] = query = clean_query(self.request.GET.get("q"))
+        if query:
+            context["match_count"] = mark_matches(meeting.all_items, query)
         return context
 
 
@@ -306,6 +309,23 @@ class SearchView(FilteredListView):
             if context["paginator"].count < 5:
                 context["suggestion"] = suggest(query)
         return context
+
+
+def mark_matches(items: list[AgendaItem], query: str) -> int:
+    """Search within one meeting: give matching items their text with matches marked."""
+    marked = {
+        row.pk: row
+        for row in AgendaItem.objects.filter(pk__in=[i.pk for i in items])
+        .search(query)
+        .with_headlines(query, whole=True)
+        .only("pk", "title", "body")
+    }
+    for item in items:
+        if item.pk in marked:
+            item.title = marked[item.pk].title_headline
+            item.body = marked[item.pk].body_headline if item.body else ""
+            item.has_match = True
+    return len(marked)
 
 
 def highlighted(items, query: str) -> list[AgendaItem]:

@@ -1,0 +1,690 @@
+"""The admin ("beheer"): every model, the import log, and uploading new minutes.
+
+Meetings, agenda items and decisions come from imports, so their admin is for
+looking things up and correcting them; new minutes arrive through "Verslagen
+importeren" (minutes/admin_import.py). The import log cannot be edited or deleted
+here: it is the record of what was imported, when and by whom.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.postgres.search import SearchQuery
+from django.db import models
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, TextField, Value
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from minutes.admin_import import IMPORT_PERMISSION, MinutesImportAdminMixin
+from minutes.models import (
+    SEARCH_CONFIG,
+    AgendaItem,
+    Decision,
+    ImportFile,
+    ImportRun,
+    Meeting,
+    Ministry,
+    MinistryAlias,
+    MinistryMention,
+    SearchTerm,
+    Topic,
+)
+from minutes.services import tag_topics
+
+admin.site.site_header = "SGO-archief beheer"
+admin.site.site_title = "SGO-archief beheer"
+admin.site.index_title = "Beheer"
+
+EMPTY = "—"
+# Long texts (minutes, earlier versions) are shown escaped in a scrollable block.
+PRE_STYLE = "white-space: pre-wrap; max-height: 40em; overflow: auto; font-size: 0.9em;"
+
+
+def admin_link(obj: models.Model | None, text: str | None = None) -> str:
+    if obj is None:
+        return EMPTY
+    opts = obj._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, text or str(obj))
+
+
+def preformatted(text: str) -> str:
+    if not text:
+        return EMPTY
+    return format_html('<pre style="{}">{}</pre>', PRE_STYLE, text)
+
+
+def text_search(term: str, vector: str) -> Q:
+    """A condition matching `term` with the archive's Dutch search (stems, no accents)."""
+    if not term.strip():
+        return Q(pk__in=[])
+    query = SearchQuery(term, config=SEARCH_CONFIG, search_type="websearch")
+    return Q(**{vector: query})
+
+
+# --------------------------------------------------------------------------- filters
+
+
+class YearFilter(admin.SimpleListFilter):
+    """Filter by the year of a date field; subclasses name the field."""
+
+    title = "jaar"
+    parameter_name = "jaar"
+    date_field = "date"
+    model: type[models.Model] = Meeting
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        dates = self.model.objects.dates(self.date_field, "year", order="DESC")
+        return [(str(d.year), str(d.year)) for d in dates]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(**{f"{self.date_field}__year": int(value)})
+        return queryset
+
+
+class DecisionYearFilter(YearFilter):
+    date_field = "agenda_item__meeting__date"
+    model = Decision
+
+
+class MinistryFilter(admin.SimpleListFilter):
+    """Meetings a ministry attended, spoke in or was named in."""
+
+    title = "ministerie"
+    parameter_name = "ministerie"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return list(Ministry.objects.values_list("abbreviation", "abbreviation"))
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value():
+            mentions = MinistryMention.objects.filter(
+                meeting=OuterRef("pk"), ministry__abbreviation=self.value()
+            )
+            return queryset.filter(Exists(mentions))
+        return queryset
+
+
+class HasDecisionsFilter(admin.SimpleListFilter):
+    title = "met besluiten"
+    parameter_name = "besluiten"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("ja", "Ja"), ("nee", "Nee")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        decisions = Exists(Decision.objects.filter(agenda_item__meeting=OuterRef("pk")))
+        if self.value() == "ja":
+            return queryset.filter(decisions)
+        if self.value() == "nee":
+            return queryset.filter(~decisions)
+        return queryset
+
+
+# --------------------------------------------------------------------------- ministries
+
+
+class MinistryAliasInline(admin.TabularInline):
+    model = MinistryAlias
+    extra = 1
+    fields = ("text", "valid_from", "valid_until")
+
+
+@admin.register(Ministry)
+class MinistryAdmin(admin.ModelAdmin):
+    list_display = ("abbreviation", "name", "position", "alias_list", "meeting_count")
+    list_editable = ("position",)
+    search_fields = ("abbreviation", "name", "aliases__text")
+    prepopulated_fields = {"slug": ("abbreviation",)}
+    inlines = [MinistryAliasInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("aliases")
+            .annotate(meeting_count=Count("mentions__meeting", distinct=True))
+        )
+
+    @admin.display(description="schrijfwijzen")
+    def alias_list(self, obj: Ministry) -> str:
+        return ", ".join(alias.text for alias in obj.aliases.all()) or EMPTY
+
+    @admin.display(description="vergaderingen", ordering="meeting_count")
+    def meeting_count(self, obj: Ministry) -> int:
+        return obj.meeting_count
+
+
+@admin.register(MinistryAlias)
+class MinistryAliasAdmin(admin.ModelAdmin):
+    list_display = ("text", "ministry", "valid_from", "valid_until")
+    list_filter = ("ministry",)
+    search_fields = ("text", "ministry__abbreviation", "ministry__name")
+    autocomplete_fields = ("ministry",)
+    list_select_related = ("ministry",)
+
+
+# --------------------------------------------------------------------------- meetings
+
+
+class AgendaItemInline(admin.TabularInline):
+    """The agenda of a meeting; decisions are edited on the agenda item itself."""
+
+    model = AgendaItem
+    fk_name = "meeting"
+    fields = ("position", "number", "part_of", "title", "decision_list")
+    readonly_fields = ("part_of", "decision_list")
+    extra = 0
+    show_change_link = True
+    ordering = ("position",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("parent").prefetch_related("decisions")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Items come from the minutes text; a new one belongs in a new version of it.
+        return False
+
+    @admin.display(description="onderdeel van")
+    def part_of(self, obj: AgendaItem) -> str:
+        return obj.parent.number if obj.parent_id else EMPTY
+
+    @admin.display(description="besluiten")
+    def decision_list(self, obj: AgendaItem) -> str:
+        decisions = list(obj.decisions.all())
+        if not decisions:
+            return EMPTY
+        return format_html_join(
+            mark_safe("<br>"),
+            "<strong>{}</strong>: {}",
+            ((d.get_kind_display(), d.text) for d in decisions),
+        )
+
+
+class MinistryMentionInline(admin.TabularInline):
+    model = MinistryMention
+    fk_name = "meeting"
+    fields = ("ministry", "role", "agenda_item", "label", "text")
+    extra = 0
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}
+    }
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("ministry", "agenda_item__parent")
+
+    def get_formset(self, request: HttpRequest, obj: Meeting | None = None, **kwargs: Any):
+        formset = super().get_formset(request, obj, **kwargs)
+        # Offer only this meeting's agenda items, not every item in the archive.
+        field = formset.form.base_fields.get("agenda_item")
+        if field is not None:
+            field.queryset = (
+                AgendaItem.objects.filter(meeting=obj).select_related("parent")
+                if obj is not None
+                else AgendaItem.objects.none()
+            )
+        return formset
+
+
+class MeetingImportFileInline(admin.TabularInline):
+    """Every import of this meeting, with the version each one replaced."""
+
+    model = ImportFile
+    fk_name = "meeting"
+    verbose_name = "import"
+    verbose_name_plural = "importgeschiedenis"
+    fields = ("run_link", "status", "name", "sha256", "replaced_version")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super().get_queryset(request).select_related("run__user").order_by("-run__started_at")
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_view_permission(request, obj) or request.user.has_perm(IMPORT_PERMISSION)
+
+    @admin.display(description="importrun")
+    def run_link(self, obj: ImportFile) -> str:
+        return admin_link(obj.run)
+
+    @admin.display(description="vervangen versie")
+    def replaced_version(self, obj: ImportFile) -> str:
+        if not obj.replaced_sha256:
+            return EMPTY
+        return admin_link(obj, f"sha256 {obj.replaced_sha256[:12]}… (tekst bekijken)")
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = (
+        "date",
+        "slug",
+        "reference",
+        "item_count",
+        "decision_count",
+        "withheld_passages",
+        "source_name",
+        "imported_at",
+    )
+    list_filter = (YearFilter, MinistryFilter, HasDecisionsFilter)
+    search_fields = (
+        "slug",
+        "reference",
+        "source_name",
+        "description",
+        "place",
+        "agenda_items__title",
+    )
+    ordering = ("-date", "slug")
+    readonly_fields = (
+        "source_name",
+        "sha256",
+        "encoding",
+        "imported_at",
+        "redaction_code_list",
+        "withheld_passages",
+        "warning_list",
+        "original_text_block",
+    )
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    ("date", "slug"),
+                    ("start_time", "end_time"),
+                    "place",
+                    "description",
+                    ("reference", "document_date"),
+                )
+            },
+        ),
+        ("Aanwezigheid (zoals vermeld)", {"fields": ("attendees_text", "absentees_text")}),
+        ("Woo", {"fields": ("redaction_code_list", "withheld_passages")}),
+        (
+            "Import",
+            {"fields": ("source_name", "sha256", "encoding", "imported_at", "warning_list")},
+        ),
+        ("Oorspronkelijke tekst", {"classes": ("collapse",), "fields": ("original_text_block",)}),
+    )
+    inlines = [AgendaItemInline, MinistryMentionInline, MeetingImportFileInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).with_counts()
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        if not search_term.strip():
+            return found, duplicates
+        # Also the archive's Dutch text search over the agenda, as on the public site.
+        items = AgendaItem.objects.filter(text_search(search_term, "search_vector"))
+        matches = Q(pk__in=found.values("pk")) | Q(pk__in=items.values("meeting"))
+        return queryset.filter(matches), False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A meeting is its minutes: it comes in through an import, which logs it.
+        return False
+
+    @admin.display(description="agendapunten", ordering="item_count")
+    def item_count(self, obj: Meeting) -> int:
+        return obj.item_count
+
+    @admin.display(description="besluiten", ordering="decision_count")
+    def decision_count(self, obj: Meeting) -> int:
+        return obj.decision_count
+
+    @admin.display(description="lakcodes")
+    def redaction_code_list(self, obj: Meeting) -> str:
+        return ", ".join(obj.redaction_codes) or EMPTY
+
+    @admin.display(description="waarschuwingen bij het inlezen")
+    def warning_list(self, obj: Meeting) -> str:
+        if not obj.parse_warnings:
+            return EMPTY
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((w,) for w in obj.parse_warnings))
+        )
+
+    @admin.display(description="tekst zoals ingelezen")
+    def original_text_block(self, obj: Meeting) -> str:
+        return preformatted(obj.original_text)
+
+
+# --------------------------------------------------------------------------- agenda items
+
+
+class DecisionInline(admin.TabularInline):
+    model = Decision
+    fields = ("position", "kind", "text")
+    extra = 0
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}
+    }
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "meeting", "topic_list", "decision_count")
+    list_filter = ("topics", ("parent", admin.EmptyFieldListFilter))
+    search_fields = ("title", "body", "meeting__slug")
+    autocomplete_fields = ("meeting", "parent")
+    filter_horizontal = ("topics",)
+    list_select_related = ("meeting", "parent")
+    fields = ("meeting", "parent", "position", "number", "anchor", "title", "body", "topics")
+    inlines = [DecisionInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("topics")
+            .annotate(decision_count=Count("decisions", distinct=True))
+        )
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        if not search_term.strip():
+            return found, duplicates
+        matches = Q(pk__in=found.values("pk")) | text_search(search_term, "search_vector")
+        return queryset.filter(matches), False
+
+    @admin.display(description="onderwerpen")
+    def topic_list(self, obj: AgendaItem) -> str:
+        return ", ".join(topic.name for topic in obj.topics.all()) or EMPTY
+
+    @admin.display(description="besluiten", ordering="decision_count")
+    def decision_count(self, obj: AgendaItem) -> int:
+        return obj.decision_count
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ("short_text", "kind", "agenda_item", "meeting_date")
+    list_filter = ("kind", DecisionYearFilter)
+    search_fields = ("text", "agenda_item__title")
+    autocomplete_fields = ("agenda_item",)
+    list_select_related = ("agenda_item__meeting", "agenda_item__parent")
+
+    @admin.display(description="besluit")
+    def short_text(self, obj: Decision) -> str:
+        return str(obj)
+
+    @admin.display(description="vergaderdatum", ordering="agenda_item__meeting__date")
+    def meeting_date(self, obj: Decision) -> Any:
+        return obj.agenda_item.meeting.date
+
+
+@admin.register(MinistryMention)
+class MinistryMentionAdmin(admin.ModelAdmin):
+    list_display = ("meeting", "ministry", "role", "agenda_item", "label")
+    list_filter = ("role", "ministry")
+    search_fields = ("text", "label", "meeting__slug", "ministry__abbreviation")
+    autocomplete_fields = ("meeting", "ministry", "agenda_item")
+    list_select_related = ("meeting", "ministry", "agenda_item__parent")
+
+
+# --------------------------------------------------------------------------- topics
+
+
+KEYWORD_SEPARATORS = re.compile(r"[,\n]")
+
+
+class KeywordsField(forms.CharField):
+    """Keywords typed one per line (or separated by commas), cleaned and de-duplicated."""
+
+    widget = forms.Textarea(attrs={"rows": 8, "cols": 60})
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, (list, tuple)):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value: Any) -> list[str]:
+        if isinstance(value, (list, tuple)):
+            value = "\n".join(value)
+        keywords: list[str] = []
+        seen: set[str] = set()
+        for raw in KEYWORD_SEPARATORS.split(super().to_python(value) or ""):
+            keyword = " ".join(raw.split())
+            if keyword and keyword.casefold() not in seen:
+                seen.add(keyword.casefold())
+                keywords.append(keyword)
+        return keywords
+
+    def validate(self, value: list[str]) -> None:
+        too_long = [k for k in value if len(k) > 100]
+        if too_long:
+            raise forms.ValidationError(f"Trefwoord te lang (maximaal 100 tekens): {too_long[0]}")
+
+
+class TopicForm(forms.ModelForm):
+    keywords = KeywordsField(
+        label="trefwoorden",
+        required=False,
+        help_text=(
+            "Eén woord of zinsdeel per regel (of gescheiden door komma’s). Ze worden gezocht "
+            "zoals de zoekfunctie zoekt: op Nederlandse woordstam en zonder accenten, dus "
+            "‘thuiswerken’ vindt ook ‘thuiswerk’. Na opslaan worden de agendapunten van dit "
+            "onderwerp opnieuw bepaald."
+        ),
+    )
+
+    class Meta:
+        model = Topic
+        fields = ("name", "slug", "description", "keywords")
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    form = TopicForm
+    list_display = ("name", "keyword_list", "item_count")
+    search_fields = ("name", "description")
+    prepopulated_fields = {"slug": ("name",)}
+    actions = ["retag_selected"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super().get_queryset(request).annotate(item_count=Count("agenda_items", distinct=True))
+        )
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if not term:
+            return found, duplicates
+        by_keyword = Topic.objects.alias(
+            keyword_text=Func(
+                F("keywords"), Value("\n"), function="array_to_string", output_field=TextField()
+            )
+        ).filter(keyword_text__icontains=term)
+        return queryset.filter(
+            Q(pk__in=found.values("pk")) | Q(pk__in=by_keyword.values("pk"))
+        ), False
+
+    def save_related(
+        self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        # The keywords are saved by now; the admin's transaction covers the re-tagging too.
+        topic = form.instance
+        links = tag_topics(topics=[topic])
+        self.message_user(
+            request,
+            f"Onderwerp ‘{topic}’ is opnieuw toegekend: {links} agendapunten.",
+            messages.INFO,
+        )
+
+    @admin.action(description="Geselecteerde onderwerpen opnieuw toekennen")
+    def retag_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        topics = list(queryset)
+        links = tag_topics(topics=topics)
+        self.message_user(
+            request,
+            f"{len(topics)} onderwerpen opnieuw toegekend: {links} koppelingen.",
+            messages.SUCCESS,
+        )
+
+    @admin.display(description="trefwoorden")
+    def keyword_list(self, obj: Topic) -> str:
+        return ", ".join(obj.keywords) or EMPTY
+
+    @admin.display(description="agendapunten", ordering="item_count")
+    def item_count(self, obj: Topic) -> int:
+        return obj.item_count
+
+
+@admin.register(SearchTerm)
+class SearchTermAdmin(admin.ModelAdmin):
+    list_display = ("word", "frequency")
+    search_fields = ("word",)
+    ordering = ("-frequency", "word")
+
+
+# --------------------------------------------------------------------------- import log
+
+
+class ImportLogPermissions:
+    """The import log is read-only for everyone, and readable by importers.
+
+    Nobody edits or deletes it here: it is the record of every version that came
+    in, including the text a replacement overwrote.
+    """
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_view_permission(request, obj) or request.user.has_perm(  # type: ignore[misc]
+            IMPORT_PERMISSION
+        )
+
+
+class ImportFileInline(ImportLogPermissions, admin.TabularInline):
+    model = ImportFile
+    fields = ("name", "status", "error", "meeting_link", "size", "sha256", "replaced_sha256")
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("meeting")
+
+    @admin.display(description="vergadering")
+    def meeting_link(self, obj: ImportFile) -> str:
+        return admin_link(obj.meeting)
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(ImportLogPermissions, MinutesImportAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "__str__",
+        "origin",
+        "user",
+        "started_at",
+        "finished_at",
+        "imported",
+        "replaced",
+        "unchanged",
+        "failed",
+    )
+    list_filter = ("origin", ("user", admin.RelatedOnlyFieldListFilter))
+    date_hierarchy = "started_at"
+    list_select_related = ("user",)
+    fields = ("origin", "user", "started_at", "finished_at", "summary")
+    readonly_fields = fields
+    inlines = [ImportFileInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        counts = {
+            str(status): Count("files", filter=Q(files__status=status))
+            for status in ImportFile.Status
+        }
+        return super().get_queryset(request).annotate(**counts)
+
+    @admin.display(description="geïmporteerd", ordering="imported")
+    def imported(self, obj: ImportRun) -> int:
+        return obj.imported
+
+    @admin.display(description="vervangen", ordering="replaced")
+    def replaced(self, obj: ImportRun) -> int:
+        return obj.replaced
+
+    @admin.display(description="ongewijzigd", ordering="unchanged")
+    def unchanged(self, obj: ImportRun) -> int:
+        return obj.unchanged
+
+    @admin.display(description="mislukt", ordering="failed")
+    def failed(self, obj: ImportRun) -> int:
+        return obj.failed
+
+    @admin.display(description="samenvatting")
+    def summary(self, obj: ImportRun) -> str:
+        return ", ".join(
+            f"{getattr(obj, str(status), 0)} {status.label}" for status in ImportFile.Status
+        )
+
+
+@admin.register(ImportFile)
+class ImportFileAdmin(ImportLogPermissions, admin.ModelAdmin):
+    list_display = ("name", "status", "run", "meeting_link", "size", "short_sha256", "has_replaced")
+    list_filter = ("status", "run__origin")
+    search_fields = ("name", "sha256", "replaced_sha256", "error")
+    list_select_related = ("run", "meeting")
+    fields = (
+        "run",
+        "name",
+        "status",
+        "error",
+        "meeting_link",
+        "size",
+        "sha256",
+        "replaced_sha256",
+        "replaced_text_block",
+    )
+    readonly_fields = fields
+
+    @admin.display(description="vergadering")
+    def meeting_link(self, obj: ImportFile) -> str:
+        return admin_link(obj.meeting)
+
+    @admin.display(description="sha256")
+    def short_sha256(self, obj: ImportFile) -> str:
+        return f"{obj.sha256[:12]}…" if obj.sha256 else EMPTY
+
+    @admin.display(description="vorige versie bewaard", boolean=True)
+    def has_replaced(self, obj: ImportFile) -> bool:
+        return bool(obj.replaced_sha256)
+
+    @admin.display(description="tekst van de vervangen versie")
+    def replaced_text_block(self, obj: ImportFile) -> SafeString | str:
+        return preformatted(obj.replaced_text)
