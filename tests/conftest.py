@@ -73,3 +73,17 @@ def imported_samples(transactional_db):
     result = import_batch(read_paths([SAMPLES]))
     assert not result.failed, result.failed
     return result
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Give each test run its own test database.
+
+    Several runs can share one PostgreSQL server (the embedded one is shared by
+    every process of the checkout); a fixed test database name would let one run
+    drop the tables of another.
+    """
+    from django.conf import settings
+
+    test = settings.DATABASES["default"].setdefault("TEST", {})
+    test["NAME"] = f"{test.get('NAME') or 'test_' + settings.DATABASES['default']['NAME']}_{os.getpid()}"

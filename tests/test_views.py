@@ -1,0 +1,342 @@
+"""The public pages, on the real samples imported through the real import service."""
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+
+from minutes.models import Meeting
+from minutes.services import SourceFile, import_batch, read_paths
+from tests.conftest import SAMPLES
+
+
+def import_samples():
+    result = import_batch(read_paths([SAMPLES]))
+    assert not result.failed, result.failed
+
+
+class HomeTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        import_samples()
+
+    def test_counts_and_entry_points(self):
+        response = self.client.get("/")
+        self.assertContains(response, "<dd>2</dd>", html=False)  # meetings
+        self.assertContains(response, "<dd>15</dd>", html=False)  # agenda items incl. sub-items
+        self.assertContains(response, "<dd>5</dd>", html=False)  # decisions
+        self.assertContains(response, "2020–2021")
+        self.assertContains(response, 'href="/vergaderingen/?jaar=2021"')
+        self.assertContains(response, 'href="/ministeries/ezk/"')
+        self.assertContains(response, 'href="/onderwerpen/covid-19/"')
+        self.assertContains(response, "Verslag SGO 19 januari 2021")
+        self.assertContains(response, '<html lang="nl"', html=False)
+
+    def test_empty_archive_says_why(self):
+        Meeting.objects.all().delete()
+        response = self.client.get("/")
+        self.assertContains(response, "Het archief bevat nog geen verslagen")
+
+
+class MeetingListTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        import_samples()
+
+    def test_a_2021_date_range_shows_the_2021_meeting_only(self):
+        response = self.client.get("/vergaderingen/?van=2021-01-01&tot=2021-12-31")
+        self.assertContains(response, 'href="/vergaderingen/2021-01-19/"')
+        self.assertNotContains(response, 'href="/vergaderingen/2020-09-09/"')
+        self.assertContains(response, "1 vergadering gevonden met deze filters")
+        # The active filters show as removable chips.
+        self.assertContains(response, 'class="chip"')
+        self.assertContains(response, "1 januari 2021")
+
+    def test_year_and_ministry_filters(self):
+        response = self.client.get("/vergaderingen/?jaar=2020")
+        self.assertContains(response, 'href="/vergaderingen/2020-09-09/"')
+        self.assertNotContains(response, 'href="/vergaderingen/2021-01-19/"')
+        # DEF was present in 2020 only; AND over repeated ministries narrows.
+        response = self.client.get("/vergaderingen/?ministerie=def")
+        self.assertEqual([m.slug for m in response.context["meetings"]], ["2020-09-09"])
+        response = self.client.get("/vergaderingen/?ministerie=ezk&ministerie=bzk")
+        self.assertEqual(len(response.context["meetings"]), 2)
+        response = self.client.get("/vergaderingen/?ministerie=ezk&ministerie=def")
+        self.assertEqual([m.slug for m in response.context["meetings"]], ["2020-09-09"])
+
+    def test_topic_filter_and_sort(self):
+        response = self.client.get("/vergaderingen/?onderwerp=integraal-afwegingskader")
+        self.assertEqual([m.slug for m in response.context["meetings"]], ["2021-01-19"])
+        response = self.client.get("/vergaderingen/?sorteer=oud")
+        self.assertEqual(
+            [m.slug for m in response.context["meetings"]], ["2020-09-09", "2021-01-19"]
+        )
+
+    def test_facets_count_the_current_result_set(self):
+        response = self.client.get("/vergaderingen/?jaar=2021")
+        years = {row["year"]: row["n"] for row in response.context["year_facets"]}
+        self.assertEqual(years, {2021: 1})
+        ministries = {
+            row["ministry"].abbreviation: row["n"] for row in response.context["ministry_facets"]
+        }
+        self.assertEqual(ministries, {"AZ": 1, "BZK": 1, "EZK": 1, "JenV": 1})
+        # A facet link adds to the filters instead of replacing them.
+        self.assertContains(response, 'href="?jaar=2021&amp;ministerie=az"')
+
+    def test_bad_filter_values_give_a_visible_error_not_a_500(self):
+        for query in (
+            "van=gisteren",
+            "jaar=twintig",
+            "jaar=99999",
+            "ministerie=bestaat-niet",
+            "onderwerp=%00",
+            "sorteer=willekeurig",
+            "van=2021-02-01&tot=2021-01-01",
+            "page=abc",
+        ):
+            with self.subTest(query=query):
+                response = self.client.get(f"/vergaderingen/?{query}")
+                self.assertIn(response.status_code, (200, 400, 404))
+                if response.status_code == 400:
+                    self.assertContains(response, 'role="alert"', status_code=400)
+
+    def test_reversed_date_range_is_explained(self):
+        response = self.client.get("/vergaderingen/?van=2021-02-01&tot=2021-01-01")
+        self.assertContains(response, "De einddatum ligt vóór de begindatum.", status_code=400)
+
+    def test_empty_result_offers_a_way_out(self):
+        response = self.client.get("/vergaderingen/?jaar=1999")
+        self.assertContains(response, "Geen vergaderingen gevonden die aan alle filters voldoen")
+        self.assertContains(response, "bekijk alle vergaderingen")
+
+    def test_queries_do_not_grow_with_the_rows_shown(self):
+        with CaptureQueriesContext(connection) as two:
+            self.client.get("/vergaderingen/")
+        for n in range(3):
+            data = (
+                (SAMPLES / "sgo-2021-01-19.txt")
+                .read_bytes()
+                .replace(b"19 januari 2021, 15.00", f"{n + 1} februari 2021, 15.00".encode())
+                .replace(b"4182454", f"99900{n}".encode())
+            )
+            import_batch([SourceFile(name=f"extra-{n}.txt", data=data)])
+        with CaptureQueriesContext(connection) as five:
+            response = self.client.get("/vergaderingen/")
+        self.assertEqual(len(response.context["meetings"]), 5)
+        self.assertEqual(len(two), len(five))
+
+
+class MeetingDetailTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        import_samples()
+
+    def test_agenda_with_anchors_and_table_of_contents(self):
+        response = self.client.get("/vergaderingen/2021-01-19/")
+        self.assertContains(response, 'id="punt-4"')
+        self.assertContains(response, 'id="punt-5a"')
+        self.assertContains(response, 'href="#punt-5b"')
+        self.assertContains(response, "Voortgang op de herziening van het integraal afwegingskader")
+        self.assertContains(response, "Verslag SGO dinsdag 19 januari 2021")
+        self.assertContains(response, "15.00–16.30 uur")
+        self.assertContains(response, "20 januari 2021")  # document date
+        self.assertContains(response, "4182454")
+
+    def test_sentence_cut_by_a_page_header_is_whole_and_headers_are_gone(self):
+        response = self.client.get("/vergaderingen/2021-01-19/")
+        self.assertContains(response, "Aansluitend wordt gemeld dat de derde en vierde actielijn")
+        # The agenda text runs from the first item to the citation block.
+        agenda = response.content.decode().split('class="sgo-item"', 1)[1].split("sgo-prev-next")[0]
+        for header_text in ("Kabinet Minister-President", "Onze referentie", "4182454", "Datum"):
+            self.assertNotIn(header_text, agenda)
+        response = self.client.get("/vergaderingen/2020-09-09/")
+        self.assertContains(response, "SG SZW neemt het voortouw om interdepartementaal contact")
+
+    def test_decisions_are_marked(self):
+        response = self.client.get("/vergaderingen/2021-01-19/")
+        self.assertContains(
+            response,
+            '<div class="decision"><p class="decision__label">Besluit</p><p>Het verslag is vastgesteld.</p></div>',
+            html=True,
+        )
+        self.assertContains(response, '<strong class="decision-inline">', count=1)
+
+    def test_redactions_show_as_redactions_with_their_ground(self):
+        response = self.client.get("/vergaderingen/2021-01-19/")
+        self.assertContains(response, 'class="redaction" title="Weggelakt, Woo-grond 5.1.2e')
+        self.assertContains(response, "eerbiediging van de persoonlijke levenssfeer")
+        # The code itself is never presented as a name or turned into a link.
+        self.assertNotContains(response, ">5.1.2e</a>")
+
+    def test_ministries_present_and_mentioned_are_links(self):
+        response = self.client.get("/vergaderingen/2020-09-09/")
+        present = response.context["present"]
+        self.assertEqual(len(present), 12)
+        self.assertContains(response, 'href="/ministeries/jenv/"')
+        mentioned = [m.abbreviation for m in response.context["mentioned"]]
+        self.assertEqual(
+            mentioned, ["AZ", "BZ", "BZK", "EZK", "FIN", "IenW", "JenV", "OCW", "SZW", "VWS"]
+        )
+
+    def test_previous_next_cite_and_provenance(self):
+        meeting = Meeting.objects.get(date="2021-01-19")
+        response = self.client.get("/vergaderingen/2021-01-19/")
+        self.assertContains(response, 'rel="prev" href="/vergaderingen/2020-09-09/"')
+        self.assertContains(response, "http://testserver/vergaderingen/2021-01-19/")
+        self.assertContains(response, meeting.sha256)
+        self.assertContains(response, "sgo-2021-01-19.txt")
+        self.assertContains(response, 'href="/vergaderingen/2021-01-19/tekst/"')
+        response = self.client.get("/vergaderingen/2020-09-09/")
+        self.assertContains(response, 'rel="next" href="/vergaderingen/2021-01-19/"')
+        self.assertNotContains(response, 'rel="prev"')
+
+    def test_original_text_is_plain_text(self):
+        response = self.client.get("/vergaderingen/2021-01-19/tekst/")
+        self.assertEqual(response["Content-Type"], "text/plain; charset=utf-8")
+        self.assertEqual(
+            response.content.decode("utf-8"),
+            (SAMPLES / "sgo-2021-01-19.txt").read_text(encoding="utf-8"),
+        )
+
+    def test_unknown_dates_are_404(self):
+        for url in (
+            "/vergaderingen/2021-01-20/",
+            "/vergaderingen/2021-13-45/",
+            "/vergaderingen/2021-01-19-7/",
+            "/vergaderingen/2021-01-20/tekst/",
+        ):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 404)
+        self.assertContains(
+            self.client.get("/vergaderingen/1999-01-01/"), "Alle vergaderingen", status_code=404
+        )
+
+    def test_page_queries_do_not_grow_with_items(self):
+        with CaptureQueriesContext(connection) as small:
+            self.client.get("/vergaderingen/2020-09-09/")
+        with CaptureQueriesContext(connection) as large:
+            self.client.get("/vergaderingen/2021-01-19/")
+        self.assertEqual(len(small), len(large))
+
+
+class MinistryAndTopicTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        import_samples()
+
+    def test_ministry_list_counts_meetings(self):
+        response = self.client.get("/ministeries/")
+        counts = {m.abbreviation: m.meeting_count for m in response.context["ministries"]}
+        self.assertEqual(counts["EZK"], 2)
+        self.assertEqual(counts["DEF"], 1)  # present in 2020 only
+
+    def test_ministry_page_timeline_items_and_former_names(self):
+        response = self.client.get("/ministeries/jenv/")
+        self.assertContains(response, "Ministerie van Justitie en Veiligheid")
+        self.assertContains(response, "VenJ (2010–2017)")
+        self.assertContains(response, '<svg class="sgo-chart__svg"')
+        self.assertContains(response, "Gegevens als tabel")
+        items = response.context["items"]
+        # Newest first; the rondvraag contribution of J&V is shown with its item.
+        self.assertEqual(items[0].meeting.slug, "2021-01-19")
+        self.assertContains(response, "roept andere departementen op")
+
+    def test_ministry_page_filters_by_period(self):
+        response = self.client.get("/ministeries/jenv/?van=2021-01-01")
+        self.assertTrue(all(i.meeting.date.year == 2021 for i in response.context["items"]))
+        self.assertEqual(self.client.get("/ministeries/jenv/?van=nee").status_code, 400)
+
+    def test_unknown_ministry_or_topic_is_404(self):
+        self.assertEqual(self.client.get("/ministeries/xyz/").status_code, 404)
+        self.assertEqual(self.client.get("/onderwerpen/bestaat-niet/").status_code, 404)
+
+    def test_topics_follow_a_subject_in_order(self):
+        response = self.client.get("/onderwerpen/")
+        self.assertContains(response, 'href="/onderwerpen/rijksdienst-en-hybride-werken/"')
+        response = self.client.get("/onderwerpen/interdepartementale-afstemming/")
+        dates = [i.meeting.date.isoformat() for i in response.context["items"]]
+        self.assertEqual(dates, sorted(dates))
+        self.assertIn("2020-09-09", dates)
+        self.assertIn("2021-01-19", dates)
+
+
+class DecisionListTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        import_samples()
+
+    def test_all_decisions_linked_to_their_items(self):
+        response = self.client.get("/besluiten/")
+        self.assertEqual(response.context["paginator"].count, 5)
+        self.assertContains(response, 'href="/vergaderingen/2021-01-19/#punt-4"')
+
+    def test_filters_by_kind_date_and_ministry(self):
+        response = self.client.get("/besluiten/?soort=adopted")
+        self.assertEqual({d.kind for d in response.context["decisions"]}, {"adopted"})
+        self.assertEqual(len(response.context["decisions"]), 2)
+        response = self.client.get("/besluiten/?jaar=2021&soort=consented")
+        self.assertEqual(len(response.context["decisions"]), 1)
+        response = self.client.get("/besluiten/?ministerie=ezk")
+        self.assertEqual([d.agenda_item.number for d in response.context["decisions"]], ["6"])
+        self.assertEqual(self.client.get("/besluiten/?soort=geen").status_code, 400)
+
+
+class FeedAndExportTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        import_samples()
+
+    def test_rss_feed_honours_the_filters(self):
+        response = self.client.get("/vergaderingen/feed/")
+        self.assertEqual(response["Content-Type"], "application/rss+xml; charset=utf-8")
+        root = ET.fromstring(response.content)
+        links = [item.findtext("link") for item in root.iter("item")]
+        self.assertEqual(
+            links,
+            [
+                "http://testserver/vergaderingen/2021-01-19/",
+                "http://testserver/vergaderingen/2020-09-09/",
+            ],
+        )
+        self.assertIn("Tue, 19 Jan 2021", root.find("channel/item/pubDate").text)
+        root = ET.fromstring(self.client.get("/vergaderingen/feed/?jaar=2020").content)
+        self.assertEqual(len(list(root.iter("item"))), 1)
+
+    def test_csv_export(self):
+        response = self.client.get("/vergaderingen/export.csv?ministerie=def")
+        body = b"".join(response.streaming_content).decode("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(body)))
+        self.assertEqual(len(rows), 1)
+        self.assertEqual(rows[0]["date"], "2020-09-09")
+        self.assertEqual(rows[0]["place"], "Trêveszaal")
+        self.assertIn("ingelast. stand van zaken regels huisvesting", rows[0]["agenda_items"])
+        self.assertIn("[2] Met inachtneming van besproken wijziging", rows[0]["decisions"])
+        self.assertIn("DEF", rows[0]["ministries_present"].split())
+
+    def test_json_export(self):
+        response = self.client.get("/vergaderingen/export.json")
+        data = json.loads(b"".join(response.streaming_content))
+        self.assertEqual([m["date"] for m in data], ["2020-09-09", "2021-01-19"])
+        meeting = data[1]
+        self.assertEqual(meeting["reference"], "4182454")
+        self.assertIn(
+            {"number": "5a", "title": "RMR en MR vrijdag 22 januari 2021"}, meeting["agenda_items"]
+        )
+        self.assertEqual(
+            [d["kind"] for d in meeting["decisions"]], ["adopted", "consented", "agreed"]
+        )
+        bad = self.client.get("/vergaderingen/export.json?jaar=abc")
+        self.assertEqual(bad.status_code, 400)
+
+    def test_sitemap_and_robots(self):
+        response = self.client.get("/sitemap.xml")
+        self.assertContains(response, "http://testserver/vergaderingen/2021-01-19/")
+        self.assertContains(response, "http://testserver/ministeries/ezk/")
+        robots = self.client.get("/robots.txt")
+        self.assertContains(robots, "Sitemap: http://testserver/sitemap.xml")
+        self.assertContains(robots, "Disallow: /beheer/")
