@@ -1,0 +1,955 @@
+"""Tests for the pure minutes parser (`minutes.parsing`).
+
+Expectations are what a careful reader takes from the text, written down by hand
+from the sample files and the fixtures in `tests/fixtures/`; they are not copied
+from the parser's output. No database is needed: parsing is bytes in, data out.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+
+from minutes.parsing import AgendaItem, ParsedMeeting, ParseError, parse_minutes
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_data"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+ALL_TWELVE = (
+    "AZ", "BZ", "BZK", "DEF", "EZK", "FIN", "IenW", "JenV", "LNV", "OCW", "SZW", "VWS",
+)  # fmt: skip
+
+
+def parse_sample(name: str) -> ParsedMeeting:
+    return parse_minutes((SAMPLES / name).read_bytes())
+
+
+def parse_fixture(name: str) -> ParsedMeeting:
+    return parse_minutes((FIXTURES / name).read_bytes())
+
+
+def outline(meeting: ParsedMeeting) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """Items as (number, title, [(letter, title), ...]) for exact comparison."""
+    return [
+        (item.number, item.title, [(s.letter, s.title) for s in item.subitems])
+        for item in meeting.agenda_items
+    ]
+
+
+def decisions(meeting: ParsedMeeting) -> list[tuple[str, str, str]]:
+    return [(d.item, d.text, d.kind) for d in meeting.decisions]
+
+
+def item(meeting: ParsedMeeting, number: str) -> AgendaItem:
+    [found] = [i for i in meeting.agenda_items if i.number == number]
+    return found
+
+
+def item_at(meeting: ParsedMeeting, index: int) -> AgendaItem:
+    """By position: "ingelast" can occur more than once."""
+    return meeting.agenda_items[index]
+
+
+def contributions(agenda_item: AgendaItem) -> list[tuple[str, str]]:
+    return [(c.label, c.ministry) for c in agenda_item.contributions]
+
+
+def all_text(meeting: ParsedMeeting) -> list[str]:
+    """Every piece of extracted text a reader sees: top-level body, bodies, sub-items."""
+    texts = [meeting.body]
+    for agenda_item in meeting.agenda_items:
+        texts.append(agenda_item.title)
+        texts.append(agenda_item.body)
+        texts.extend(s.title for s in agenda_item.subitems)
+        texts.extend(s.body for s in agenda_item.subitems)
+        texts.extend(c.text for c in agenda_item.contributions)
+    return texts
+
+
+def assert_no_page_header(meeting: ParsedMeeting, *fragments: str) -> None:
+    for text in all_text(meeting):
+        for fragment in fragments:
+            assert fragment not in text, (fragment, text)
+
+
+# ------------------------------------------------------------------ sample 2020
+
+
+@pytest.fixture(scope="module")
+def m2020() -> ParsedMeeting:
+    return parse_sample("sgo-2020-09-09.txt")
+
+
+def test_2020_header_fields(m2020: ParsedMeeting) -> None:
+    assert m2020.meeting_date == date(2020, 9, 9)
+    assert m2020.start_time == time(16, 30)
+    assert m2020.end_time == time(18, 0)
+    assert m2020.place == "Trêveszaal"
+    assert m2020.reference == "4151247"
+    # The letterhead Datum is the date the minutes were written, the day after.
+    assert m2020.document_date == date(2020, 9, 10)
+    assert m2020.encoding == "utf-8"
+    assert m2020.description == "SGO, verslag"
+    assert m2020.absentees_text == ""
+    assert m2020.attendees_text.startswith("5.1.2e (AZ, vz), 5.1.2e (DEF)")
+    assert m2020.attendees_text.endswith("5.1.2e (BZK), 5.1.2e (secretaris)")
+
+
+def test_2020_items_in_document_order(m2020: ParsedMeeting) -> None:
+    assert outline(m2020) == [
+        ("1", "Opening en mededelingen", []),
+        ("ingelast", "stand van zaken regels huisvesting", []),
+        ("2", "Verslag SGO 2 september 2020", []),
+        (
+            "3",
+            "Interdepartementale afstemming",
+            [("a", "RMR en MR vrijdag 11 september 2020"), ("b", "Voorportalen en Onderraden")],
+        ),
+        ("4", "Rondvraag, actualiteiten en sluiting", []),
+    ]
+
+
+def test_2020_decisions(m2020: ParsedMeeting) -> None:
+    # "Afgesproken is dat ..." in item 1 is an agreement between the MP and the
+    # Speaker, reported in passing: not the SGO's.
+    assert decisions(m2020) == [
+        (
+            "ingelast",
+            "De SG's bespreken de wijze waarop hun departementen omgaan met de actuele "
+            "situatie en bevestigen de lijn van de ICBR.",
+            "agreed",
+        ),
+        (
+            "2",
+            "Met inachtneming van besproken wijziging wordt het verslag vastgesteld.",
+            "adopted",
+        ),
+    ]
+    assert [d.item_index for d in m2020.decisions] == [1, 2]
+
+
+def test_2020_ministries(m2020: ParsedMeeting) -> None:
+    assert m2020.ministries_present == ALL_TWELVE
+    # DEF and LNV attend but are never named in the body; "(secretaris)" is no ministry.
+    assert m2020.ministries_mentioned == (
+        "AZ", "BZ", "BZK", "EZK", "FIN", "IenW", "JenV", "OCW", "SZW", "VWS",
+    )  # fmt: skip
+    assert item(m2020, "1").ministries_mentioned == ("AZ", "BZ", "EZK", "FIN", "SZW")
+    assert item(m2020, "ingelast").ministries_mentioned == ()
+    assert item(m2020, "2").ministries_mentioned == ("BZK",)
+
+
+def test_2020_redactions(m2020: ParsedMeeting) -> None:
+    assert m2020.redaction_codes == ("5.1.2e",)
+    assert m2020.withheld_passages == 1
+
+
+def test_2020_rondvraag(m2020: ParsedMeeting) -> None:
+    rondvraag = item(m2020, "4")
+    assert contributions(rondvraag) == [
+        ("J&V:", "JenV"),
+        ("BZ:", "BZ"),
+        ("EZK:", "EZK"),
+        ("BZK:", "BZK"),
+        ("VWS:", "VWS"),
+    ]
+    jenv, bz, ezk, bzk, vws = rondvraag.contributions
+    assert "buiten verzoek" in jenv.text
+    assert "gesproken heeft met de DG Covid-19" in jenv.text
+    assert "uitzonderingscategorieën van het inreisverbod" in bz.text
+    assert "DOC-ACC-MCC-structuur" in ezk.text
+    assert "strategische agenda's" in bzk.text
+    assert "politiek-bestuurlijke verantwoordelijkheid" in bzk.text
+    assert "werkgroep Halsema" in vws.text
+    assert "Staat stil bij de ontwikkelingen rondom corona." in vws.text
+    assert rondvraag.ministries_mentioned == (
+        "AZ", "BZ", "BZK", "EZK", "IenW", "JenV", "OCW", "SZW", "VWS",
+    )  # fmt: skip
+
+
+def test_2020_page_headers_removed_and_sentences_whole(m2020: ParsedMeeting) -> None:
+    sentence = (
+        "SG SZW neemt het voortouw om interdepartementaal contact tussen strategie-clubs "
+        "over dit onderwerp te bevorderen."
+    )
+    assert sentence in item(m2020, "4").body
+    assert sentence in m2020.body
+    bzk = item(m2020, "4").contributions[3]
+    assert sentence in bzk.text
+    # The glued header ("10 september 2020Onze referentie") sat between two
+    # paragraphs of the inserted item: both survive, as separate paragraphs.
+    ingelast = item(m2020, "ingelast").body
+    assert (
+        "De departementale leiding blijft zelf verantwoordelijk.\n\n"
+        "De SG's bespreken de wijze waarop" in ingelast
+    )
+    assert_no_page_header(
+        m2020, "Kabinet Minister-President", "Onze referentie", "4151247", "10 september 2020"
+    )
+
+
+def test_2020_item_bodies(m2020: ParsedMeeting) -> None:
+    opening = item(m2020, "1").body
+    assert opening.startswith("- SG BZ draagt, als voormalig SG AZ, de voorzittershamer")
+    assert "ministeriële vertegenwoordiging in vak K" in opening
+    assert opening.endswith("ambtelijke ondersteuning gedurende de APB.")
+    assert item(m2020, "2").body == (
+        "Conform bespreking in het SGO wordt het verslag aangepast op verzoek van SG BZK. "
+        "Met inachtneming van besproken wijziging wordt het verslag vastgesteld."
+    )
+    # The sub-items are headings only; "Besproken." belongs to item 3 itself.
+    afstemming = item(m2020, "3")
+    assert afstemming.body == "Besproken."
+    assert [s.body for s in afstemming.subitems] == ["", ""]
+
+
+def test_2020_json_shape(m2020: ParsedMeeting) -> None:
+    data = m2020.as_json()
+    assert data["meeting_date"] == "2020-09-09"
+    assert data["start_time"] == "16:30"
+    assert data["end_time"] == "18:00"
+    assert data["document_date"] == "2020-09-10"
+    assert [i["number"] for i in data["agenda_items"]] == ["1", "ingelast", "2", "3", "4"]
+    assert data["agenda_items"][3]["subitems"] == [
+        {"letter": "a", "title": "RMR en MR vrijdag 11 september 2020"},
+        {"letter": "b", "title": "Voorportalen en Onderraden"},
+    ]
+    assert data["decisions"][1] == {
+        "item": "2",
+        "text": "Met inachtneming van besproken wijziging wordt het verslag vastgesteld.",
+        "kind": "adopted",
+    }
+    assert data["ministries_present"] == list(ALL_TWELVE)
+    assert data["redaction_codes"] == ["5.1.2e"]
+
+
+# ------------------------------------------------------------------ sample 2021
+
+
+@pytest.fixture(scope="module")
+def m2021() -> ParsedMeeting:
+    return parse_sample("sgo-2021-01-19.txt")
+
+
+def test_2021_header_fields(m2021: ParsedMeeting) -> None:
+    assert m2021.meeting_date == date(2021, 1, 19)
+    assert m2021.start_time == time(15, 0)
+    assert m2021.end_time == time(16, 30)
+    assert m2021.place == "Webex"
+    assert m2021.reference == "4182454"
+    assert m2021.document_date == date(2021, 1, 20)
+    assert m2021.encoding == "utf-8"
+    assert m2021.description == "SGO, verslag"
+    assert m2021.attendees_text == "5.1.2e"
+    assert m2021.absentees_text == ""
+
+
+def test_2021_items(m2021: ParsedMeeting) -> None:
+    # "5.1.2e JenV geeft ..." opens a paragraph of item 4; it is not item 5.
+    assert outline(m2021) == [
+        ("1", "Opening en mededelingen", []),
+        ("2", "Verslag SGO 12 januari 2021", []),
+        ("3", "Presentatie Rijksdienst 2022", []),
+        (
+            "4",
+            "Voortgang op de herziening van het integraal afwegingskader voor beleid en "
+            "regelgeving",
+            [],
+        ),
+        (
+            "5",
+            "Interdepartementale afstemming",
+            [("a", "RMR en MR vrijdag 22 januari 2021"), ("b", "Voorportalen en Onderraden")],
+        ),
+        ("6", "Rondvraag, actualiteiten en sluiting", []),
+    ]
+
+
+def test_2021_decisions(m2021: ParsedMeeting) -> None:
+    # Not decisions: "Spreker informeert ... of de leden kunnen instemmen" (a question),
+    # "Besproken.", and the rule that concept-nader rapporten go to the ministerraad.
+    assert decisions(m2021) == [
+        ("2", "Het verslag is vastgesteld.", "adopted"),
+        (
+            "4",
+            "Het SGO stemt vervolgens in met het voorstel met dien verstande dat de governance "
+            "minder klassiek c.q. traditioneel wordt ingericht, beleid nadrukkelijk betrokken "
+            "wordt bij de uitwerking van de actielijnen, de opvolging van de derde en vierde "
+            "actielijn direct ter hand worden genomen, dat link met de POK wordt geëxpliciteerd "
+            "en de Social Development Goals een plek krijgen in het IAK.",
+            "consented",
+        ),
+        (
+            "6",
+            "Het SGO spreekt aansluitend af om in de volgende vergadering van het SGO nader bij "
+            "dit onderwerp stil te staan.",
+            "agreed",
+        ),
+    ]
+
+
+def test_2021_ministries(m2021: ParsedMeeting) -> None:
+    # Names on the Aanwezig line are redacted without tags: no ministry is known.
+    assert m2021.ministries_present == ()
+    # "financiële implicaties" is an adjective, not Financiën; "kabinet" is no ministry.
+    assert m2021.ministries_mentioned == ("AZ", "BZK", "EZK", "JenV")
+    assert item(m2021, "3").ministries_mentioned == ()
+    assert item(m2021, "4").ministries_mentioned == ("JenV",)
+    assert item(m2021, "6").ministries_mentioned == ("BZK", "EZK")
+
+
+def test_2021_redactions(m2021: ParsedMeeting) -> None:
+    # Kept exactly as released, also where the release set the code in bold.
+    assert m2021.redaction_codes == ("5.1.2e",)
+    assert m2021.withheld_passages == 0
+    assert "De 5.1.2e Overheidsorganisatie dankt het SGO" in item(m2021, "3").body
+
+
+def test_2021_rondvraag(m2021: ParsedMeeting) -> None:
+    rondvraag = item(m2021, "6")
+    assert contributions(rondvraag) == [("EZK", "EZK")]
+    [ezk] = rondvraag.contributions
+    assert ezk.text.startswith("- Staat stil bij het aftreden van het kabinet")
+    assert ezk.text.endswith("nader bij dit onderwerp stil te staan.")
+
+
+def test_2021_page_headers_removed_and_sentences_whole(m2021: ParsedMeeting) -> None:
+    sentence = (
+        "Aansluitend wordt gemeld dat de derde en vierde actielijn eerst nader worden "
+        "uitgewerkt om een beter beeld te krijgen van onder meer de benodigde middelen."
+    )
+    assert sentence in item(m2021, "4").body
+    assert sentence in m2021.body
+    # The header between "blijkt onder meer dat:" and the bullet list sat between
+    # paragraphs: the break stays.
+    assert (
+        "Uit het onderzoek blijkt onder meer dat:\n\n- Het merendeel van de medewerkers"
+        in item(m2021, "3").body
+    )
+    assert_no_page_header(
+        m2021, "Kabinet Minister-President", "Onze referentie", "4182454", "20 januari 2021"
+    )
+
+
+def test_2021_item_bodies(m2021: ParsedMeeting) -> None:
+    assert item(m2021, "1").body.startswith("Gemeld wordt dat 5.1.2e AZ afwezig is")
+    assert item(m2021, "2").body == "Het verslag is vastgesteld."
+    afstemming = item(m2021, "5")
+    assert afstemming.body.startswith("Besproken.\n\nGemeld wordt dat vanaf heden")
+    assert afstemming.body.endswith("aan de ministerraad moeten worden voorgelegd.")
+    # The word "VERSLAG" above item 1 stays in the top-level body, outside any item.
+    assert m2021.body.startswith("VERSLAG\n\n1. Opening en mededelingen")
+
+
+# ------------------------------------------------------------ encodings, line ends
+
+
+def test_crlf_line_ends_are_normalised() -> None:
+    meeting = parse_fixture("crlf.txt")
+    assert meeting.encoding == "utf-8"
+    assert meeting.meeting_date == date(2020, 3, 3)
+    assert (meeting.start_time, meeting.end_time) == (time(16, 30), time(18, 0))
+    assert meeting.place == "Trêveszaal"
+    assert meeting.reference == "4100001"
+    assert meeting.document_date == date(2020, 3, 4)
+    assert meeting.ministries_present == ("AZ", "BZK")
+    assert outline(meeting) == [
+        ("1", "Opening en mededelingen", []),
+        ("2", "Verslag SGO 25 februari 2020", []),
+    ]
+    assert decisions(meeting) == [("2", "Het verslag is vastgesteld.", "adopted")]
+    for text in [meeting.text, meeting.attendees_text, meeting.place, *all_text(meeting)]:
+        assert "\r" not in text
+
+
+def test_cp1252() -> None:
+    meeting = parse_fixture("cp1252.txt")
+    assert meeting.encoding == "cp1252"
+    assert meeting.place == "Trêveszaal"
+    assert item(meeting, "1").body == (
+        "SG Financiën meldt dat het café in het ministerie gesloten is; de coördinatie "
+        "ligt bij 5.1.2e."
+    )
+    assert meeting.ministries_mentioned == ("FIN",)
+    # The cp1252 curly apostrophe (byte 0x92) in "SG’s" decodes, and the SG's are the SGO.
+    assert decisions(meeting) == [("2", "De SG’s stellen het verslag vast.", "adopted")]
+
+
+def test_utf8_bom() -> None:
+    meeting = parse_fixture("utf8_bom.txt")
+    assert meeting.encoding == "utf-8-sig"
+    # The table starts on the very first line, right after the BOM.
+    assert meeting.description == "SGO, verslag"
+    assert meeting.meeting_date == date(2020, 3, 3)
+    assert "\ufeff" not in meeting.text
+    assert meeting.document_date is None
+    assert meeting.reference is None
+    assert outline(meeting) == [("1", "Opening en mededelingen", [])]
+    assert item(meeting, "1").body == "SG Defensie opent de vergadering."
+    assert meeting.ministries_mentioned == ("DEF",)
+
+
+# ---------------------------------------------------------------- page headers
+
+
+def test_page_header_glued_and_bold() -> None:
+    meeting = parse_fixture("header_glued_bold.txt")
+    assert meeting.reference == "4182454"
+    assert meeting.document_date == date(2021, 1, 20)
+    assert item(meeting, "1").body == (
+        "Spreker meldt dat de derde actielijn nader wordt uitgewerkt."
+    )
+    assert_no_page_header(meeting, "Kabinet", "Datum", "4182454", "**")
+
+
+def test_page_header_on_one_line() -> None:
+    meeting = parse_fixture("header_one_line.txt")
+    assert item(meeting, "1").body == (
+        "SG OCW licht de werkagenda toe. De leden van het SGO onderschrijven de hoofdlijnen "
+        "van de werkagenda en vragen om een uitwerking per departement."
+    )
+    assert decisions(meeting) == [
+        (
+            "1",
+            "De leden van het SGO onderschrijven de hoofdlijnen van de werkagenda en vragen "
+            "om een uitwerking per departement.",
+            "agreed",
+        )
+    ]
+
+
+def test_page_header_with_page_number() -> None:
+    meeting = parse_fixture("header_pagina.txt")
+    assert item(meeting, "1").body == "SG OCW licht toe dat de werkagenda in april verschijnt."
+    assert_no_page_header(meeting, "Pagina", "van 3", "Kabinet", "4100001")
+
+
+# ------------------------------------------------------------------- agenda
+
+
+def test_two_inserted_items_in_document_order() -> None:
+    meeting = parse_fixture("ingelast_twice.txt")
+    assert outline(meeting) == [
+        ("1", "Opening en mededelingen", []),
+        ("ingelast", "coronamaatregelen rijksdienst", []),
+        ("2", "Verslag SGO 25 februari 2020", []),
+        ("ingelast", "Brexit", []),
+        ("3", "Rondvraag, actualiteiten en sluiting", []),
+    ]
+    assert item_at(meeting, 1).body == "SG BZK geeft een toelichting op de maatregelen."
+    assert decisions(meeting) == [
+        ("2", "Vastgesteld.", "adopted"),
+        ("ingelast", "Het SGO besluit de werkgroep Brexit te verlengen.", "decided"),
+    ]
+    # "ingelast" repeats, so a decision also says which item it belongs to by position.
+    assert [d.item_index for d in meeting.decisions] == [2, 3]
+
+
+def test_subitems_with_tab_and_decision_under_subitem() -> None:
+    meeting = parse_fixture("subitems_tab.txt")
+    assert outline(meeting) == [
+        ("1", "Opening en mededelingen", []),
+        ("2", "Verslag SGO 25 februari 2020", []),
+        (
+            "3",
+            "Interdepartementale afstemming",
+            [
+                ("a", "RMR en MR vrijdag 6 maart 2020"),
+                ("b", "Voorportalen en Onderraden"),
+                ("c", "Werkgroep informatiehuishouding"),
+            ],
+        ),
+        ("4", "Rondvraag, actualiteiten en sluiting", []),
+    ]
+    afstemming = item(meeting, "3")
+    assert [s.body for s in afstemming.subitems] == [
+        "Besproken.",
+        "Geen bijzonderheden.",
+        "SG BZK licht de notitie toe. Het SGO stemt in met de voorgestelde aanpak.",
+    ]
+    # The decision under 3c is a decision of item 3.
+    assert decisions(meeting) == [
+        ("2", "Het verslag is vastgesteld.", "adopted"),
+        ("3", "Het SGO stemt in met de voorgestelde aanpak.", "consented"),
+    ]
+
+
+def test_rondvraag_headings() -> None:
+    meeting = parse_fixture("rondvraag_headings.txt")
+    rondvraag = item(meeting, "1")
+    assert [(c.label, c.ministry, c.text) for c in rondvraag.contributions] == [
+        ("Fin:", "FIN", "- Meldt dat de Voorjaarsnota op schema ligt."),
+        ("J&V:", "JenV", "- Vraagt aandacht voor de inzet bij de jaarwisseling."),
+        ("EZK", "EZK", "- Staat stil bij de gaswinning in Groningen."),
+        ("OCW:", "OCW", "Geen punten."),
+    ]
+    assert meeting.ministries_mentioned == ("EZK", "FIN", "JenV", "OCW")
+
+
+# --------------------------------------------------------------- non-decisions
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "verslag_aangehouden.txt",
+        "kennisname.txt",
+        "ministerraad_in_passing.txt",
+        "moet_worden_vastgesteld.txt",
+    ],
+)
+def test_not_decisions(name: str) -> None:
+    meeting = parse_fixture(name)
+    assert meeting.agenda_items
+    assert decisions(meeting) == []
+
+
+def test_ministerraad_in_passing_mentions() -> None:
+    meeting = parse_fixture("ministerraad_in_passing.txt")
+    # "kabinet" and "ministerraad" are bodies, not ministries; SG AZ is.
+    assert meeting.ministries_mentioned == ("AZ",)
+
+
+# ------------------------------------------------------------- times and table
+
+
+@pytest.mark.parametrize(
+    ("name", "meeting_date", "start", "end"),
+    [
+        ("time_start_only.txt", date(2020, 3, 3), time(10, 0), None),
+        ("time_colon.txt", date(2023, 2, 14), time(13, 0), time(17, 30)),
+        ("time_en_dash.txt", date(2020, 3, 10), time(10, 0), time(11, 30)),
+        ("time_none.txt", date(2020, 3, 10), None, None),
+    ],
+)
+def test_meeting_times(name: str, meeting_date: date, start: time | None, end: time | None) -> None:
+    meeting = parse_fixture(name)
+    assert meeting.meeting_date == meeting_date
+    assert (meeting.start_time, meeting.end_time) == (start, end)
+
+
+def test_attendees_with_continuation_lines() -> None:
+    meeting = parse_fixture("aanwezig_continuation.txt")
+    assert meeting.attendees_text == (
+        "5.1.2e (AZ, vz), 5.1.2e (BZ), 5.1.2e (FIN, plv.), 5.1.2e (I&W), 5.1.2e (JenV), "
+        "5.1.2e (OCW) en 5.1.2e (secretaris)"
+    )
+    assert meeting.absentees_text == "5.1.2e (DEF)"
+    # "(secretaris)" is a role, and DEF sent apologies.
+    assert meeting.ministries_present == ("AZ", "BZ", "FIN", "IenW", "JenV", "OCW")
+    assert meeting.body.startswith("1. Opening en mededelingen")
+    assert outline(meeting) == [("1", "Opening en mededelingen", [])]
+
+
+# -------------------------------------------------------- redactions, ministries
+
+
+def test_redaction_codes_kept_as_released() -> None:
+    meeting = parse_fixture("redactions.txt")
+    assert meeting.redaction_codes == ("5.1.2e", "5.1.1c", "5.2.1", "10.2.e")
+    assert meeting.withheld_passages == 2
+    body = item(meeting, "1").body
+    assert body.startswith("5.1.2e (BZK) meldt dat het advies van 5.1.1c is ontvangen")
+    assert "10.2.e als contactpersoon" in body
+    assert body.count("buiten verzoek") == 2
+
+
+def test_agencies_roles_and_words_are_not_ministries() -> None:
+    meeting = parse_fixture("not_ministries.txt")
+    # AZ stands in the letterhead and on the Aanwezig line, never in the body.
+    assert meeting.ministries_present == ("AZ", "DEF")
+    assert meeting.ministries_mentioned == ()
+    assert item(meeting, "1").ministries_mentioned == ()
+
+
+# ------------------------------------------------------------ not minutes at all
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ((FIXTURES / "empty.txt").read_bytes(), "empty"),
+        (b" \r\n\t\n", "empty"),
+        ((FIXTURES / "binary.png").read_bytes(), "binary"),
+        ((FIXTURES / "no_meeting_date.txt").read_bytes(), "no meeting date"),
+    ],
+    ids=["empty", "blank", "binary", "no-meeting-date"],
+)
+def test_unreadable_files_raise_parse_error(data: bytes, message: str) -> None:
+    with pytest.raises(ParseError, match=message):
+        parse_minutes(data)
+
+
+def test_parse_error_is_a_value_error() -> None:
+    assert issubclass(ParseError, ValueError)
+
+
+# ------------------------------------------------------------ other templates
+
+
+def test_other_template_held_on() -> None:
+    meeting = parse_fixture("other_template_gehouden_op.txt")
+    assert meeting.meeting_date == date(2020, 3, 3)
+    assert (meeting.start_time, meeting.end_time) == (None, None)
+    assert meeting.document_date is None
+    assert outline(meeting) == [
+        ("1", "Opening", []),
+        ("2", "Vaststelling agenda", []),
+        ("3", "Voortgang actieplan", []),
+        ("4", "Sluiting", []),
+    ]
+    assert item(meeting, "1").body == "De voorzitter opent de vergadering."
+    assert item(meeting, "4").body == "De voorzitter sluit de vergadering."
+    assert "De projectleider licht de voortgang toe." in meeting.body
+    assert meeting.ministries_present == ("BZK", "OCW")
+
+
+def test_other_template_notulen_with_colon_labels() -> None:
+    meeting = parse_fixture("other_template_notulen.txt")
+    assert meeting.meeting_date == date(2022, 10, 12)
+    assert (meeting.start_time, meeting.end_time) == (time(14, 0), time(15, 30))
+    assert meeting.place == "Rijnstraat 50, Den Haag"
+    assert meeting.ministries_present == ("FIN", "LNV")
+    assert outline(meeting) == [
+        ("1", "Opening", []),
+        ("2", "Huisvesting", []),
+        ("3", "Rondvraag", []),
+    ]
+    assert item(meeting, "2").body == "De leden bespreken de bezetting van de kantoren."
+
+
+# ------------------------------------------------- synthetic minutes, other years
+
+
+def flat(text: str) -> str:
+    """Text with its line wrapping undone, for comparing sentences."""
+    return " ".join(text.split())
+
+
+def test_synthetic_2018_bold_headings_and_list_in_body() -> None:
+    meeting = parse_fixture("sgo-2018-06-12.txt")
+    assert meeting.meeting_date == date(2018, 6, 12)
+    assert (meeting.start_time, meeting.end_time) == (time(16, 30), time(18, 0))
+    assert meeting.place == "Trêveszaal"
+    assert meeting.reference == "3712345"
+    assert meeting.document_date == date(2018, 6, 13)
+    assert meeting.encoding == "utf-8"
+    assert meeting.absentees_text == "10.2.e (LNV)"
+    assert meeting.ministries_present == (
+        "AZ", "BZ", "BZK", "DEF", "EZK", "FIN", "IenW", "JenV", "OCW", "SZW", "VWS",
+    )  # fmt: skip
+    # The numbered proposals (1.-4.) inside item 3 are a list, not agenda items, even
+    # where "4." would follow on from item 3.
+    assert outline(meeting) == [
+        ("1", "Opening en mededelingen", []),
+        ("2", "Verslag SGO 5 juni 2018", []),
+        ("3", "Rijksbrede mobiliteit", []),
+        ("4", "Rondvraag, actualiteiten en sluiting", []),
+    ]
+    mobiliteit = item(meeting, "3").body
+    assert "1. een rijksbrede vacaturebank in te richten;" in mobiliteit
+    assert "4. in het najaar aan het SGO te rapporteren." in mobiliteit
+    # The bold page header (with "Pagina 2 van 3") sat between two paragraphs.
+    assert "met een raming van de kosten.\n\nSG Defensie vraagt aandacht" in mobiliteit
+    assert decisions(meeting) == [
+        ("2", "Vastgesteld.", "adopted"),
+        (
+            "3",
+            "Het SGO besluit de werkgroep te vragen het voorstel uit te werken, met een "
+            "raming van de kosten.",
+            "decided",
+        ),
+    ]
+    assert meeting.ministries_mentioned == ("BZ", "BZK", "DEF", "FIN", "IenW", "LNV", "VWS")
+    rondvraag = item(meeting, "4")
+    assert contributions(rondvraag) == [("BZ:", "BZ"), ("IenW:", "IenW")]
+    assert flat(rondvraag.contributions[1].text).endswith(
+        "worden betrokken bij de uitwerking van de maatregelen."
+    )
+    assert meeting.redaction_codes == ("10.2.e",)
+    assert_no_page_header(meeting, "Kabinet Minister-President", "Pagina", "3712345", "**")
+
+
+def test_synthetic_2019_withheld_item_and_subitems() -> None:
+    meeting = parse_fixture("sgo-2019-11-26.txt")
+    assert meeting.meeting_date == date(2019, 11, 26)
+    assert meeting.document_date == date(2019, 11, 27)
+    assert meeting.reference == "3998765"
+    assert meeting.ministries_present == (
+        "AZ", "BZK", "EZK", "FIN", "IenW", "JenV", "LNV", "OCW",
+    )  # fmt: skip
+    assert meeting.absentees_text == "10.2.e (BZ), 10.2.e (DEF), 10.2.e (SZW), 10.2.e (VWS)"
+    # Item 3 was withheld: the numbering goes 1, 2, 4, 5.
+    assert outline(meeting) == [
+        ("1", "Opening en mededelingen", []),
+        ("2", "Verslag SGO 19 november 2019", []),
+        (
+            "4",
+            "Interdepartementale afstemming",
+            [
+                ("a", "RMR en MR vrijdag 29 november 2019"),
+                ("b", "Voorportalen en Onderraden"),
+                ("c", "Jaarplanning SGO 2020"),
+            ],
+        ),
+        ("5", "Rondvraag, actualiteiten en sluiting", []),
+    ]
+    afstemming = item(meeting, "4")
+    assert [flat(s.body) for s in afstemming.subitems] == [
+        "SG AZ licht de agenda van de ministerraad toe.",
+        "SG EZK meldt dat het voorportaal van de onderraad Klimaat is uitgesteld.",
+        "SG BZK presenteert de concept-jaarplanning. Besloten wordt de jaarplanning in "
+        "januari opnieuw te agenderen. Het SGO stemt in met de thema's voor het eerste "
+        "kwartaal.",
+    ]
+    # The ministerraad's decisions in item 1 are reported, not taken, by the SGO.
+    assert decisions(meeting) == [
+        ("2", "Het verslag wordt met een tekstuele wijziging van SG LNV vastgesteld.", "adopted"),
+        ("4", "Besloten wordt de jaarplanning in januari opnieuw te agenderen.", "decided"),
+        ("4", "Het SGO stemt in met de thema's voor het eerste kwartaal.", "consented"),
+    ]
+    assert meeting.ministries_mentioned == ("AZ", "BZK", "EZK", "FIN", "JenV", "LNV")
+    rondvraag = item(meeting, "5")
+    assert [(c.label, c.ministry, flat(c.text)) for c in rondvraag.contributions] == [
+        (
+            "J&V:",
+            "JenV",
+            "- Meldt dat de aanpak van ondermijning wordt geïntensiveerd in samenwerking met "
+            "Financiën en de Belastingdienst.",
+        ),
+        ("LNV:", "LNV", "- 10.2.e - buiten verzoek"),
+    ]
+    assert meeting.redaction_codes == ("10.2.e",)
+    assert meeting.withheld_passages == 1
+    assert_no_page_header(meeting, "Kabinet Minister-President", "3998765", "Onze referentie")
+
+
+def test_synthetic_2020_bom_agreements() -> None:
+    meeting = parse_fixture("sgo-2020-12-08.txt")
+    assert meeting.encoding == "utf-8-sig"
+    assert meeting.meeting_date == date(2020, 12, 8)
+    assert (meeting.start_time, meeting.end_time) == (time(15, 0), time(16, 30))
+    assert meeting.place == "Webex"
+    assert meeting.reference == "4170001"
+    assert meeting.document_date == date(2020, 12, 9)
+    assert meeting.attendees_text == (
+        "5.1.2e (AZ, vz), 5.1.2e (BZK), 5.1.2e (DEF), 5.1.2e (JenV) en 5.1.2e (secretaris)"
+    )
+    assert meeting.ministries_present == ("AZ", "BZK", "DEF", "JenV")
+    assert outline(meeting) == [
+        ("1", "Opening en mededelingen", []),
+        ("2", "Verslag SGO 1 december 2020", []),
+        ("3", "Vaccinatiestrategie rijksdienst", []),
+        ("4", "Rondvraag, actualiteiten en sluiting", []),
+    ]
+    # "Het kabinet heeft besloten ..." is the cabinet's decision, not the SGO's.
+    assert decisions(meeting) == [
+        (
+            "2",
+            "Het verslag is met inachtneming van de opmerking van SG DEF vastgesteld.",
+            "adopted",
+        ),
+        ("3", "Het SGO gaat akkoord met de communicatie richting medewerkers.", "agreed"),
+        ("3", "Afgesproken wordt dat SG JenV de coördinatie op zich neemt.", "agreed"),
+    ]
+    assert meeting.ministries_mentioned == ("DEF", "JenV")
+    assert contributions(item(meeting, "4")) == [("Defensie:", "DEF")]
+    assert meeting.redaction_codes == ("5.1.2e",)
+
+
+def test_synthetic_2022_cp1252_crlf_glued_headers() -> None:
+    meeting = parse_fixture("sgo-2022-05-17.txt")
+    assert meeting.encoding == "cp1252"
+    assert meeting.meeting_date == date(2022, 5, 17)
+    assert (meeting.start_time, meeting.end_time) == (time(10, 0), time(11, 30))
+    assert meeting.place == "Webex"
+    assert meeting.reference == "4412345"
+    assert meeting.document_date == date(2022, 5, 18)
+    assert meeting.ministries_present == ALL_TWELVE
+    assert outline(meeting) == [
+        ("1", "Opening en mededelingen", []),
+        ("ingelast", "opvang ontheemden uit Oekraïne", []),
+        ("2", "Verslag SGO 10 mei 2022", []),
+        ("3", "Strategische personeelsplanning", []),
+        ("ingelast", "cyberweerbaarheid", []),
+        ("4", "Rondvraag, actualiteiten en sluiting", []),
+    ]
+    assert flat(item(meeting, "3").body) == (
+        "5.1.2e licht de rapportage toe namens de ICBR. De rijksbrede personeelsplanning laat "
+        "zien dat de krapte op de arbeidsmarkt het werven van ICT-personeel bemoeilijkt. "
+        "Het SGO gaat akkoord met de voorgestelde rijksbrede arbeidsmarktcampagne."
+    )
+    assert decisions(meeting) == [
+        ("2", "Het SGO stelt het verslag ongewijzigd vast.", "adopted"),
+        (
+            "3",
+            "Het SGO gaat akkoord met de voorgestelde rijksbrede arbeidsmarktcampagne.",
+            "agreed",
+        ),
+    ]
+    assert [d.item_index for d in meeting.decisions] == [2, 3]
+    assert meeting.ministries_mentioned == ("BZK", "JenV", "VWS")
+    rondvraag = item(meeting, "4")
+    assert [(c.label, c.ministry, c.text) for c in rondvraag.contributions] == [
+        ("BZK:", "BZK", "Meldt dat de Woo-verzoeken over de coronaperiode in behandeling zijn."),
+        ("SG VWS:", "VWS", "Vraagt aandacht voor de najaarsaanpak corona."),
+    ]
+    assert meeting.redaction_codes == ("5.1.2e", "5.1.2i")
+    assert "\r" not in meeting.body
+    assert_no_page_header(meeting, "Kabinet Minister-President", "4412345", "Datum", "**")
+
+
+def test_synthetic_2023_page_numbers_and_list_running_into_items() -> None:
+    meeting = parse_fixture("sgo-2023-02-14.txt")
+    assert meeting.meeting_date == date(2023, 2, 14)
+    assert (meeting.start_time, meeting.end_time) == (time(13, 0), time(17, 30))
+    assert meeting.reference == "5234567"
+    assert meeting.document_date == date(2023, 2, 15)
+    assert meeting.ministries_present == ("AZ", "BZK", "FIN", "OCW", "VWS")
+    assert meeting.absentees_text == "5.1.2e (BZ)"
+    # "2. De planning ..." belongs to the list under item 1; the real item 2 follows it.
+    # Item 4 was withheld.
+    assert outline(meeting) == [
+        ("1", "Opening en mededelingen", []),
+        ("2", "Verslagen SGO 31 januari en 7 februari 2023", []),
+        ("3", "Werken in Caribisch Nederland", []),
+        ("5", "Rondvraag, actualiteiten en sluiting", []),
+    ]
+    assert item(meeting, "1").body == (
+        "SG AZ meldt twee punten:\n"
+        "1. De MP reist volgende week naar Brussel voor de Europese Raad.\n"
+        "2. De planning van de Voorjaarsnota is met een week verschoven."
+    )
+    assert "niet toereikend is.\n\nHet SGO besluit" in item(meeting, "3").body
+    assert decisions(meeting) == [
+        ("2", "Het SGO stelt het verslag van 7 februari 2023 vast.", "adopted"),
+        (
+            "3",
+            "Het SGO besluit een interdepartementale werkgroep in te stellen onder "
+            "voorzitterschap van SG BZK.",
+            "decided",
+        ),
+        ("5", "Het SGO spreekt af de werkgroep ook hiernaar te laten kijken.", "agreed"),
+    ]
+    assert meeting.ministries_mentioned == ("AZ", "BZK", "FIN", "OCW")
+    rondvraag = item(meeting, "5")
+    assert contributions(rondvraag) == [("OCW:", "OCW")]
+    assert flat(rondvraag.body).endswith(
+        "Het SGO spreekt af de werkgroep ook hiernaar te laten kijken."
+    )
+    assert meeting.redaction_codes == ("5.1.2e",)
+    assert_no_page_header(meeting, "Kabinet Minister-President", "Pagina", "5234567", "Datum")
+
+
+# ------------------------------------------------------- more template variations
+
+
+def test_rondvraag_headings_as_bullets() -> None:
+    meeting = parse_fixture("rondvraag_bullet_headings.txt")
+    assert [(c.label, c.ministry, c.text) for c in item(meeting, "1").contributions] == [
+        ("EZK:", "EZK", "Meldt dat de netcongestie toeneemt."),
+        (
+            "SG Financiën:",
+            "FIN",
+            "Meldt dat de Voorjaarsnota op schema ligt.\n- Vraagt aandacht voor de planning.",
+        ),
+    ]
+
+
+def test_subitems_written_with_item_number() -> None:
+    meeting = parse_fixture("subitems_numbered.txt")
+    assert outline(meeting) == [
+        ("1", "Opening en mededelingen", []),
+        (
+            "2",
+            "Interdepartementale afstemming",
+            [("a", "RMR en MR vrijdag 6 maart 2020"), ("b", "Voorportalen en Onderraden")],
+        ),
+        ("3", "Rondvraag", []),
+    ]
+    assert [s.body for s in item(meeting, "2").subitems] == [
+        "Besproken.",
+        "Geen bijzonderheden.",
+    ]
+
+
+def test_attendee_tags_with_roles() -> None:
+    meeting = parse_fixture("attendees_roles.txt")
+    assert meeting.ministries_present == ("AZ", "BZK", "FIN")
+
+
+def test_attendees_without_tags() -> None:
+    # Where no bracketed tag names a ministry, "SG BZK" on the Aanwezig line still does.
+    meeting = parse_fixture("attendees_untagged.txt")
+    assert meeting.ministries_present == ("AZ", "BZK", "FIN")
+    assert meeting.ministries_mentioned == ()
+
+
+def test_other_template_with_datum_row_among_meeting_rows() -> None:
+    meeting = parse_fixture("other_template_datum_row.txt")
+    # "Datum:" next to "Tijd:" and "Plaats:" is this template's meeting date, not a
+    # letterhead's document date.
+    assert meeting.meeting_date == date(2020, 3, 3)
+    assert meeting.document_date is None
+    assert (meeting.start_time, meeting.end_time) == (time(10, 0), time(11, 0))
+    assert meeting.place == "Den Haag"
+    assert outline(meeting) == [("1", "Opening", []), ("2", "Huisvesting", [])]
+
+
+def test_letterhead_datum_on_one_line_is_not_the_meeting_date() -> None:
+    with pytest.raises(ParseError, match="no meeting date"):
+        parse_fixture("no_meeting_date_inline_datum.txt")
+
+
+def test_abbreviated_month_and_times_with_u() -> None:
+    meeting = parse_fixture("time_u_abbreviated_month.txt")
+    assert meeting.meeting_date == date(2020, 3, 3)
+    assert (meeting.start_time, meeting.end_time) == (time(16, 30), time(18, 0))
+
+
+def test_inserted_item_with_bold_label_and_dash() -> None:
+    meeting = parse_fixture("ingelast_bold_dash.txt")
+    assert outline(meeting) == [
+        ("1", "Opening en mededelingen", []),
+        ("ingelast", "Brexit", []),
+    ]
+    assert item(meeting, "ingelast").body == "Besproken."
+
+
+def test_decision_phrasings() -> None:
+    meeting = parse_fixture("decision_phrasings.txt")
+    # Not decisions: "Vastgesteld." under the agenda (not minutes), a request to decide
+    # later, a decision still to come, and an observation ("Vastgesteld wordt dat").
+    assert decisions(meeting) == [
+        ("2", "Verslag vastgesteld.", "adopted"),
+        ("3", "Vastgesteld met een wijziging van SG BZK.", "adopted"),
+        (
+            "4",
+            "Het SGO neemt kennis van de notitie en stemt in met het vervolgproces.",
+            "consented",
+        ),
+    ]
+
+
+def test_plain_numbered_list_under_bold_headings() -> None:
+    meeting = parse_fixture("bold_headings_plain_list.txt")
+    # "2. Coronamaatregelen" carries on the list; the bold "2. Verslag ..." is the item.
+    assert outline(meeting) == [
+        ("1", "Opening en mededelingen", []),
+        ("2", "Verslag SGO 25 februari 2020", []),
+    ]
+    assert item(meeting, "1").body == (
+        "SG AZ noemt twee onderwerpen:\n1. Brexit\n2. Coronamaatregelen"
+    )
+    assert decisions(meeting) == [("2", "Vastgesteld.", "adopted")]
+
+
+def test_page_header_with_another_reference_than_the_letterhead() -> None:
+    meeting = parse_fixture("header_other_reference.txt")
+    assert meeting.reference == "4182454"
+    assert item(meeting, "1").body == (
+        "Spreker meldt dat de derde actielijn nader wordt uitgewerkt."
+    )
