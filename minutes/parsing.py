@@ -204,9 +204,16 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def clean_inline(text: str) -> str:
-    """One line of clean text: no bold markers, single spaces."""
-    text = text.replace(BOLD, "")
+    """One line of clean text: no bold markers or control characters, single spaces.
+
+    Control characters never carry meaning in minutes; dropping them also keeps the
+    web pages' highlight markers (which are control characters) unambiguous.
+    """
+    text = CONTROL_RE.sub("", text).replace(BOLD, "")
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
