@@ -667,9 +667,11 @@ class MinutesImportAdminMixin:
         }
 
     def _render_upload(
-        self, request: HttpRequest, form: UploadForm, *, status: int = 200
+        self, request: HttpRequest, form: UploadForm, *, refusal: str = "", status: int = 200
     ) -> HttpResponse:
-        context = self._context(request, "Verslagen importeren", form=form, limits=form.limits)
+        context = self._context(
+            request, "Verslagen importeren", form=form, limits=form.limits, refusal=refusal
+        )
         return TemplateResponse(request, "admin/minutes/import/upload.html", context, status=status)
 
     def import_upload_view(self, request: HttpRequest) -> HttpResponse:
@@ -692,9 +694,9 @@ class MinutesImportAdminMixin:
                     f"{limits.max_files} bestanden, {filesizeformat(limits.max_bytes)})."
                 )
         if refusal is not None:
-            form = UploadForm(limits=limits)
-            form.add_error(None, refusal)
-            return self._render_upload(request, form, status=413)
+            return self._render_upload(
+                request, UploadForm(limits=limits), refusal=refusal, status=413
+            )
 
         @csrf_protect
         def stage(request: HttpRequest) -> HttpResponse:
@@ -737,7 +739,8 @@ class MinutesImportAdminMixin:
             messages.error(request, str(exc))
             return HttpResponseRedirect(self._upload_url())
 
-        form = ConfirmForm(request.POST or None, staging=staging)
+        data = request.POST if request.method == "POST" else None
+        form = ConfirmForm(data, staging=staging)
         if request.method == "POST" and form.is_valid():
             try:
                 result = import_staged(

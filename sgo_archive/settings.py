@@ -121,3 +121,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# --- Admin upload of minutes ("Verslagen importeren", minutes/admin_import.py) --------
+# Limits on one upload, so a single request cannot fill the disk or the memory. One
+# minutes file is 5-30 kB, so the defaults leave room for years of meetings at once.
+# Files are counted after unpacking: loose .txt files plus the entries of every zip.
+# Django refuses more than DATA_UPLOAD_MAX_NUMBER_FILES (100) loose files in any case.
+SGO_IMPORT_MAX_FILES = int(os.environ.get("SGO_IMPORT_MAX_FILES", "100"))
+SGO_IMPORT_MAX_BYTES = int(os.environ.get("SGO_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+# Counted while unpacking, not taken from the zip headers, which can lie (zip bombs).
+SGO_IMPORT_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("SGO_IMPORT_MAX_UNCOMPRESSED_BYTES", str(50 * 1024 * 1024))
+)
+# Where uploads wait between preview and confirmation; empty means the system temp dir.
+# With more than one server, point this at storage they share.
+SGO_IMPORT_STAGING_DIR = os.environ.get("SGO_IMPORT_STAGING_DIR", "")
