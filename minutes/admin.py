@@ -60,6 +60,35 @@ def preformatted(text: str) -> str:
     return format_html('<pre style="{}">{}</pre>', PRE_STYLE, text)
 
 
+def short_sha256(value: str) -> str:
+    """The first characters of a sha256, the whole one on hover."""
+    if not value:
+        return EMPTY
+    return format_html('<code title="{}">{}…</code>', value, value[:12])
+
+
+class ImportFileDisplays:
+    """Columns the import-log views of ImportFile share."""
+
+    @admin.display(description="importrun")
+    def run_link(self, obj: ImportFile) -> str:
+        return admin_link(obj.run)
+
+    @admin.display(description="vergadering")
+    def meeting_link(self, obj: ImportFile) -> str:
+        return admin_link(obj.meeting)
+
+    @admin.display(description="sha256")
+    def sha256_short(self, obj: ImportFile) -> str:
+        return short_sha256(obj.sha256)
+
+    @admin.display(description="vervangen versie")
+    def replaced_version(self, obj: ImportFile) -> str:
+        if not obj.replaced_sha256:
+            return EMPTY
+        return admin_link(obj, f"sha256 {obj.replaced_sha256[:12]}… (tekst bekijken)")
+
+
 def text_search(term: str, vector: str) -> Q:
     """A condition matching `term` with the archive's Dutch search (stems, no accents)."""
     if not term.strip():
@@ -234,14 +263,14 @@ class MinistryMentionInline(admin.TabularInline):
         return formset
 
 
-class MeetingImportFileInline(admin.TabularInline):
+class MeetingImportFileInline(ImportFileDisplays, admin.TabularInline):
     """Every import of this meeting, with the version each one replaced."""
 
     model = ImportFile
     fk_name = "meeting"
     verbose_name = "import"
     verbose_name_plural = "importgeschiedenis"
-    fields = ("run_link", "status", "name", "sha256", "replaced_version")
+    fields = ("run_link", "status", "name", "sha256_short", "replaced_version")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -260,16 +289,6 @@ class MeetingImportFileInline(admin.TabularInline):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_view_permission(request, obj) or request.user.has_perm(IMPORT_PERMISSION)
-
-    @admin.display(description="importrun")
-    def run_link(self, obj: ImportFile) -> str:
-        return admin_link(obj.run)
-
-    @admin.display(description="vervangen versie")
-    def replaced_version(self, obj: ImportFile) -> str:
-        if not obj.replaced_sha256:
-            return EMPTY
-        return admin_link(obj, f"sha256 {obj.replaced_sha256[:12]}… (tekst bekijken)")
 
 
 @admin.register(Meeting)
@@ -589,9 +608,9 @@ class ImportLogPermissions:
         )
 
 
-class ImportFileInline(ImportLogPermissions, admin.TabularInline):
+class ImportFileInline(ImportLogPermissions, ImportFileDisplays, admin.TabularInline):
     model = ImportFile
-    fields = ("name", "status", "error", "meeting_link", "size", "sha256", "replaced_sha256")
+    fields = ("name", "status", "error", "meeting_link", "size", "sha256_short", "replaced_version")
     readonly_fields = fields
     extra = 0
     show_change_link = True
@@ -599,17 +618,13 @@ class ImportFileInline(ImportLogPermissions, admin.TabularInline):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("meeting")
 
-    @admin.display(description="vergadering")
-    def meeting_link(self, obj: ImportFile) -> str:
-        return admin_link(obj.meeting)
-
 
 @admin.register(ImportRun)
 class ImportRunAdmin(ImportLogPermissions, MinutesImportAdminMixin, admin.ModelAdmin):
     list_display = (
         "__str__",
         "origin",
-        "user",
+        "importer",
         "started_at",
         "finished_at",
         "imported",
@@ -620,7 +635,7 @@ class ImportRunAdmin(ImportLogPermissions, MinutesImportAdminMixin, admin.ModelA
     list_filter = ("origin", ("user", admin.RelatedOnlyFieldListFilter))
     date_hierarchy = "started_at"
     list_select_related = ("user",)
-    fields = ("origin", "user", "started_at", "finished_at", "summary")
+    fields = ("origin", "importer", "started_at", "finished_at", "summary")
     readonly_fields = fields
     inlines = [ImportFileInline]
 
@@ -630,6 +645,10 @@ class ImportRunAdmin(ImportLogPermissions, MinutesImportAdminMixin, admin.ModelA
             for status in ImportFile.Status
         }
         return super().get_queryset(request).annotate(**counts)
+
+    @admin.display(description="gebruiker", ordering="user__username")
+    def importer(self, obj: ImportRun) -> str:
+        return str(obj.user) if obj.user else EMPTY
 
     @admin.display(description="geïmporteerd", ordering="imported")
     def imported(self, obj: ImportRun) -> int:
@@ -655,35 +674,31 @@ class ImportRunAdmin(ImportLogPermissions, MinutesImportAdminMixin, admin.ModelA
 
 
 @admin.register(ImportFile)
-class ImportFileAdmin(ImportLogPermissions, admin.ModelAdmin):
-    list_display = ("name", "status", "run", "meeting_link", "size", "short_sha256", "has_replaced")
+class ImportFileAdmin(ImportLogPermissions, ImportFileDisplays, admin.ModelAdmin):
+    list_display = ("name", "status", "run", "meeting_link", "size", "sha256_short", "has_replaced")
     list_filter = ("status", "run__origin")
     search_fields = ("name", "sha256", "replaced_sha256", "error")
     list_select_related = ("run", "meeting")
     fields = (
-        "run",
+        "run_link",
         "name",
         "status",
         "error",
         "meeting_link",
         "size",
         "sha256",
-        "replaced_sha256",
+        "replaced_sha256_full",
         "replaced_text_block",
     )
     readonly_fields = fields
 
-    @admin.display(description="vergadering")
-    def meeting_link(self, obj: ImportFile) -> str:
-        return admin_link(obj.meeting)
-
-    @admin.display(description="sha256")
-    def short_sha256(self, obj: ImportFile) -> str:
-        return f"{obj.sha256[:12]}…" if obj.sha256 else EMPTY
-
     @admin.display(description="vorige versie bewaard", boolean=True)
     def has_replaced(self, obj: ImportFile) -> bool:
         return bool(obj.replaced_sha256)
+
+    @admin.display(description="sha256 van de vervangen versie")
+    def replaced_sha256_full(self, obj: ImportFile) -> str:
+        return obj.replaced_sha256 or EMPTY
 
     @admin.display(description="tekst van de vervangen versie")
     def replaced_text_block(self, obj: ImportFile) -> SafeString | str:

@@ -1,0 +1,114 @@
+"""Importing minutes in the admin, in a real browser: upload → preview → confirm.
+
+Screenshots of the preview (desktop and 360 px) and of the result land in
+artifacts/. Run `make static` first: the live server serves collected static files.
+"""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import Permission, User
+from playwright.sync_api import expect
+
+from minutes.models import ImportRun, Meeting
+from tests.conftest import FIXTURES, SAMPLES
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "geheim-wachtwoord-1"
+SAMPLE_2020 = SAMPLES / "sgo-2020-09-09.txt"
+SAMPLE_2021 = SAMPLES / "sgo-2021-01-19.txt"
+BAD_FILE = FIXTURES / "admin" / "geen-verslag.txt"
+UPLOAD_PATH = "/beheer/minutes/importrun/importeren/"
+
+
+@pytest.fixture
+def importer(transactional_db, django_db_serialized_rollback) -> User:
+    """A staff user allowed to import, and nothing else.
+
+    Serialized rollback restores the ministries and topics the data migrations
+    seed, which the flush after a transactional test would otherwise remove.
+    """
+    user = User.objects.create_user("importeur", password=PASSWORD, is_staff=True)
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="minutes", codename="import_minutes")
+    )
+    return user
+
+
+@pytest.fixture
+def unhashed_static(settings):
+    """Serve the admin's CSS and JavaScript to the browser.
+
+    pytest-django's live server answers /static/ itself through the staticfiles
+    finders, which know no manifest-hashed names (base.96c4….css), so with the
+    project's manifest storage every stylesheet would 404 and the screenshots
+    would show an unstyled page. Plain storage gives names the finders know.
+    """
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def staging_dir(settings, tmp_path):
+    # The live server runs in this process, so it sees the overridden setting.
+    settings.SGO_IMPORT_STAGING_DIR = str(tmp_path / "staging")
+    return tmp_path / "staging"
+
+
+def assert_accessible(page) -> None:
+    result = Axe().run(page)
+    assert result.violations_count == 0, result.generate_report()
+
+
+def test_upload_preview_and_confirm_in_chromium(
+    live_server, page, screenshot, importer, staging_dir, unhashed_static
+):
+    page.goto(f"{live_server.url}/beheer/login/?next={UPLOAD_PATH}")
+    page.get_by_label("Gebruikersnaam").fill(importer.username)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+
+    expect(page.get_by_role("heading", name="Verslagen importeren")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Bestanden").set_input_files([SAMPLE_2020, SAMPLE_2021, BAD_FILE])
+    page.get_by_role("button", name="Voorvertoning tonen").click()
+
+    # Step 2: the preview, one row per file; nothing is written yet.
+    expect(page.get_by_role("heading", name="Voorvertoning import")).to_be_visible()
+    rows = page.locator("#voorvertoning tbody tr")
+    expect(rows).to_have_count(3)
+    bad = page.locator("tr[data-status=failed]")
+    expect(bad).to_contain_text("geen-verslag.txt")
+    expect(bad).to_contain_text("Mislukt")
+    expect(bad).to_contain_text("no meeting date found")
+    expect(page.locator("tr[data-status=imported]")).to_have_count(2)
+    expect(page.get_by_label("sgo-2021-01-19.txt")).to_be_checked()
+    expect(page.get_by_label("sgo-2020-09-09.txt")).to_be_checked()
+    expect(rows.nth(1)).to_contain_text("dinsdag 19 januari 2021")
+    rows.nth(1).get_by_text("8 agendapunten").click()
+    expect(rows.nth(1)).to_contain_text("Presentatie Rijksdienst 2022")
+    assert Meeting.objects.count() == 0
+    assert_accessible(page)
+    screenshot(page, "admin-import-preview")
+    page.set_viewport_size({"width": 360, "height": 800})
+    screenshot(page, "admin-import-preview-mobile")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # Step 3: import the ticked files; the result is the run with its files.
+    page.get_by_role("button", name="Gekozen bestanden importeren").click()
+    expect(page.locator(".messagelist")).to_contain_text(
+        "Import voltooid: 2 geïmporteerd, 0 ongewijzigd, 0 vervangen, 1 mislukt"
+    )
+    expect(page.locator("#files-group")).to_contain_text("geen-verslag.txt")
+    screenshot(page, "admin-import-result")
+
+    assert Meeting.objects.count() == 2
+    run = ImportRun.objects.get()
+    assert run.user == importer
+    assert run.origin == ImportRun.Origin.UPLOAD
+    assert sorted(run.files.values_list("status", flat=True)) == ["failed", "imported", "imported"]
+    assert not any(staging_dir.iterdir())
