@@ -281,18 +281,19 @@ class StagingStore:
         directory = self.root / token
         try:
             manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+            owner, created = manifest["user_id"], float(manifest["created"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
             raise gone from exc
-        if manifest.get("user_id") != user_id:
+        if owner != user_id:
             raise gone
-        if time.time() - manifest["created"] > self.ttl:
+        if time.time() - created > self.ttl:
             self.discard(token)
             raise StagingUnavailable("Deze voorvertoning is verlopen. Upload de bestanden opnieuw.")
         return Staging(
             token=token,
             directory=directory,
             user_id=user_id,
-            created=manifest["created"],
+            created=created,
             files=[StagedFile(**f) for f in manifest["files"]],
         )
 
@@ -306,7 +307,11 @@ class StagingStore:
             return
         cutoff = time.time() - self.ttl
         for directory in self.root.iterdir():
-            if TOKEN_RE.match(directory.name) and directory.stat().st_mtime < cutoff:
+            try:
+                expired = directory.stat().st_mtime < cutoff
+            except OSError:  # removed meanwhile by a confirmation in another request
+                continue
+            if expired and TOKEN_RE.match(directory.name):
                 shutil.rmtree(directory, ignore_errors=True)
 
 
