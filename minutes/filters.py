@@ -14,6 +14,7 @@ from minutes.models import (
     Ministry,
     MinistryMention,
     Topic,
+    printable,
 )
 
 
@@ -56,6 +57,15 @@ class PeriodFilter(django_filters.FilterSet):
 
 class ArchiveFilterSet(PeriodFilter):
     """Filters shared by meetings, decisions and search results."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and "q" in data:
+            # A query is cleaned, not refused: control characters such as NUL are
+            # dropped here as everywhere else a query is read (models.clean_query);
+            # the length is left alone so an absurdly long query is still refused.
+            data = data.copy()
+            data.setlist("q", [printable(q) for q in data.getlist("q")])
+        super().__init__(data, *args, **kwargs)
 
     jaar = django_filters.NumberFilter(
         label="Jaar", method="filter_year", min_value=1900, max_value=2100

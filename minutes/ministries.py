@@ -53,8 +53,8 @@ MINISTRIES: tuple[MinistrySpec, ...] = (
         "EZK",
         "Ministerie van Economische Zaken en Klimaat",
         "ezk",
-        _a("Economische Zaken en Klimaat", "EZ&K")
-        + (
+        (
+            *_a("Economische Zaken en Klimaat", "EZ&K"),
             AliasSpec("EZ", 2010, 2017),
             AliasSpec("Economische Zaken", 2010, 2017),
         ),
@@ -64,8 +64,8 @@ MINISTRIES: tuple[MinistrySpec, ...] = (
         "IenW",
         "Ministerie van Infrastructuur en Waterstaat",
         "ienw",
-        _a("Infrastructuur en Waterstaat", "I&W", "IENW")
-        + (
+        (
+            *_a("Infrastructuur en Waterstaat", "I&W", "IENW"),
             AliasSpec("IenM", 2010, 2017),
             AliasSpec("I&M", 2010, 2017),
             AliasSpec("Infrastructuur en Milieu", 2010, 2017),
@@ -75,8 +75,8 @@ MINISTRIES: tuple[MinistrySpec, ...] = (
         "JenV",
         "Ministerie van Justitie en Veiligheid",
         "jenv",
-        _a("Justitie en Veiligheid", "J&V", "JENV")
-        + (
+        (
+            *_a("Justitie en Veiligheid", "J&V", "JENV"),
             AliasSpec("VenJ", 2010, 2017),
             AliasSpec("V&J", 2010, 2017),
             AliasSpec("Veiligheid en Justitie", 2010, 2017),

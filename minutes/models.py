@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
@@ -14,8 +16,8 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Coalesce, ExtractYear, Upper
+from django.db.models import Q, Value
+from django.db.models.functions import Cast, Coalesce, ExtractYear, Replace, Upper
 from django.urls import reverse
 
 # A copy of PostgreSQL's `dutch` configuration that folds accents first, created in
@@ -26,15 +28,49 @@ SEARCH_CONFIG = "dutch_unaccent"
 SEARCH_MAX_LENGTH = 200
 
 
+def printable(text: str | None) -> str:
+    """The text without NUL and other control characters (which no query needs)."""
+    return "".join(ch for ch in (text or "") if ch.isprintable() or ch == " ")
+
+
 def clean_query(query: str | None) -> str:
     """A search query safe to hand to PostgreSQL: no NUL or control bytes, capped."""
-    query = "".join(ch for ch in (query or "") if ch.isprintable() or ch == " ")
+    query = printable(query)
+    # Slashes between words separate them, as in the search vector ("wel/niet").
+    query = re.sub(r"(?<=\w)/(?=\w)", " ", query)
     return " ".join(query.split())[:SEARCH_MAX_LENGTH]
 
 
 # Markers for search highlights that cannot occur in stored text (the parser drops
 # control characters); minutes.rendering swaps them for <mark> after escaping.
 HEADLINE_START, HEADLINE_STOP = "\x03", "\x04"
+
+
+# ts_headline treats "<script>" or "<naam>" in plain text as markup and drops it from
+# snippets; stand-ins keep it, and minutes.rendering puts the brackets back (escaped).
+TAG_OPEN, TAG_CLOSE = "\ue000", "\ue001"
+
+
+def _shield_tags(field: str) -> Replace:
+    opened = Replace(field, Value("<"), Value(TAG_OPEN), output_field=models.TextField())
+    return Replace(opened, Value(">"), Value(TAG_CLOSE), output_field=models.TextField())
+
+
+def _slash_as_space(field: str) -> models.Func:
+    """The text with a slash between two letters or digits read as a space.
+
+    Only between word characters, so markup such as "</script>" keeps its shape.
+    Every part is typed as text: a migration keeps the Values' and Cast's types.
+    """
+    text = models.TextField()
+    return models.Func(
+        Cast(field, text),
+        Value("([[:alnum:]])/(?=[[:alnum:]])", output_field=text),
+        Value(r"\1 ", output_field=text),
+        Value("g", output_field=text),
+        function="regexp_replace",
+        output_field=text,
+    )
 
 
 def search_query(query: str) -> SearchQuery:
@@ -309,8 +345,8 @@ class AgendaItemQuerySet(models.QuerySet):
             else {"max_words": 35, "min_words": 15, "max_fragments": 2, "fragment_delimiter": " … "}
         )
         return self.annotate(
-            title_headline=SearchHeadline("title", sq, highlight_all=True, **options),
-            body_headline=SearchHeadline("body", sq, **body_options, **options),
+            title_headline=SearchHeadline(_shield_tags("title"), sq, highlight_all=True, **options),
+            body_headline=SearchHeadline(_shield_tags("body"), sq, **body_options, **options),
         )
 
     def facets(self) -> dict:
@@ -386,9 +422,11 @@ class AgendaItem(models.Model):
     title = models.CharField("titel", max_length=500)
     body = models.TextField("tekst", blank=True)
     topics = models.ManyToManyField("Topic", blank=True, related_name="agenda_items")
+    # PostgreSQL's parser reads "inreisverbod/quarantaine-advies" or "EZK/LNV" as one
+    # file-path token; indexing the slash as a space keeps every word findable.
     search_vector = models.GeneratedField(
-        expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("body", weight="B", config=SEARCH_CONFIG),
+        expression=SearchVector(_slash_as_space("title"), weight="A", config=SEARCH_CONFIG)
+        + SearchVector(_slash_as_space("body"), weight="B", config=SEARCH_CONFIG),
         output_field=SearchVectorField(),
         db_persist=True,
     )

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from minutes.models import HEADLINE_START, HEADLINE_STOP
+from minutes.models import HEADLINE_START, HEADLINE_STOP, TAG_CLOSE, TAG_OPEN
 from minutes.parsing import REDACTION_RE
 from minutes.redactions import ground
 
@@ -47,6 +47,7 @@ def _join_marked_codes(text: str) -> str:
 
 
 def _inline(text: str) -> str:
+    text = text.replace(TAG_OPEN, "<").replace(TAG_CLOSE, ">")
     html = escape(_join_marked_codes(text))
     html = REDACTION_RE.sub(lambda m: redaction_html(m.group(0)), html)
     html = html.replace(
@@ -56,10 +57,29 @@ def _inline(text: str) -> str:
     return html.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
 
 
+def _unmarked(text: str) -> str:
+    return text.replace(MARK_START, "").replace(MARK_END, "")
+
+
 def _wrap_decisions(text: str, decisions: Iterable[str]) -> str:
+    """Put decision sentinels around each decision sentence in `text`.
+
+    The text may carry search marks inside a decision; the sentence is found in the
+    unmarked text and its position mapped back, so a decision stays marked as one
+    while its matches stay highlighted.
+    """
     for sentence in decisions:
-        if sentence and sentence in text:
-            text = text.replace(sentence, f"{DECISION_START}{sentence}{DECISION_END}", 1)
+        plain = _unmarked(text)
+        start = plain.find(sentence) if sentence else -1
+        if start < 0:
+            continue
+        # Map positions in `plain` to positions in `text` (which has extra marks).
+        positions = [i for i, ch in enumerate(text) if ch not in (MARK_START, MARK_END)]
+        begin = positions[start]
+        end = positions[start + len(sentence) - 1] + 1
+        if end < len(text) and text[end] == MARK_END:
+            end += 1  # keep a mark that closes on the sentence's last word inside it
+        text = f"{text[:begin]}{DECISION_START}{text[begin:end]}{DECISION_END}{text[end:]}"
     return text
 
 
@@ -78,7 +98,7 @@ def render_text(text: str, decisions: Iterable[str] = ()) -> SafeString:
         lines = [line.strip() for line in paragraph.split("\n") if line.strip()]
         if not lines:
             continue
-        if len(decisions) and paragraph.strip() in decisions:
+        if decisions and _unmarked(paragraph.strip()) in decisions:
             blocks.append(
                 '<div class="decision"><p class="decision__label">Besluit</p>'
                 f"<p>{_inline(paragraph.strip())}</p></div>"
@@ -107,4 +127,4 @@ def render_inline(text: str, *, marks: bool = False) -> SafeString:
     With `marks`, the headline sentinels become <mark>; otherwise they are dropped.
     """
     text = re.sub("[\x01\x02]", "", text) if marks else SENTINELS.sub("", text)
-    return mark_safe(_inline(text))  # noqa: S308 - escaped in _inline
+    return mark_safe(_inline(text))

@@ -407,8 +407,8 @@ def count_search_terms(*, meeting_id: int, sign: int) -> None:
     with connection.cursor() as cursor:
         if sign > 0:
             cursor.execute(
-                f"INSERT INTO {table} (word, frequency) {words} "
-                f"ON CONFLICT (word) DO UPDATE SET frequency = {table}.frequency + EXCLUDED.frequency"
+                f"INSERT INTO {table} (word, frequency) {words} ON CONFLICT (word) "
+                f"DO UPDATE SET frequency = {table}.frequency + EXCLUDED.frequency"
             )
         else:
             cursor.execute(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
@@ -44,45 +46,38 @@ def active_filters(filterset) -> list[dict]:
     """The filters in use, each with the query string that removes it (for chips)."""
     if not filterset.is_bound or not filterset.is_valid():
         return []
+    cleaned = filterset.form.cleaned_data
     chips = []
-    params = filterset.data
-    for name, value in filterset.form.cleaned_data.items():
-        if name == "sorteer" or value in (None, "", [], ()):
+    for name, field in filterset.form.fields.items():
+        if name == "sorteer":
             continue
-        field = filterset.form.fields[name]
-        values = (
-            list(value) if hasattr(value, "__iter__") and not isinstance(value, str) else [value]
-        )
-        for item in values:
-            raw = getattr(item, "slug", None) or (
-                item.isoformat() if hasattr(item, "isoformat") else str(item)
-            )
-            if name == "jaar":
-                raw = str(int(item))
-            remaining = params.copy()
-            remaining.setlist(name, [v for v in params.getlist(name) if v != raw])
+        for raw in filterset.data.getlist(name):
+            if not raw.strip():
+                continue
+            remaining = filterset.data.copy()
+            remaining.setlist(name, [v for v in remaining.getlist(name) if v != raw])
             remaining.pop("page", None)
-            text = str(item)
-            if hasattr(item, "strftime"):
-                text = _dutch_date(item)
-            elif name == "jaar":
-                text = raw
-            elif name == "soort":
-                text = dict(Decision.Kind.choices).get(item, item)
             chips.append(
                 {
                     "label": field.label,
-                    "text": text,
+                    "text": _chip_text(field, raw, cleaned.get(name)),
                     "remove_query": remaining.urlencode(),
                 }
             )
     return chips
 
 
-def _dutch_date(value) -> str:
-    from django.utils.formats import date_format
-
-    return date_format(value, "j F Y")
+def _chip_text(field, raw: str, value) -> str:
+    """How a chip names one raw filter value: a Dutch date, a name, a choice label."""
+    if isinstance(value, date):
+        return date_format(value, "j F Y")
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    for obj in value if isinstance(value, (list, tuple, QuerySet)) else []:
+        if getattr(obj, "slug", None) == raw:
+            return str(getattr(obj, "name", obj))
+    choices = dict(getattr(field, "choices", None) or []) if not hasattr(field, "queryset") else {}
+    return str(choices.get(raw, raw))
 
 
 class HomeView(TemplateView):
@@ -292,14 +287,14 @@ class SearchView(FilteredListView):
     template_name = "minutes/search.html"
 
     def get_queryset(self):
+        if not clean_query(self.request.GET.get("q")):
+            # Without a query there is nothing to rank: show the form, not every item.
+            return AgendaItem.objects.none()
         return AgendaItem.objects.select_related("meeting", "parent")
 
     def get_context_data(self, **kwargs):
         query = clean_query(self.request.GET.get("q"))
         valid = self.filterset.is_valid()
-        if not query or not valid:
-            # Without a query there is nothing to rank: show the form, not every item.
-            self.object_list = AgendaItem.objects.none()
         context = super().get_context_data(**kwargs)
         context["query"] = query
         if query and valid:
@@ -307,7 +302,7 @@ class SearchView(FilteredListView):
             context["results"] = highlighted(page_items, query)
             context["facets"] = self.object_list.facets()
             if context["paginator"].count < 5:
-                context["suggestion"] = suggest(query)
+                context["suggestion"] = suggest(query, found=context["paginator"].count)
         return context
 
 
@@ -322,9 +317,9 @@ def mark_matches(items: list[AgendaItem], query: str) -> int:
     }
     for item in items:
         if item.pk in marked:
-            item.title = marked[item.pk].title_headline
-            item.body = marked[item.pk].body_headline if item.body else ""
-            item.has_match = True
+            # Kept beside title and body: the table of contents shows the plain title.
+            item.title_marked = marked[item.pk].title_headline
+            item.body_marked = marked[item.pk].body_headline if item.body else ""
     return len(marked)
 
 
@@ -343,8 +338,8 @@ def highlighted(items, query: str) -> list[AgendaItem]:
     return list(items)
 
 
-def suggest(query: str) -> str | None:
-    """A corrected query from the archive's own words, if it finds more."""
+def suggest(query: str, *, found: int) -> str | None:
+    """A corrected query from the archive's own words, if it finds more than `found`."""
     tokens = re.findall(r'-?"[^"]*"|\S+', query)
     changed = False
     corrected = []
@@ -365,4 +360,5 @@ def suggest(query: str) -> str | None:
     if not changed:
         return None
     suggestion = " ".join(corrected)
-    return suggestion if AgendaItem.objects.search(suggestion).exists() else None
+    better = AgendaItem.objects.search(suggestion)[: found + 1].count() > found
+    return suggestion if better else None

@@ -45,7 +45,22 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
+def unhashed_static(settings):
+    """Let the live server find the CSS the pages link to.
+
+    pytest-django's live server answers /static/ itself through the staticfiles
+    finders, which know no manifest-hashed names (site.96c4….css); with the
+    project's manifest storage every stylesheet would 404 and screenshots would
+    show an unstyled page. Plain storage gives names the finders know.
+    """
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def page(browser, unhashed_static):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
     page = context.new_page()
     yield page
@@ -66,8 +81,13 @@ def screenshot():
 
 
 @pytest.fixture
-def imported_samples(transactional_db):
-    """Both sample minutes imported through the real import service."""
+def imported_samples(transactional_db, django_db_serialized_rollback):
+    """Both sample minutes imported through the real import service.
+
+    Serialized rollback restores the ministries and topics seeded by data
+    migrations, which the flush after a transactional test would otherwise remove
+    for every test that runs after it.
+    """
     from minutes.services import import_batch, read_paths
 
     result = import_batch(read_paths([SAMPLES]))

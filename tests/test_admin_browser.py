@@ -38,21 +38,6 @@ def importer(transactional_db, django_db_serialized_rollback) -> User:
 
 
 @pytest.fixture
-def unhashed_static(settings):
-    """Serve the admin's CSS and JavaScript to the browser.
-
-    pytest-django's live server answers /static/ itself through the staticfiles
-    finders, which know no manifest-hashed names (base.96c4….css), so with the
-    project's manifest storage every stylesheet would 404 and the screenshots
-    would show an unstyled page. Plain storage gives names the finders know.
-    """
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-@pytest.fixture
 def staging_dir(settings, tmp_path):
     # The live server runs in this process, so it sees the overridden setting.
     settings.SGO_IMPORT_STAGING_DIR = str(tmp_path / "staging")

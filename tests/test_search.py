@@ -10,7 +10,6 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from html import unescape
 
-import pytest
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
@@ -199,11 +198,6 @@ class SyntaxTests(SearchTestCase):
         self.assertEqual(ids, infections | assessment)
         self.assertEqual({i.pk for i in self.found("besmettingscijfers OR afwegingskader")}, ids)
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="words joined by a slash ('inreisverbod/quarantaine-advies', 'wel/niet') are "
-        "one 'file' token to PostgreSQL's parser, so neither word is indexed",
-    )
     def test_words_joined_by_a_slash_are_found(self):
         rondvraag = item("2020-09-09", "punt-4")
         self.assertIn("inreisverbod/quarantaine-advies", rondvraag.body)
@@ -321,11 +315,6 @@ class SuggestionTests(SearchTestCase):
         self.assertIsNone(response.context.get("suggestion"))
         self.assertNotContains(response, "Bedoelde u")
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="suggest() offers a 'correction' that finds no more than the query itself "
-        "(it checks .exists(), not 'finds more' as its docstring says)",
-    )
     def test_no_suggestion_that_finds_nothing_more(self):
         # "thuiswerk" already finds every item "thuiswerken" finds (Dutch stemming).
         self.assertEqual(self.found_ids("thuiswerk"), self.found_ids("thuiswerken"))
@@ -395,11 +384,6 @@ class EscapingTests(SearchTestCase):
         self.assertNotIn(b"<script>alert", response.content)
         self.assertContains(response, f"<mark>Beveiligingstest</mark> {ESCAPED_SCRIPT}")
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="with_headlines(): ts_headline in fragment mode drops text that looks like "
-        "an HTML tag, so the snippet loses '<script>' … '</script>' from the minutes",
-    )
     def test_markup_in_the_body_survives_in_the_snippet(self):
         response = self.client.get("/zoeken/", {"q": "kwetsbaarheidstest"})
         excerpt = re.search(
@@ -525,12 +509,6 @@ class HostileQueryTests(SearchTestCase):
                 self.assertNotContains(response, '<ol class="sgo-results"')
                 self.assertNotContains(response, "gevonden")
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="SearchView.get_context_data() sets self.object_list = none() for an empty "
-        "query, but FilterView passes object_list= as a kwarg, which wins: every item is "
-        "still counted and a page of them fetched (only the template hides them)",
-    )
     def test_an_empty_search_loads_no_items(self):
         response = self.get("/zoeken/", "   ")
         self.assertEqual(list(response.context["results"]), [])
@@ -548,12 +526,6 @@ class HostileQueryTests(SearchTestCase):
                             response, "Null-tekens zijn niet toegestaan", status_code=400
                         )
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="the q CharFilter (Django's ProhibitNullCharactersValidator) answers 400 for a "
-        "NUL byte on /zoeken/ and /vergaderingen/, before clean_query() can drop it as it "
-        "does on the meeting page and in the feeds",
-    )
     def test_a_nul_byte_is_dropped_like_other_control_characters(self):
         statuses = {
             url: self.client.get(url, {"q": "thuis\x00werken"}).status_code
@@ -664,11 +636,6 @@ class MeetingPageSearchTests(SearchTestCase):
         body = re.compile(r'<section class="sgo-item".*</section>', re.DOTALL)
         self.assertEqual(strip.sub("", body.search(marked).group(0)), body.search(plain).group(0))
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="mark_matches() swaps item.body for the marked headline, so render_text() no "
-        "longer finds the decision sentence in it and drops the decision markup",
-    )
     def test_a_marked_decision_stays_a_decision(self):
         def decisions(html: str) -> tuple[int, int]:
             return html.count('<div class="decision">'), html.count('class="decision-inline"')
