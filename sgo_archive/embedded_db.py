@@ -22,6 +22,7 @@ module, so settings.py only asks for a database configuration:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import warnings
 from pathlib import Path
@@ -65,11 +66,9 @@ def _ensure_database(conninfo: dict[str, Any], name: str) -> None:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists:
             return
-        try:
+        # Another worker may create it between our check and our CREATE.
+        with contextlib.suppress(errors.DuplicateDatabase):
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        except errors.DuplicateDatabase:
-            # Another worker created it between our check and our CREATE.
-            pass
 
 
 def database_config(pgdata: Path, name: str = DATABASE_NAME) -> dict[str, Any]:

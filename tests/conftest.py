@@ -106,4 +106,6 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     from django.conf import settings
 
     test = settings.DATABASES["default"].setdefault("TEST", {})
-    test["NAME"] = f"{test.get('NAME') or 'test_' + settings.DATABASES['default']['NAME']}_{os.getpid()}"
+    test["NAME"] = (
+        f"{test.get('NAME') or 'test_' + settings.DATABASES['default']['NAME']}_{os.getpid()}"
+    )

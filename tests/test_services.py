@@ -128,7 +128,9 @@ class ReimportTests(TestCase):
     def test_same_meeting_under_another_file_name_is_a_replacement(self):
         import_batch([source(SAMPLE_2021)])
         changed = SAMPLE_2021.read_bytes() + b"\n"
-        result = import_batch([source(SAMPLE_2021, name="verslag-sgo-19-01-2021-v2.txt", data=changed)])
+        result = import_batch(
+            [source(SAMPLE_2021, name="verslag-sgo-19-01-2021-v2.txt", data=changed)]
+        )
         self.assertEqual(result.count("replaced"), 1)
         self.assertEqual(Meeting.objects.get().source_name, "verslag-sgo-19-01-2021-v2.txt")
 

@@ -160,7 +160,8 @@ class MeetingDetailTests(TestCase):
         response = self.client.get("/vergaderingen/2021-01-19/")
         self.assertContains(
             response,
-            '<div class="decision"><p class="decision__label">Besluit</p><p>Het verslag is vastgesteld.</p></div>',
+            '<div class="decision"><p class="decision__label">Besluit</p>'
+            "<p>Het verslag is vastgesteld.</p></div>",
             html=True,
         )
         self.assertContains(response, '<strong class="decision-inline">', count=1)
