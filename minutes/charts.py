@@ -35,9 +35,17 @@ def bar_chart(periods: list[dict], *, width: int = 720, height: int = 200) -> di
                 "width": round(bar_width, 1),
                 "height": round(bar_height, 1),
                 "center": round(x + bar_width / 2, 1),
+                "value_y": round(top + plot_height - bar_height - 4, 1),
                 "count": period["count"],
                 "label": label,
                 "show_label": index % every == 0,
             }
         )
-    return {"bars": bars, "width": width, "height": height, "max": peak, "axis_y": height - bottom}
+    return {
+        "bars": bars,
+        "width": width,
+        "height": height,
+        "max": peak,
+        "axis_y": height - bottom,
+        "label_y": height - 8,
+    }

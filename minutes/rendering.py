@@ -20,6 +20,10 @@ from minutes.redactions import ground
 DECISION_START, DECISION_END = "\x01", "\x02"
 MARK_START, MARK_END = HEADLINE_START, HEADLINE_STOP
 SENTINELS = re.compile("[\x01-\x04]")
+# A short label on a line of its own: an abbreviation ("EZK", "J&V") or ending in ":".
+GROUP_HEADING_RE = re.compile(
+    r"^(?:[A-Z][A-Za-z&]{0,11}:|(?=(?:.*[A-Z]){2})[A-Z][A-Za-z&]{1,11}:?)$"
+)
 
 
 def redaction_html(code: str) -> str:
@@ -103,6 +107,10 @@ def render_text(text: str, decisions: Iterable[str] = ()) -> SafeString:
                 '<div class="decision"><p class="decision__label">Besluit</p>'
                 f"<p>{_inline(paragraph.strip())}</p></div>"
             )
+            continue
+        if len(lines) == 1 and GROUP_HEADING_RE.match(_unmarked(lines[0])):
+            # "EZK", "J&V:", "Fin:" head a ministry's part of the rondvraag.
+            blocks.append(f'<p class="sgo-rondvraag-heading">{_inline(lines[0])}</p>')
             continue
         html_lines: list[str] = []
         bullets: list[str] = []

@@ -75,7 +75,7 @@ def _chip_text(field, raw: str, value) -> str:
         return "ja" if value else "nee"
     for obj in value if isinstance(value, (list, tuple, QuerySet)) else []:
         if getattr(obj, "slug", None) == raw:
-            return str(getattr(obj, "name", obj))
+            return str(obj)  # a ministry's abbreviation, a topic's name
     choices = dict(getattr(field, "choices", None) or []) if not hasattr(field, "queryset") else {}
     return str(choices.get(raw, raw))
 

@@ -1,5 +1,6 @@
 import os
 import shutil
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -81,13 +82,23 @@ def screenshot():
 
 
 @pytest.fixture
-def imported_samples(transactional_db, django_db_serialized_rollback):
-    """Both sample minutes imported through the real import service.
+def seeded(transactional_db, django_db_serialized_rollback):
+    """The ministries and topics that data migrations seed, present for this test.
 
-    Serialized rollback restores the ministries and topics seeded by data
-    migrations, which the flush after a transactional test would otherwise remove
-    for every test that runs after it.
+    A transactional test ends with a flush, which empties these tables. Serialized
+    rollback should restore them but was seen not to once Playwright's sync API
+    runs (0 ministries at the start of the second browser test), so seed again;
+    the seed functions are idempotent.
     """
+    from django.apps import apps
+
+    for migration in ("0003_seed_ministries", "0004_seed_topics"):
+        import_module(f"minutes.migrations.{migration}").seed(apps, None)
+
+
+@pytest.fixture
+def imported_samples(seeded):
+    """Both sample minutes imported through the real import service."""
     from minutes.services import import_batch, read_paths
 
     result = import_batch(read_paths([SAMPLES]))

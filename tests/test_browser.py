@@ -13,7 +13,6 @@ unstyled page is never what axe or the screenshots look at.
 from __future__ import annotations
 
 import re
-from importlib import import_module
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -49,23 +48,8 @@ PAGE_TYPES = [
 
 
 @pytest.fixture
-def seeded(transactional_db):
-    """The ministries and topics that data migrations seed.
-
-    A transactional test ends with a flush, which empties these tables for every later
-    test. Serialized rollback was seen not to restore them once Playwright's sync API
-    runs (0 ministries and 0 topics at the start of the second browser test; the
-    import then fails), so seed again here, before the import. It is idempotent.
-    """
-    from django.apps import apps
-
-    for migration in ("0003_seed_ministries", "0004_seed_topics"):
-        import_module(f"minutes.migrations.{migration}").seed(apps, None)
-
-
-@pytest.fixture
-def site(live_server, seeded, imported_samples) -> str:
-    """The live site with both sample minutes imported (after the seeds: order matters)."""
+def site(live_server, imported_samples) -> str:
+    """The live site with both sample minutes imported."""
     return live_server.url
 
 
