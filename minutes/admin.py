@@ -13,7 +13,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.postgres.search import SearchQuery
 from django.db import models
 from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, TextField, Value
 from django.http import HttpRequest
@@ -23,7 +22,6 @@ from django.utils.safestring import SafeString, mark_safe
 
 from minutes.admin_import import IMPORT_PERMISSION, MinutesImportAdminMixin
 from minutes.models import (
-    SEARCH_CONFIG,
     AgendaItem,
     Decision,
     ImportFile,
@@ -34,6 +32,8 @@ from minutes.models import (
     MinistryMention,
     SearchTerm,
     Topic,
+    clean_query,
+    search_query,
 )
 from minutes.services import tag_topics
 
@@ -91,10 +91,10 @@ class ImportFileDisplays:
 
 def text_search(term: str, vector: str) -> Q:
     """A condition matching `term` with the archive's Dutch search (stems, no accents)."""
-    if not term.strip():
+    term = clean_query(term)
+    if not term:
         return Q(pk__in=[])
-    query = SearchQuery(term, config=SEARCH_CONFIG, search_type="websearch")
-    return Q(**{vector: query})
+    return Q(**{vector: search_query(term)})
 
 
 # --------------------------------------------------------------------------- filters
@@ -176,12 +176,7 @@ class MinistryAdmin(admin.ModelAdmin):
     inlines = [MinistryAliasInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related("aliases")
-            .annotate(meeting_count=Count("mentions__meeting", distinct=True))
-        )
+        return super().get_queryset(request).prefetch_related("aliases").with_meeting_counts()
 
     @admin.display(description="schrijfwijzen")
     def alias_list(self, obj: Ministry) -> str:
