@@ -509,6 +509,13 @@ def _reads_as_list_entry(raw_title: str, is_bold: bool, bold_headings: bool) -> 
     return title.endswith((".", ";", ",")) or title[0].islower() or (bold_headings and not is_bold)
 
 
+def _restarts_after_agenda_list(items: list[_ItemDraft], number: int) -> bool:
+    """True when numbering starts over after items that have no text at all."""
+    if len(items) < 2 or not items[0].number.isdigit() or number != int(items[0].number):
+        return False
+    return all(not any(line.strip() for line in it.lines) and not it.subitems for it in items)
+
+
 def split_items(text: str) -> tuple[str, list[_ItemDraft]]:
     """Split the agenda text into (preamble, item drafts) by their headings."""
     preamble: list[str] = []
@@ -544,6 +551,14 @@ def split_items(text: str) -> tuple[str, list[_ItemDraft]]:
                 last_number = number
                 list_next = 0
                 bold_headings = bold_headings and is_bold
+                continue
+            if _restarts_after_agenda_list(items, number):
+                # The items so far were the agenda listed up front ("Agenda: 1. …
+                # 2. …") with no text of their own; the minutes proper start here.
+                preamble.extend(f"{it.number}. {it.title}" for it in items)
+                items = [_ItemDraft(str(number), title)]
+                last_number, list_next = number, 0
+                bold_headings = line.lstrip().startswith(BOLD)
                 continue
             if items:
                 list_next = number + 1

@@ -953,3 +953,14 @@ def test_page_header_with_another_reference_than_the_letterhead() -> None:
     assert item(meeting, "1").body == (
         "Spreker meldt dat de derde actielijn nader wordt uitgewerkt."
     )
+
+
+def test_an_agenda_listed_up_front_is_not_taken_for_the_items():
+    parsed = parse_minutes((FIXTURES / "agenda_listed_first.txt").read_bytes())
+    assert [(i.number, i.title) for i in parsed.agenda_items] == [
+        ("1", "Opening"),
+        ("2", "Verslag SGO 5 maart 2019"),
+        ("3", "Rondvraag"),
+    ]
+    assert parsed.agenda_items[0].body == "De vz opent de vergadering."
+    assert [(d.item, d.kind) for d in parsed.decisions] == [("2", "adopted")]
