@@ -458,8 +458,10 @@ def letterhead_field(lines: list[str], label: str) -> str | None:
 
 # ------------------------------------------------------------------ agenda
 
+# "3. Titel", "**3.** Titel", "Agendapunt 3: Titel", and "3<TAB>Titel" (some exports
+# drop the dot and keep the tab stop).
 ITEM_RE = re.compile(
-    r"^[ \t]*(?:\*\*)?[ \t]*(?:Agendapunt[ \t]+)?(\d{1,2})[ \t]*[.):](?:\*\*)?[ \t]+"
+    r"^[ \t]*(?:\*\*)?[ \t]*(?:Agendapunt[ \t]+)?(\d{1,2})(?:[ \t]*[.):](?:\*\*)?[ \t]+|\t+)"
     r"(?:\*\*)?(.+?)$",
     re.IGNORECASE,
 )

@@ -964,3 +964,13 @@ def test_an_agenda_listed_up_front_is_not_taken_for_the_items():
     ]
     assert parsed.agenda_items[0].body == "De vz opent de vergadering."
     assert [(d.item, d.kind) for d in parsed.decisions] == [("2", "adopted")]
+
+
+def test_item_numbers_followed_by_a_tab_without_a_dot():
+    parsed = parse_minutes((FIXTURES / "items_tab_numbered.txt").read_bytes())
+    assert [(i.number, i.title) for i in parsed.agenda_items] == [
+        ("1", "Opening en mededelingen"),
+        ("2", "Verslag SGO 27 mei 2020"),
+    ]
+    assert (parsed.start_time, parsed.end_time) == (time(10, 0), time(11, 30))
+    assert [(d.item, d.kind) for d in parsed.decisions] == [("2", "adopted")]
