@@ -395,6 +395,8 @@ TABLE_LABELS = {
     "datum en tijd": "when",
     "datum en tijdstip": "when",
     "tijd": "time",
+    "vergadertijd": "time",
+    "tijdstip": "time",
     "aanvang": "time",
     "vergaderplaats": "place",
     "locatie": "place",

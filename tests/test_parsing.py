@@ -974,3 +974,10 @@ def test_item_numbers_followed_by_a_tab_without_a_dot():
     ]
     assert (parsed.start_time, parsed.end_time) == (time(10, 0), time(11, 30))
     assert [(d.item, d.kind) for d in parsed.decisions] == [("2", "adopted")]
+
+
+def test_meeting_time_on_a_row_of_its_own():
+    parsed = parse_minutes((FIXTURES / "time_own_row.txt").read_bytes())
+    assert parsed.meeting_date == date(2020, 6, 2)
+    assert (parsed.start_time, parsed.end_time) == (time(15, 0), time(16, 30))
+    assert parsed.place == "Webex"
