@@ -17,7 +17,7 @@ class MeetingFeed(Feed):
 
     def get_object(self, request):
         self.request = request
-        return MeetingFilter(request.GET, queryset=Meeting.objects.with_counts())
+        return MeetingFilter(request.GET, queryset=Meeting.objects.summaries())
 
     def title(self, filterset) -> str:
         return "SGO-archief: vergaderingen" + (" (gefilterd)" if self._filtered(filterset) else "")
@@ -59,7 +59,10 @@ class SearchFeed(Feed):
     limit = 20
 
     def get_object(self, request):
-        return SearchFilter(request.GET, queryset=AgendaItem.objects.select_related("meeting"))
+        return SearchFilter(
+            request.GET,
+            queryset=AgendaItem.objects.select_related("meeting").defer("search_vector"),
+        )
 
     def title(self, filterset) -> str:
         query = clean_query(filterset.data.get("q"))

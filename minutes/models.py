@@ -170,7 +170,15 @@ class MinistryAlias(models.Model):
         return self.valid_until is not None
 
 
+# Columns a list of meetings never shows; the original text alone is kilobytes a row.
+MEETING_HEAVY_FIELDS = ("original_text", "attendees_text", "absentees_text", "parse_warnings")
+
+
 class MeetingQuerySet(models.QuerySet):
+    def summaries(self) -> MeetingQuerySet:
+        """Meetings without their heavy text columns, for lists and feeds."""
+        return self.defer(*MEETING_HEAVY_FIELDS)
+
     def with_counts(self) -> MeetingQuerySet:
         """Add item_count and decision_count with subqueries (no row multiplication)."""
         items = (
@@ -310,6 +318,17 @@ class AgendaItemQuerySet(models.QuerySet):
             return self.none()
         return self.filter(search_vector=search_query(query))
 
+    def for_listing(self) -> AgendaItemQuerySet:
+        """Items with their meeting (and parent) for a list of results: no body text,
+        no search vector and no heavy meeting columns, so ranking sorts narrow rows."""
+        return self.select_related("meeting", "parent").defer(
+            "body",
+            "search_vector",
+            "parent__body",
+            "parent__search_vector",
+            *(f"meeting__{name}" for name in MEETING_HEAVY_FIELDS),
+        )
+
     def ranked(self, query: str | None, order: str = "relevantie") -> AgendaItemQuerySet:
         """Matching items, best first (title hits outrank body hits), or by date."""
         query = clean_query(query)
@@ -403,7 +422,7 @@ class AgendaItemQuerySet(models.QuerySet):
 
     def newest_first(self) -> AgendaItemQuerySet:
         return (
-            self.select_related("meeting", "parent")
+            self.for_listing()
             .prefetch_related("decisions")
             .order_by("-meeting__date", "-meeting__slug", "position")
         )

@@ -16,6 +16,7 @@ from django_filters.views import FilterView
 from minutes.charts import bar_chart
 from minutes.filters import DecisionFilter, MeetingFilter, PeriodFilter, SearchFilter
 from minutes.models import (
+    MEETING_HEAVY_FIELDS,
     AgendaItem,
     Decision,
     Meeting,
@@ -85,7 +86,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["latest"] = Meeting.objects.with_counts()[:6]
+        context["latest"] = Meeting.objects.summaries().with_counts()[:6]
         context["totals"] = Meeting.objects.totals()
         context["years"] = Meeting.objects.year_counts()
         context["ministries"] = Ministry.objects.with_meeting_counts()
@@ -100,7 +101,7 @@ class MeetingListView(FilteredListView):
     template_name = "minutes/meeting_list.html"
 
     def get_queryset(self):
-        return Meeting.objects.with_counts().with_agenda_titles()
+        return Meeting.objects.summaries().with_counts().with_agenda_titles()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -234,7 +235,7 @@ class TopicDetailView(FilteredListView):
 
     def get_queryset(self):
         return (
-            self.topic.agenda_items.select_related("meeting", "parent")
+            self.topic.agenda_items.for_listing()
             .prefetch_related("decisions")
             .order_by("meeting__date", "meeting__slug", "position")
         )
@@ -252,9 +253,17 @@ class DecisionListView(FilteredListView):
     template_name = "minutes/decision_list.html"
 
     def get_queryset(self):
-        return Decision.objects.select_related(
-            "agenda_item__meeting", "agenda_item__parent"
-        ).order_by("-agenda_item__meeting__date", "agenda_item__position", "position")
+        return (
+            Decision.objects.select_related("agenda_item__meeting", "agenda_item__parent")
+            .defer(
+                "agenda_item__body",
+                "agenda_item__search_vector",
+                "agenda_item__parent__body",
+                "agenda_item__parent__search_vector",
+                *(f"agenda_item__meeting__{name}" for name in MEETING_HEAVY_FIELDS),
+            )
+            .order_by("-agenda_item__meeting__date", "agenda_item__position", "position")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -290,7 +299,7 @@ class SearchView(FilteredListView):
         if not clean_query(self.request.GET.get("q")):
             # Without a query there is nothing to rank: show the form, not every item.
             return AgendaItem.objects.none()
-        return AgendaItem.objects.select_related("meeting", "parent")
+        return AgendaItem.objects.for_listing()
 
     def get_context_data(self, **kwargs):
         query = clean_query(self.request.GET.get("q"))
