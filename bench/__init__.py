@@ -1,0 +1,1 @@
+"""Search benchmark: a synthetic archive (build_corpus) and the timings (search_bench)."""
