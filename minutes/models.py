@@ -225,6 +225,7 @@ class MeetingQuerySet(models.QuerySet):
         """Per ministry, how many of these meetings involve it (present, speaker, named)."""
         rows = (
             MinistryMention.objects.filter(meeting__in=self.order_by().values("pk"))
+            .order_by()
             .values("ministry")
             .annotate(n=models.Count("meeting", distinct=True))
         )
@@ -383,7 +384,10 @@ class AgendaItemQuerySet(models.QuerySet):
             .order_by("-year")
         )
         per_ministry = dict(
+            # order_by(): the default ordering would join meeting and ministry into
+            # the GROUP BY although nothing is sorted.
             MinistryMention.objects.filter(agenda_item__in=pks)
+            .order_by()
             .values("ministry")
             .annotate(n=models.Count("agenda_item", distinct=True))
             .values_list("ministry", "n")
