@@ -18,12 +18,17 @@ module, so settings.py only asks for a database configuration:
 - (e) `default_text_search_config` is English on a fresh cluster; the code always
   passes its text search configuration explicitly, so nothing depends on it.
 - (f) `manage.py dbshell` needs `psql`: the bundled binaries go on PATH.
+- SIGTERM ends Python without running `atexit`, where the package stops the server;
+  we turn it into a normal exit (unless the program installed its own handler).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
+import sys
+import threading
 import warnings
 from pathlib import Path
 from typing import Any
@@ -71,6 +76,13 @@ def _ensure_database(conninfo: dict[str, Any], name: str) -> None:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
+def _exit_cleanly_on_sigterm() -> None:
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
 def database_config(pgdata: Path, name: str = DATABASE_NAME) -> dict[str, Any]:
     """Start (or attach to) the server in `pgdata` and return a Django DATABASES entry."""
     package = _import_package()
@@ -79,6 +91,7 @@ def database_config(pgdata: Path, name: str = DATABASE_NAME) -> dict[str, Any]:
     pgdata.mkdir(exist_ok=True)
     _prune_dead_handles(pgdata, server_class)
     server = package.get_server(pgdata, cleanup_mode="stop")
+    _exit_cleanly_on_sigterm()
     info = server.get_postmaster_info()
 
     bin_path = str(package._commands.POSTGRES_BIN_PATH)

@@ -56,6 +56,9 @@ config = database_config(Path({pgdata!r}), name="probe")
 print(config["HOST"], flush=True)
 if sys.argv[1] == "kill":
     os.kill(os.getpid(), 9)
+if sys.argv[1] == "term":
+    os.kill(os.getpid(), 15)
+    import time; time.sleep(30)
 """
 
 
@@ -105,3 +108,18 @@ def _kill_then_attach(pgdata: Path) -> None:
         time.sleep(0.1)
     assert not _server_running(pgdata), "the orphan server was not stopped"
     assert json.loads((pgdata / ".handle_pids.json").read_text()) == []
+
+
+@pytest.mark.skipif(os.environ.get("DATABASE_URL") is not None, reason="embedded pass only")
+def test_sigterm_stops_the_server_it_started(tmp_path):
+    pgdata = tmp_path / "pgdata"
+    try:
+        terminated = _attach(pgdata, "term")
+        assert terminated.returncode == 128 + 15, terminated.stderr
+        deadline = time.monotonic() + 10
+        while _server_running(pgdata) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _server_running(pgdata), "SIGTERM left the server running"
+    finally:
+        if _server_running(pgdata):
+            os.kill(int((pgdata / "postmaster.pid").read_text().split()[0]), 15)
