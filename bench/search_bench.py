@@ -7,7 +7,7 @@ Every query of bench/queries.py is timed in four ways, round-robin over the
 queries (so no query runs twice in a row):
 
   page  one page of results without facets: the view's filterset and
-        paginate_queryset (COUNT and the ranked top 20) and highlighted (snippets)
+        paginate_queryset (COUNT and the ranked top 20) and with_snippets (snippets)
   view  SearchView itself, called with a RequestFactory request and not rendered:
         count, page, snippets, facets, suggestion
   http  django.test.Client GET /zoeken/?q=…: the view plus middleware and the
@@ -75,8 +75,8 @@ class Bench:
         from django.http import QueryDict
         from django.test import Client, RequestFactory
 
-        from minutes.models import clean_query
-        from minutes.views import SearchView, highlighted
+        from minutes import search
+        from minutes.views import SearchView
 
         self.connection = connection
         self.client = Client()
@@ -84,8 +84,8 @@ class Bench:
         self.view = SearchView.as_view()
         self.view_class = SearchView
         self.QueryDict = QueryDict
-        self.clean_query = clean_query
-        self.highlighted = highlighted
+        self.clean_query = search.clean_query
+        self.highlighted = search.with_snippets
         self.sql: dict[str, list[str]] = {}
 
     def querydict(self, query: Query):
@@ -99,7 +99,7 @@ class Bench:
     def page(self, query: Query) -> int:
         """One page of results without the facets: count, ranked top 20, snippets.
 
-        Runs the view's own steps (filterset, paginate_queryset, highlighted), so it
+        Runs the view's own steps (filterset, paginate_queryset, with_snippets), so it
         follows SearchView's code.
         """
         request = self.factory.get("/zoeken/", self.querydict(query))

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from minutes import search
 from minutes.admin_import import IMPORT_PERMISSION, MinutesImportAdminMixin
 from minutes.models import (
     AgendaItem,
@@ -32,8 +33,6 @@ from minutes.models import (
     MinistryMention,
     SearchTerm,
     Topic,
-    clean_query,
-    search_query,
 )
 from minutes.services import tag_topics
 
@@ -87,14 +86,6 @@ class ImportFileDisplays:
         if not obj.replaced_sha256:
             return EMPTY
         return admin_link(obj, f"sha256 {obj.replaced_sha256[:12]}… (tekst bekijken)")
-
-
-def text_search(term: str, vector: str) -> Q:
-    """A condition matching `term` with the archive's Dutch search (stems, no accents)."""
-    term = clean_query(term)
-    if not term:
-        return Q(pk__in=[])
-    return Q(**{vector: search_query(term)})
 
 
 # --------------------------------------------------------------------------- filters
@@ -351,7 +342,7 @@ class MeetingAdmin(admin.ModelAdmin):
         if not search_term.strip():
             return found, duplicates
         # Also the archive's Dutch text search over the agenda, as on the public site.
-        items = AgendaItem.objects.filter(text_search(search_term, "search_vector"))
+        items = AgendaItem.objects.filter(search.match(search.clean_query(search_term)))
         matches = Q(pk__in=found.values("pk")) | Q(pk__in=items.values("meeting"))
         return queryset.filter(matches), False
 
@@ -421,7 +412,7 @@ class AgendaItemAdmin(admin.ModelAdmin):
         found, duplicates = super().get_search_results(request, queryset, search_term)
         if not search_term.strip():
             return found, duplicates
-        matches = Q(pk__in=found.values("pk")) | text_search(search_term, "search_vector")
+        matches = Q(pk__in=found.values("pk")) | search.match(search.clean_query(search_term))
         return queryset.filter(matches), False
 
     @admin.display(description="onderwerpen")

@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import make_aware
 
+from minutes import search
 from minutes.filters import MeetingFilter, SearchFilter
-from minutes.models import AgendaItem, Meeting, clean_query
+from minutes.models import AgendaItem, Meeting
 
 
 class MeetingFeed(Feed):
@@ -65,7 +66,7 @@ class SearchFeed(Feed):
         )
 
     def title(self, filterset) -> str:
-        query = clean_query(filterset.data.get("q"))
+        query = search.clean_query(filterset.data.get("q"))
         return f"SGO-archief: zoeken naar “{query}”" if query else "SGO-archief: zoeken"
 
     def description(self, filterset) -> str:
@@ -75,8 +76,8 @@ class SearchFeed(Feed):
         return reverse("minutes:search") + "?" + filterset.data.urlencode()
 
     def items(self, filterset):
-        query = clean_query(filterset.data.get("q"))
-        if not query or not filterset.is_valid():
+        if not filterset.is_valid():
+            # Invalid filters (a bad date, a query too long): a feed finds nothing.
             return AgendaItem.objects.none()
         return filterset.qs.order_by("-meeting__date", "-meeting__slug", "position")[: self.limit]
 

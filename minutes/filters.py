@@ -6,20 +6,42 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
 
+from minutes import search
 from minutes.models import (
-    SEARCH_MAX_LENGTH,
     AgendaItem,
     Decision,
     Meeting,
     Ministry,
     MinistryMention,
     Topic,
-    printable,
 )
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+class QueryField(forms.CharField):
+    """The search box: refused when too long, otherwise cleaned once, here.
+
+    Control characters such as NUL are dropped before validation (as everywhere a
+    query is read), so they never make a query fail; the length is checked on the
+    text as typed, so an absurdly long query is refused with a message.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", search.MAX_QUERY_LENGTH)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return search.printable(super().to_python(value))
+
+    def clean(self, value):
+        return search.clean_query(super().clean(value))
+
+
+class QueryFilter(django_filters.CharFilter):
+    field_class = QueryField
 
 
 class FilterForm(forms.Form):
@@ -57,15 +79,6 @@ class PeriodFilter(django_filters.FilterSet):
 
 class ArchiveFilterSet(PeriodFilter):
     """Filters shared by meetings, decisions and search results."""
-
-    def __init__(self, data=None, *args, **kwargs):
-        if data is not None and "q" in data:
-            # A query is cleaned, not refused: control characters such as NUL are
-            # dropped here as everywhere else a query is read (models.clean_query);
-            # the length is left alone so an absurdly long query is still refused.
-            data = data.copy()
-            data.setlist("q", [printable(q) for q in data.getlist("q")])
-        super().__init__(data, *args, **kwargs)
 
     jaar = django_filters.NumberFilter(
         label="Jaar", method="filter_year", min_value=1900, max_value=2100
@@ -116,9 +129,7 @@ class ArchiveFilterSet(PeriodFilter):
 
 
 class MeetingFilter(ArchiveFilterSet):
-    q = django_filters.CharFilter(
-        label="Zoekterm", method="filter_q", max_length=SEARCH_MAX_LENGTH * 5
-    )
+    q = QueryFilter(label="Zoekterm", method="filter_q")
     sorteer = django_filters.ChoiceFilter(
         label="Sorteren",
         choices=[("nieuw", "Nieuwste eerst"), ("oud", "Oudste eerst")],
@@ -135,8 +146,7 @@ class MeetingFilter(ArchiveFilterSet):
         fields = ["van", "tot", "jaar", "ministerie", "onderwerp", "q", "sorteer"]
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        matching = AgendaItem.objects.search(value).filter(meeting=OuterRef("pk"))
-        return queryset.filter(Exists(matching))
+        return search.meetings_matching(queryset, value)
 
     def filter_sort(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.order_by("date", "slug") if value == "oud" else queryset
@@ -164,9 +174,7 @@ class DecisionFilter(ArchiveFilterSet):
 class SearchFilter(ArchiveFilterSet):
     """Full-text search over agenda items, with the archive's filters."""
 
-    q = django_filters.CharFilter(
-        label="Zoekterm", method="filter_q", max_length=SEARCH_MAX_LENGTH * 5
-    )
+    q = QueryFilter(label="Zoekterm", method="filter_noop")
     besluit = django_filters.BooleanFilter(
         label="Met besluit",
         method="filter_decision",
@@ -183,6 +191,13 @@ class SearchFilter(ArchiveFilterSet):
         method="filter_noop",
     )
 
+    # The UI's Dutch sort values, as the search package names them.
+    SORTS = {
+        "relevantie": search.Sort.RELEVANCE,
+        "nieuw": search.Sort.NEWEST,
+        "oud": search.Sort.OLDEST,
+    }
+
     # Results are agenda items: ministry and topic filters look at the item itself.
     item_ref = "pk"
 
@@ -191,12 +206,14 @@ class SearchFilter(ArchiveFilterSet):
         form = FilterForm
         fields = ["q", "van", "tot", "jaar", "ministerie", "onderwerp", "besluit", "sorteer"]
 
-    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        order = self.form.cleaned_data.get("sorteer") or "relevantie"
-        return queryset.ranked(value, order=order)
-
     def filter_noop(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        return queryset  # ordering is applied together with the ranking in filter_q
+        return queryset  # the query and the sort are applied last, in filter_queryset
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        """The filtered items matching the query, ranked or sorted (none without a query)."""
+        queryset = super().filter_queryset(queryset)
+        sort = self.SORTS[self.form.cleaned_data.get("sorteer") or "relevantie"]
+        return search.ranked(queryset, self.form.cleaned_data.get("q") or "", sort=sort)
 
     def filter_decision(self, queryset: QuerySet, name: str, value) -> QuerySet:
         if value:

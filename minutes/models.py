@@ -2,80 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    SearchVectorField,
-    TrigramSimilarity,
-)
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q, Value
-from django.db.models.functions import Cast, Coalesce, ExtractYear, Replace, Upper
+from django.db.models import Q
+from django.db.models.functions import Coalesce, ExtractYear, Upper
 from django.urls import reverse
 
-# A copy of PostgreSQL's `dutch` configuration that folds accents first, created in
-# migration 0001; every text search names it explicitly, because the server's
-# default_text_search_config is English.
-SEARCH_CONFIG = "dutch_unaccent"
-# Longer queries are cut: nobody types more, and tsquery cost grows with length.
-SEARCH_MAX_LENGTH = 200
-
-
-def printable(text: str | None) -> str:
-    """The text without NUL and other control characters (which no query needs)."""
-    return "".join(ch for ch in (text or "") if ch.isprintable() or ch == " ")
-
-
-def clean_query(query: str | None) -> str:
-    """A search query safe to hand to PostgreSQL: no NUL or control bytes, capped."""
-    query = printable(query)
-    # Slashes between words separate them, as in the search vector ("wel/niet").
-    query = re.sub(r"(?<=\w)/(?=\w)", " ", query)
-    return " ".join(query.split())[:SEARCH_MAX_LENGTH]
-
-
-# Markers for search highlights that cannot occur in stored text (the parser drops
-# control characters); minutes.rendering swaps them for <mark> after escaping.
-HEADLINE_START, HEADLINE_STOP = "\x03", "\x04"
-
-
-# ts_headline treats "<script>" or "<naam>" in plain text as markup and drops it from
-# snippets; stand-ins keep it, and minutes.rendering puts the brackets back (escaped).
-TAG_OPEN, TAG_CLOSE = "\ue000", "\ue001"
-
-
-def _shield_tags(field: str) -> Replace:
-    opened = Replace(field, Value("<"), Value(TAG_OPEN), output_field=models.TextField())
-    return Replace(opened, Value(">"), Value(TAG_CLOSE), output_field=models.TextField())
-
-
-def _slash_as_space(field: str) -> models.Func:
-    """The text with a slash between two letters or digits read as a space.
-
-    Only between word characters, so markup such as "</script>" keeps its shape.
-    Every part is typed as text: a migration keeps the Values' and Cast's types.
-    """
-    text = models.TextField()
-    return models.Func(
-        Cast(field, text),
-        Value("([[:alnum:]])/(?=[[:alnum:]])", output_field=text),
-        Value(r"\1 ", output_field=text),
-        Value("g", output_field=text),
-        function="regexp_replace",
-        output_field=text,
-    )
-
-
-def search_query(query: str) -> SearchQuery:
-    """Web search syntax: "exact phrase", or, -exclude; Dutch stems, accents folded."""
-    return SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+from minutes.search.config import item_search_vector
 
 
 class MinistryQuerySet(models.QuerySet):
@@ -312,13 +248,6 @@ class AgendaItemQuerySet(models.QuerySet):
     def top_level(self) -> AgendaItemQuerySet:
         return self.filter(parent=None)
 
-    def search(self, query: str | None) -> AgendaItemQuerySet:
-        """Items matching a web-search style query; none for an empty query."""
-        query = clean_query(query)
-        if not query:
-            return self.none()
-        return self.filter(search_vector=search_query(query))
-
     def for_listing(self) -> AgendaItemQuerySet:
         """Items with their meeting (and parent) for a list of results: no body text,
         no search vector and no heavy meeting columns, so ranking sorts narrow rows."""
@@ -329,92 +258,6 @@ class AgendaItemQuerySet(models.QuerySet):
             "parent__search_vector",
             *(f"meeting__{name}" for name in MEETING_HEAVY_FIELDS),
         )
-
-    def ranked(self, query: str | None, order: str = "relevantie") -> AgendaItemQuerySet:
-        """Matching items, best first (title hits outrank body hits), or by date."""
-        query = clean_query(query)
-        matches = self.search(query)
-        if not query:
-            return matches
-        matches = matches.annotate(rank=SearchRank(models.F("search_vector"), search_query(query)))
-        if order == "nieuw":
-            return matches.order_by("-meeting__date", "-meeting__slug", "position")
-        if order == "oud":
-            return matches.order_by("meeting__date", "meeting__slug", "position")
-        return matches.order_by("-rank", "-meeting__date", "position")
-
-    def with_headlines(self, query: str | None, *, whole: bool = False) -> AgendaItemQuerySet:
-        """Annotate title_headline and body_headline with sentinel-marked matches.
-
-        Call it on the rows that are shown only (after LIMIT): ts_headline re-parses
-        the text and is the costly part of a search. The sentinels are turned into
-        <mark> after escaping (see minutes.rendering).
-        """
-        query = clean_query(query)
-        if not query:
-            return self
-        sq = search_query(query)
-        options = {
-            "config": SEARCH_CONFIG,
-            "start_sel": HEADLINE_START,
-            "stop_sel": HEADLINE_STOP,
-        }
-        body_options = (
-            {"highlight_all": True}
-            if whole
-            else {"max_words": 35, "min_words": 15, "max_fragments": 2, "fragment_delimiter": " … "}
-        )
-        return self.annotate(
-            title_headline=SearchHeadline(_shield_tags("title"), sq, highlight_all=True, **options),
-            body_headline=SearchHeadline(_shield_tags("body"), sq, **body_options, **options),
-        )
-
-    def facets(self) -> dict:
-        """Counts of these items per year, ministry and topic, and with a decision.
-
-        One grouped query per facet over the (filtered) result set; the ministry
-        and topic rows come back in the archive's order, empty ones left out.
-        """
-        base = self.order_by()
-        pks = base.values("pk")
-        years = list(
-            base.annotate(year=ExtractYear("meeting__date"))
-            .values("year")
-            .annotate(n=models.Count("pk"))
-            .order_by("-year")
-        )
-        per_ministry = dict(
-            # order_by(): the default ordering would join meeting and ministry into
-            # the GROUP BY although nothing is sorted.
-            MinistryMention.objects.filter(agenda_item__in=pks)
-            .order_by()
-            .values("ministry")
-            .annotate(n=models.Count("agenda_item", distinct=True))
-            .values_list("ministry", "n")
-        )
-        per_topic = dict(
-            AgendaItem.topics.through.objects.filter(agendaitem__in=pks)
-            .values("topic")
-            .annotate(n=models.Count("agendaitem"))
-            .values_list("topic", "n")
-        )
-        with_decision = Decision.objects.filter(agenda_item__in=pks).aggregate(
-            n=models.Count("agenda_item", distinct=True)
-        )["n"]
-        return {
-            "years": years,
-            "ministries": [
-                {"ministry": m, "n": per_ministry[m.pk]}
-                for m in Ministry.objects.all()
-                if per_ministry.get(m.pk)
-            ],
-            "topics": [
-                {"topic": t, "n": per_topic[t.pk]}
-                for t in Topic.objects.all()
-                if per_topic.get(t.pk)
-            ],
-            "with_decision": with_decision,
-        }
 
     def involving(self, ministry: Ministry) -> AgendaItemQuerySet:
         """Items that name the ministry or carry its rondvraag contribution."""
@@ -445,11 +288,9 @@ class AgendaItem(models.Model):
     title = models.CharField("titel", max_length=500)
     body = models.TextField("tekst", blank=True)
     topics = models.ManyToManyField("Topic", blank=True, related_name="agenda_items")
-    # PostgreSQL's parser reads "inreisverbod/quarantaine-advies" or "EZK/LNV" as one
-    # file-path token; indexing the slash as a space keeps every word findable.
+    # Tokenising lives in the search package (minutes.search.config).
     search_vector = models.GeneratedField(
-        expression=SearchVector(_slash_as_space("title"), weight="A", config=SEARCH_CONFIG)
-        + SearchVector(_slash_as_space("body"), weight="B", config=SEARCH_CONFIG),
+        expression=item_search_vector(),
         output_field=SearchVectorField(),
         db_persist=True,
     )
@@ -612,28 +453,11 @@ class Topic(models.Model):
         return reverse("minutes:topic_detail", kwargs={"slug": self.slug})
 
 
-class SearchTermQuerySet(models.QuerySet):
-    def closest(self, word: str, *, threshold: float = 0.4) -> str | None:
-        """The most similar known word (trigram similarity), commonest on a tie."""
-        match = (
-            self.filter(word__trigram_similar=word)
-            .annotate(similarity=TrigramSimilarity("word", word))
-            .filter(similarity__gte=threshold)
-            .exclude(word=word)
-            .order_by("-similarity", "-frequency", "word")
-            .values_list("word", flat=True)
-            .first()
-        )
-        return match
-
-
 class SearchTerm(models.Model):
     """A word of the archive's own vocabulary, for "Bedoelde u …?" suggestions."""
 
     word = models.CharField(max_length=100)
     frequency = models.PositiveIntegerField(default=0)
-
-    objects = SearchTermQuerySet.as_manager()
 
     class Meta:
         ordering = ["word"]

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from minutes.models import HEADLINE_START, HEADLINE_STOP, TAG_CLOSE, TAG_OPEN
 from minutes.parsing import REDACTION_RE
 from minutes.redactions import ground
+from minutes.search.config import HEADLINE_START, HEADLINE_STOP, TAG_CLOSE, TAG_OPEN
 
 DECISION_START, DECISION_END = "\x01", "\x02"
 MARK_START, MARK_END = HEADLINE_START, HEADLINE_STOP

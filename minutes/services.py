@@ -21,7 +21,6 @@ from django.utils import timezone
 
 from minutes import parsing
 from minutes.models import (
-    SEARCH_CONFIG,
     AgendaItem,
     Decision,
     ImportFile,
@@ -30,9 +29,10 @@ from minutes.models import (
     Ministry,
     MinistryAlias,
     MinistryMention,
-    SearchTerm,
     Topic,
 )
+from minutes.search import vocabulary
+from minutes.search.config import SEARCH_CONFIG
 
 logger = logging.getLogger(__name__)
 
@@ -282,12 +282,12 @@ def save_meeting(
     meeting.full_clean()
     meeting.save()
     if existing is not None:
-        count_search_terms(meeting_id=meeting.pk, sign=-1)
+        vocabulary.count_terms(meeting_id=meeting.pk, sign=-1)
         meeting.agenda_items.all().delete()
         meeting.ministry_mentions.all().delete()
     _create_children(meeting, parsed)
     tag_topics(items=AgendaItem.objects.filter(meeting=meeting))
-    count_search_terms(meeting_id=meeting.pk, sign=+1)
+    vocabulary.count_terms(meeting_id=meeting.pk, sign=+1)
     return meeting
 
 
@@ -388,34 +388,6 @@ def _create_children(meeting: Meeting, parsed: parsing.ParsedMeeting) -> None:
             )
         mentions.extend(speakers.values())
     MinistryMention.objects.bulk_create(mentions)
-
-
-def count_search_terms(*, meeting_id: int, sign: int) -> None:
-    """Add (+1) or remove (-1) one meeting's words to the suggestion vocabulary.
-
-    The vocabulary holds real words (letters only, four or more, lower case,
-    accents kept) with the number of agenda items that use them, so "Bedoelde u …?"
-    can offer the archive's own spelling. One or two statements per meeting.
-    """
-    words = (
-        "SELECT word, ndoc FROM ts_stat("
-        "'SELECT to_tsvector(''simple'', title || '' '' || body) "
-        f"FROM {AgendaItem._meta.db_table} WHERE meeting_id = {int(meeting_id)}') "
-        "WHERE word ~ '^[[:alpha:]][[:alpha:]-]{2,98}[[:alpha:]]$'"
-    )
-    table = SearchTerm._meta.db_table
-    with connection.cursor() as cursor:
-        if sign > 0:
-            cursor.execute(
-                f"INSERT INTO {table} (word, frequency) {words} ON CONFLICT (word) "
-                f"DO UPDATE SET frequency = {table}.frequency + EXCLUDED.frequency"
-            )
-        else:
-            cursor.execute(
-                f"UPDATE {table} AS t SET frequency = GREATEST(t.frequency - old.ndoc, 0) "
-                f"FROM ({words}) AS old WHERE t.word = old.word"
-            )
-            cursor.execute(f"DELETE FROM {table} WHERE frequency = 0")
 
 
 def tag_topics(*, items=None, topics: Iterable[Topic] | None = None) -> int:

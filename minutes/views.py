@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from minutes import search
 from minutes.charts import bar_chart
 from minutes.filters import DecisionFilter, MeetingFilter, PeriodFilter, SearchFilter
 from minutes.models import (
@@ -22,9 +22,7 @@ from minutes.models import (
     Meeting,
     Ministry,
     MinistryMention,
-    SearchTerm,
     Topic,
-    clean_query,
 )
 
 
@@ -149,9 +147,9 @@ class MeetingDetailView(DetailView):
         context["previous"] = meeting.get_previous()
         context["next"] = meeting.get_next()
         context["permalink"] = self.request.build_absolute_uri(meeting.get_absolute_url())
-        context["query"] = query = clean_query(self.request.GET.get("q"))
+        context["query"] = query = search.clean_query(self.request.GET.get("q"))
         if query:
-            context["match_count"] = mark_matches(meeting.all_items, query)
+            context["match_count"] = search.mark_matches(meeting.all_items, query)
         return context
 
 
@@ -296,78 +294,18 @@ class SearchView(FilteredListView):
     template_name = "minutes/search.html"
 
     def get_queryset(self):
-        if not clean_query(self.request.GET.get("q")):
-            # Without a query there is nothing to rank: show the form, not every item.
-            return AgendaItem.objects.none()
         return AgendaItem.objects.for_listing()
 
     def get_context_data(self, **kwargs):
-        query = clean_query(self.request.GET.get("q"))
-        valid = self.filterset.is_valid()
         context = super().get_context_data(**kwargs)
-        context["query"] = query
-        if query and valid:
-            page_items = context["results"]
-            context["results"] = highlighted(page_items, query)
-            context["facets"] = self.object_list.facets()
-            if context["paginator"].count < 5:
-                context["suggestion"] = suggest(query, found=context["paginator"].count)
+        valid = self.filterset.is_valid()
+        query = self.filterset.form.cleaned_data.get("q", "") if valid else ""
+        # An invalid form still shows what was typed (cut like any query that is read).
+        context["query"] = query if valid else search.clean_query(self.request.GET.get("q"))
+        if query:
+            context["results"] = search.with_snippets(context["results"], query)
+            context["facets"] = search.facets(self.object_list)
+            found = context["paginator"].count
+            if found < 5:
+                context["suggestion"] = search.suggest(query, found=found)
         return context
-
-
-def mark_matches(items: list[AgendaItem], query: str) -> int:
-    """Search within one meeting: give matching items their text with matches marked."""
-    marked = {
-        row.pk: row
-        for row in AgendaItem.objects.filter(pk__in=[i.pk for i in items])
-        .search(query)
-        .with_headlines(query, whole=True)
-        .only("pk", "title", "body")
-    }
-    for item in items:
-        if item.pk in marked:
-            # Kept beside title and body: the table of contents shows the plain title.
-            item.title_marked = marked[item.pk].title_headline
-            item.body_marked = marked[item.pk].body_headline if item.body else ""
-    return len(marked)
-
-
-def highlighted(items, query: str) -> list[AgendaItem]:
-    """The page's items with headlines: computed for these rows only."""
-    ids = [item.pk for item in items]
-    headlines = {
-        row.pk: row
-        for row in AgendaItem.objects.filter(pk__in=ids)
-        .with_headlines(query)
-        .only("pk", "title", "body")
-    }
-    for item in items:
-        item.title_headline = headlines[item.pk].title_headline
-        item.body_headline = headlines[item.pk].body_headline
-    return list(items)
-
-
-def suggest(query: str, *, found: int) -> str | None:
-    """A corrected query from the archive's own words, if it finds more than `found`."""
-    tokens = re.findall(r'-?"[^"]*"|\S+', query)
-    changed = False
-    corrected = []
-    for token in tokens:
-        word = token.lower()
-        if (
-            word.isalpha()
-            and len(word) >= 4
-            and word not in {"or", "and"}
-            and not SearchTerm.objects.filter(word=word).exists()
-        ):
-            replacement = SearchTerm.objects.closest(word)
-            if replacement:
-                corrected.append(replacement)
-                changed = True
-                continue
-        corrected.append(token)
-    if not changed:
-        return None
-    suggestion = " ".join(corrected)
-    better = AgendaItem.objects.search(suggestion)[: found + 1].count() > found
-    return suggestion if better else None

@@ -14,7 +14,9 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from minutes.models import SEARCH_CONFIG, AgendaItem, MinistryMention, SearchTerm
+from minutes import search
+from minutes.models import AgendaItem, MinistryMention, SearchTerm
+from minutes.search.config import SEARCH_CONFIG
 from minutes.services import SourceFile, import_batch, read_paths
 from tests.conftest import SAMPLES
 
@@ -136,7 +138,7 @@ class SearchTestCase(TestCase):
         return list(response.context["results"])
 
     def found_ids(self, query: str) -> set[int]:
-        return set(AgendaItem.objects.search(query).values_list("pk", flat=True))
+        return set(search.matching(AgendaItem.objects.all(), query).values_list("pk", flat=True))
 
 
 class InventedMinutesTests(SearchTestCase):
@@ -459,7 +461,7 @@ HOSTILE = [
     "\t\n",
     "-thuiswerken",
     "- - -",
-    "x" * 300,  # longer than the query is cut to (200)
+    "x" * 300,  # a single word longer than any in the archive
     "5.1.2e" * 100,
 ]
 SEARCH_URLS = [

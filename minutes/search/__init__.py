@@ -1,0 +1,64 @@
+"""The one home of search: query language, configuration, engine, snippets, facets,
+suggestions and the vocabulary behind them.
+
+Views, filters, feeds, the admin and rendering call `minutes.search.<name>`;
+nothing else builds a search. The models import `minutes.search.config` (the
+stored vector's expression) while they are being defined, so the names that need
+the models are loaded on first use (PEP 562) rather than when this package is.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from minutes.search.config import MAX_QUERY_LENGTH
+from minutes.search.query import Sort, clean_query, keywords_query, printable
+
+if TYPE_CHECKING:
+    from minutes.search.engine import (
+        Facets,
+        facets,
+        mark_matches,
+        match,
+        matching,
+        meetings_matching,
+        ranked,
+        with_snippets,
+    )
+    from minutes.search.suggestions import suggest
+
+_LAZY = {
+    "Facets": "engine",
+    "facets": "engine",
+    "mark_matches": "engine",
+    "match": "engine",
+    "matching": "engine",
+    "meetings_matching": "engine",
+    "ranked": "engine",
+    "with_snippets": "engine",
+    "suggest": "suggestions",
+}
+
+__all__ = [
+    "MAX_QUERY_LENGTH",
+    "Facets",
+    "Sort",
+    "clean_query",
+    "facets",
+    "keywords_query",
+    "mark_matches",
+    "match",
+    "matching",
+    "meetings_matching",
+    "printable",
+    "ranked",
+    "suggest",
+    "with_snippets",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(f"minutes.search.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
