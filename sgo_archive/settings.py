@@ -77,14 +77,22 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "sgo_archive.wsgi.application"
 
-# Without DATABASE_URL the project runs on an embedded PostgreSQL in .pgdata/ so a
-# fresh clone needs no database server; see sgo_archive/embedded_db.py.
+# Without DATABASE_URL the project runs on an embedded PostgreSQL so a fresh clone needs
+# no database server. Its backend starts the server (or attaches to the one another
+# process of this checkout started) on the first connection and fills in HOST and PORT
+# then, so commands that need no database start nothing; see sgo_archive/embedded_db.py.
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.config(conn_max_age=60, conn_health_checks=True)}
 else:
-    from sgo_archive.embedded_db import database_config
-
-    DATABASES = {"default": database_config(BASE_DIR / ".pgdata")}
+    DATABASES = {
+        "default": {
+            "ENGINE": "sgo_archive.embedded",
+            "NAME": "sgo_archive",
+            "USER": "postgres",
+            "DATA_DIR": os.environ.get("SGO_EMBEDDED_PGDATA") or str(BASE_DIR / ".pgdata"),
+            "CONN_MAX_AGE": 0,
+        }
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -112,9 +120,7 @@ STORAGES = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_SECURE = env_bool(
-    "DJANGO_SECURE_COOKIES", not DEBUG and "DATABASE_URL" in os.environ
-)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 LOGGING = {

