@@ -264,6 +264,8 @@ class Tokeniser:
 def load_samples() -> Samples:
     from minutes import parsing
     from minutes.ministries import default_alias_table
+    from minutes.parsing.decisions import split_sentences
+    from minutes.parsing.text import WITHHELD_RE
 
     aliases = default_alias_table()
     # Single-token spellings of a ministry (AZ, J&V, I&W, Fin …) are swapped in text.
@@ -287,8 +289,8 @@ def load_samples() -> Samples:
             verslag = item.title.lower().startswith("verslag")
             texts = [c.text for c in item.contributions] if rondvraag else [item.body]
             for text in texts:
-                for sentence in parsing.split_sentences(text):
-                    if len(sentence.split()) < 4 or parsing.WITHHELD_RE.search(sentence):
+                for sentence in split_sentences(text):
+                    if len(sentence.split()) < 4 or WITHHELD_RE.search(sentence):
                         continue
                     template = tokeniser.template(sentence)
                     for index in template.content:

@@ -1,4 +1,5 @@
-"""Tests for the pure minutes parser (`minutes.parsing`).
+"""Whole files through `parse_minutes`: the two samples, synthetic minutes of other
+years and other templates, and files that are no minutes at all.
 
 Expectations are what a careful reader takes from the text, written down by hand
 from the sample files and the fixtures in `tests/fixtures/`; they are not copied
@@ -8,74 +9,24 @@ from the parser's output. No database is needed: parsing is bytes in, data out.
 from __future__ import annotations
 
 from datetime import date, time
-from pathlib import Path
 
 import pytest
 
-from minutes.parsing import AgendaItem, ParsedMeeting, ParseError, parse_minutes
+from minutes.parsing import ParsedMeeting, ParseError, parse_minutes
+from tests.parsing.helpers import (
+    ALL_TWELVE,
+    FIXTURES,
+    assert_no_page_header,
+    contributions,
+    decisions,
+    flat,
+    item,
+    outline,
+    parse_fixture,
+    parse_sample,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "sample_data"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-ALL_TWELVE = (
-    "AZ", "BZ", "BZK", "DEF", "EZK", "FIN", "IenW", "JenV", "LNV", "OCW", "SZW", "VWS",
-)  # fmt: skip
-
-
-def parse_sample(name: str) -> ParsedMeeting:
-    return parse_minutes((SAMPLES / name).read_bytes())
-
-
-def parse_fixture(name: str) -> ParsedMeeting:
-    return parse_minutes((FIXTURES / name).read_bytes())
-
-
-def outline(meeting: ParsedMeeting) -> list[tuple[str, str, list[tuple[str, str]]]]:
-    """Items as (number, title, [(letter, title), ...]) for exact comparison."""
-    return [
-        (item.number, item.title, [(s.letter, s.title) for s in item.subitems])
-        for item in meeting.agenda_items
-    ]
-
-
-def decisions(meeting: ParsedMeeting) -> list[tuple[str, str, str]]:
-    return [(d.item, d.text, d.kind) for d in meeting.decisions]
-
-
-def item(meeting: ParsedMeeting, number: str) -> AgendaItem:
-    [found] = [i for i in meeting.agenda_items if i.number == number]
-    return found
-
-
-def item_at(meeting: ParsedMeeting, index: int) -> AgendaItem:
-    """By position: "ingelast" can occur more than once."""
-    return meeting.agenda_items[index]
-
-
-def contributions(agenda_item: AgendaItem) -> list[tuple[str, str]]:
-    return [(c.label, c.ministry) for c in agenda_item.contributions]
-
-
-def all_text(meeting: ParsedMeeting) -> list[str]:
-    """Every piece of extracted text a reader sees: top-level body, bodies, sub-items."""
-    texts = [meeting.body]
-    for agenda_item in meeting.agenda_items:
-        texts.append(agenda_item.title)
-        texts.append(agenda_item.body)
-        texts.extend(s.title for s in agenda_item.subitems)
-        texts.extend(s.body for s in agenda_item.subitems)
-        texts.extend(c.text for c in agenda_item.contributions)
-    return texts
-
-
-def assert_no_page_header(meeting: ParsedMeeting, *fragments: str) -> None:
-    for text in all_text(meeting):
-        for fragment in fragments:
-            assert fragment not in text, (fragment, text)
-
-
-# ------------------------------------------------------------------ sample 2020
+# ----------------------------------------------------------------- sample 2020
 
 
 @pytest.fixture(scope="module")
@@ -226,7 +177,7 @@ def test_2020_json_shape(m2020: ParsedMeeting) -> None:
     assert data["redaction_codes"] == ["5.1.2e"]
 
 
-# ------------------------------------------------------------------ sample 2021
+# ----------------------------------------------------------------- sample 2021
 
 
 @pytest.fixture(scope="module")
@@ -344,228 +295,7 @@ def test_2021_item_bodies(m2021: ParsedMeeting) -> None:
     assert m2021.body.startswith("VERSLAG\n\n1. Opening en mededelingen")
 
 
-# ------------------------------------------------------------ encodings, line ends
-
-
-def test_crlf_line_ends_are_normalised() -> None:
-    meeting = parse_fixture("crlf.txt")
-    assert meeting.encoding == "utf-8"
-    assert meeting.meeting_date == date(2020, 3, 3)
-    assert (meeting.start_time, meeting.end_time) == (time(16, 30), time(18, 0))
-    assert meeting.place == "Trêveszaal"
-    assert meeting.reference == "4100001"
-    assert meeting.document_date == date(2020, 3, 4)
-    assert meeting.ministries_present == ("AZ", "BZK")
-    assert outline(meeting) == [
-        ("1", "Opening en mededelingen", []),
-        ("2", "Verslag SGO 25 februari 2020", []),
-    ]
-    assert decisions(meeting) == [("2", "Het verslag is vastgesteld.", "adopted")]
-    for text in [meeting.text, meeting.attendees_text, meeting.place, *all_text(meeting)]:
-        assert "\r" not in text
-
-
-def test_cp1252() -> None:
-    meeting = parse_fixture("cp1252.txt")
-    assert meeting.encoding == "cp1252"
-    assert meeting.place == "Trêveszaal"
-    assert item(meeting, "1").body == (
-        "SG Financiën meldt dat het café in het ministerie gesloten is; de coördinatie "
-        "ligt bij 5.1.2e."
-    )
-    assert meeting.ministries_mentioned == ("FIN",)
-    # The cp1252 curly apostrophe (byte 0x92) in "SG’s" decodes, and the SG's are the SGO.
-    assert decisions(meeting) == [("2", "De SG’s stellen het verslag vast.", "adopted")]
-
-
-def test_utf8_bom() -> None:
-    meeting = parse_fixture("utf8_bom.txt")
-    assert meeting.encoding == "utf-8-sig"
-    # The table starts on the very first line, right after the BOM.
-    assert meeting.description == "SGO, verslag"
-    assert meeting.meeting_date == date(2020, 3, 3)
-    assert "\ufeff" not in meeting.text
-    assert meeting.document_date is None
-    assert meeting.reference is None
-    assert outline(meeting) == [("1", "Opening en mededelingen", [])]
-    assert item(meeting, "1").body == "SG Defensie opent de vergadering."
-    assert meeting.ministries_mentioned == ("DEF",)
-
-
-# ---------------------------------------------------------------- page headers
-
-
-def test_page_header_glued_and_bold() -> None:
-    meeting = parse_fixture("header_glued_bold.txt")
-    assert meeting.reference == "4182454"
-    assert meeting.document_date == date(2021, 1, 20)
-    assert item(meeting, "1").body == (
-        "Spreker meldt dat de derde actielijn nader wordt uitgewerkt."
-    )
-    assert_no_page_header(meeting, "Kabinet", "Datum", "4182454", "**")
-
-
-def test_page_header_on_one_line() -> None:
-    meeting = parse_fixture("header_one_line.txt")
-    assert item(meeting, "1").body == (
-        "SG OCW licht de werkagenda toe. De leden van het SGO onderschrijven de hoofdlijnen "
-        "van de werkagenda en vragen om een uitwerking per departement."
-    )
-    assert decisions(meeting) == [
-        (
-            "1",
-            "De leden van het SGO onderschrijven de hoofdlijnen van de werkagenda en vragen "
-            "om een uitwerking per departement.",
-            "agreed",
-        )
-    ]
-
-
-def test_page_header_with_page_number() -> None:
-    meeting = parse_fixture("header_pagina.txt")
-    assert item(meeting, "1").body == "SG OCW licht toe dat de werkagenda in april verschijnt."
-    assert_no_page_header(meeting, "Pagina", "van 3", "Kabinet", "4100001")
-
-
-# ------------------------------------------------------------------- agenda
-
-
-def test_two_inserted_items_in_document_order() -> None:
-    meeting = parse_fixture("ingelast_twice.txt")
-    assert outline(meeting) == [
-        ("1", "Opening en mededelingen", []),
-        ("ingelast", "coronamaatregelen rijksdienst", []),
-        ("2", "Verslag SGO 25 februari 2020", []),
-        ("ingelast", "Brexit", []),
-        ("3", "Rondvraag, actualiteiten en sluiting", []),
-    ]
-    assert item_at(meeting, 1).body == "SG BZK geeft een toelichting op de maatregelen."
-    assert decisions(meeting) == [
-        ("2", "Vastgesteld.", "adopted"),
-        ("ingelast", "Het SGO besluit de werkgroep Brexit te verlengen.", "decided"),
-    ]
-    # "ingelast" repeats, so a decision also says which item it belongs to by position.
-    assert [d.item_index for d in meeting.decisions] == [2, 3]
-
-
-def test_subitems_with_tab_and_decision_under_subitem() -> None:
-    meeting = parse_fixture("subitems_tab.txt")
-    assert outline(meeting) == [
-        ("1", "Opening en mededelingen", []),
-        ("2", "Verslag SGO 25 februari 2020", []),
-        (
-            "3",
-            "Interdepartementale afstemming",
-            [
-                ("a", "RMR en MR vrijdag 6 maart 2020"),
-                ("b", "Voorportalen en Onderraden"),
-                ("c", "Werkgroep informatiehuishouding"),
-            ],
-        ),
-        ("4", "Rondvraag, actualiteiten en sluiting", []),
-    ]
-    afstemming = item(meeting, "3")
-    assert [s.body for s in afstemming.subitems] == [
-        "Besproken.",
-        "Geen bijzonderheden.",
-        "SG BZK licht de notitie toe. Het SGO stemt in met de voorgestelde aanpak.",
-    ]
-    # The decision under 3c is a decision of item 3.
-    assert decisions(meeting) == [
-        ("2", "Het verslag is vastgesteld.", "adopted"),
-        ("3", "Het SGO stemt in met de voorgestelde aanpak.", "consented"),
-    ]
-
-
-def test_rondvraag_headings() -> None:
-    meeting = parse_fixture("rondvraag_headings.txt")
-    rondvraag = item(meeting, "1")
-    assert [(c.label, c.ministry, c.text) for c in rondvraag.contributions] == [
-        ("Fin:", "FIN", "- Meldt dat de Voorjaarsnota op schema ligt."),
-        ("J&V:", "JenV", "- Vraagt aandacht voor de inzet bij de jaarwisseling."),
-        ("EZK", "EZK", "- Staat stil bij de gaswinning in Groningen."),
-        ("OCW:", "OCW", "Geen punten."),
-    ]
-    assert meeting.ministries_mentioned == ("EZK", "FIN", "JenV", "OCW")
-
-
-# --------------------------------------------------------------- non-decisions
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        "verslag_aangehouden.txt",
-        "kennisname.txt",
-        "ministerraad_in_passing.txt",
-        "moet_worden_vastgesteld.txt",
-    ],
-)
-def test_not_decisions(name: str) -> None:
-    meeting = parse_fixture(name)
-    assert meeting.agenda_items
-    assert decisions(meeting) == []
-
-
-def test_ministerraad_in_passing_mentions() -> None:
-    meeting = parse_fixture("ministerraad_in_passing.txt")
-    # "kabinet" and "ministerraad" are bodies, not ministries; SG AZ is.
-    assert meeting.ministries_mentioned == ("AZ",)
-
-
-# ------------------------------------------------------------- times and table
-
-
-@pytest.mark.parametrize(
-    ("name", "meeting_date", "start", "end"),
-    [
-        ("time_start_only.txt", date(2020, 3, 3), time(10, 0), None),
-        ("time_colon.txt", date(2023, 2, 14), time(13, 0), time(17, 30)),
-        ("time_en_dash.txt", date(2020, 3, 10), time(10, 0), time(11, 30)),
-        ("time_none.txt", date(2020, 3, 10), None, None),
-    ],
-)
-def test_meeting_times(name: str, meeting_date: date, start: time | None, end: time | None) -> None:
-    meeting = parse_fixture(name)
-    assert meeting.meeting_date == meeting_date
-    assert (meeting.start_time, meeting.end_time) == (start, end)
-
-
-def test_attendees_with_continuation_lines() -> None:
-    meeting = parse_fixture("aanwezig_continuation.txt")
-    assert meeting.attendees_text == (
-        "5.1.2e (AZ, vz), 5.1.2e (BZ), 5.1.2e (FIN, plv.), 5.1.2e (I&W), 5.1.2e (JenV), "
-        "5.1.2e (OCW) en 5.1.2e (secretaris)"
-    )
-    assert meeting.absentees_text == "5.1.2e (DEF)"
-    # "(secretaris)" is a role, and DEF sent apologies.
-    assert meeting.ministries_present == ("AZ", "BZ", "FIN", "IenW", "JenV", "OCW")
-    assert meeting.body.startswith("1. Opening en mededelingen")
-    assert outline(meeting) == [("1", "Opening en mededelingen", [])]
-
-
-# -------------------------------------------------------- redactions, ministries
-
-
-def test_redaction_codes_kept_as_released() -> None:
-    meeting = parse_fixture("redactions.txt")
-    assert meeting.redaction_codes == ("5.1.2e", "5.1.1c", "5.2.1", "10.2.e")
-    assert meeting.withheld_passages == 2
-    body = item(meeting, "1").body
-    assert body.startswith("5.1.2e (BZK) meldt dat het advies van 5.1.1c is ontvangen")
-    assert "10.2.e als contactpersoon" in body
-    assert body.count("buiten verzoek") == 2
-
-
-def test_agencies_roles_and_words_are_not_ministries() -> None:
-    meeting = parse_fixture("not_ministries.txt")
-    # AZ stands in the letterhead and on the Aanwezig line, never in the body.
-    assert meeting.ministries_present == ("AZ", "DEF")
-    assert meeting.ministries_mentioned == ()
-    assert item(meeting, "1").ministries_mentioned == ()
-
-
-# ------------------------------------------------------------ not minutes at all
+# ---------------------------------------------------------- not minutes at all
 
 
 @pytest.mark.parametrize(
@@ -587,7 +317,7 @@ def test_parse_error_is_a_value_error() -> None:
     assert issubclass(ParseError, ValueError)
 
 
-# ------------------------------------------------------------ other templates
+# ------------------------------------------------------------- other templates
 
 
 def test_other_template_held_on() -> None:
@@ -621,12 +351,7 @@ def test_other_template_notulen_with_colon_labels() -> None:
     assert item(meeting, "2").body == "De leden bespreken de bezetting van de kantoren."
 
 
-# ------------------------------------------------- synthetic minutes, other years
-
-
-def flat(text: str) -> str:
-    """Text with its line wrapping undone, for comparing sentences."""
-    return " ".join(text.split())
+# ---------------------------------------------- synthetic minutes, other years
 
 
 def test_synthetic_2018_bold_headings_and_list_in_body() -> None:
@@ -842,142 +567,3 @@ def test_synthetic_2023_page_numbers_and_list_running_into_items() -> None:
     )
     assert meeting.redaction_codes == ("5.1.2e",)
     assert_no_page_header(meeting, "Kabinet Minister-President", "Pagina", "5234567", "Datum")
-
-
-# ------------------------------------------------------- more template variations
-
-
-def test_rondvraag_headings_as_bullets() -> None:
-    meeting = parse_fixture("rondvraag_bullet_headings.txt")
-    assert [(c.label, c.ministry, c.text) for c in item(meeting, "1").contributions] == [
-        ("EZK:", "EZK", "Meldt dat de netcongestie toeneemt."),
-        (
-            "SG Financiën:",
-            "FIN",
-            "Meldt dat de Voorjaarsnota op schema ligt.\n- Vraagt aandacht voor de planning.",
-        ),
-    ]
-
-
-def test_subitems_written_with_item_number() -> None:
-    meeting = parse_fixture("subitems_numbered.txt")
-    assert outline(meeting) == [
-        ("1", "Opening en mededelingen", []),
-        (
-            "2",
-            "Interdepartementale afstemming",
-            [("a", "RMR en MR vrijdag 6 maart 2020"), ("b", "Voorportalen en Onderraden")],
-        ),
-        ("3", "Rondvraag", []),
-    ]
-    assert [s.body for s in item(meeting, "2").subitems] == [
-        "Besproken.",
-        "Geen bijzonderheden.",
-    ]
-
-
-def test_attendee_tags_with_roles() -> None:
-    meeting = parse_fixture("attendees_roles.txt")
-    assert meeting.ministries_present == ("AZ", "BZK", "FIN")
-
-
-def test_attendees_without_tags() -> None:
-    # Where no bracketed tag names a ministry, "SG BZK" on the Aanwezig line still does.
-    meeting = parse_fixture("attendees_untagged.txt")
-    assert meeting.ministries_present == ("AZ", "BZK", "FIN")
-    assert meeting.ministries_mentioned == ()
-
-
-def test_other_template_with_datum_row_among_meeting_rows() -> None:
-    meeting = parse_fixture("other_template_datum_row.txt")
-    # "Datum:" next to "Tijd:" and "Plaats:" is this template's meeting date, not a
-    # letterhead's document date.
-    assert meeting.meeting_date == date(2020, 3, 3)
-    assert meeting.document_date is None
-    assert (meeting.start_time, meeting.end_time) == (time(10, 0), time(11, 0))
-    assert meeting.place == "Den Haag"
-    assert outline(meeting) == [("1", "Opening", []), ("2", "Huisvesting", [])]
-
-
-def test_letterhead_datum_on_one_line_is_not_the_meeting_date() -> None:
-    with pytest.raises(ParseError, match="no meeting date"):
-        parse_fixture("no_meeting_date_inline_datum.txt")
-
-
-def test_abbreviated_month_and_times_with_u() -> None:
-    meeting = parse_fixture("time_u_abbreviated_month.txt")
-    assert meeting.meeting_date == date(2020, 3, 3)
-    assert (meeting.start_time, meeting.end_time) == (time(16, 30), time(18, 0))
-
-
-def test_inserted_item_with_bold_label_and_dash() -> None:
-    meeting = parse_fixture("ingelast_bold_dash.txt")
-    assert outline(meeting) == [
-        ("1", "Opening en mededelingen", []),
-        ("ingelast", "Brexit", []),
-    ]
-    assert item(meeting, "ingelast").body == "Besproken."
-
-
-def test_decision_phrasings() -> None:
-    meeting = parse_fixture("decision_phrasings.txt")
-    # Not decisions: "Vastgesteld." under the agenda (not minutes), a request to decide
-    # later, a decision still to come, and an observation ("Vastgesteld wordt dat").
-    assert decisions(meeting) == [
-        ("2", "Verslag vastgesteld.", "adopted"),
-        ("3", "Vastgesteld met een wijziging van SG BZK.", "adopted"),
-        (
-            "4",
-            "Het SGO neemt kennis van de notitie en stemt in met het vervolgproces.",
-            "consented",
-        ),
-    ]
-
-
-def test_plain_numbered_list_under_bold_headings() -> None:
-    meeting = parse_fixture("bold_headings_plain_list.txt")
-    # "2. Coronamaatregelen" carries on the list; the bold "2. Verslag ..." is the item.
-    assert outline(meeting) == [
-        ("1", "Opening en mededelingen", []),
-        ("2", "Verslag SGO 25 februari 2020", []),
-    ]
-    assert item(meeting, "1").body == (
-        "SG AZ noemt twee onderwerpen:\n1. Brexit\n2. Coronamaatregelen"
-    )
-    assert decisions(meeting) == [("2", "Vastgesteld.", "adopted")]
-
-
-def test_page_header_with_another_reference_than_the_letterhead() -> None:
-    meeting = parse_fixture("header_other_reference.txt")
-    assert meeting.reference == "4182454"
-    assert item(meeting, "1").body == (
-        "Spreker meldt dat de derde actielijn nader wordt uitgewerkt."
-    )
-
-
-def test_an_agenda_listed_up_front_is_not_taken_for_the_items():
-    parsed = parse_minutes((FIXTURES / "agenda_listed_first.txt").read_bytes())
-    assert [(i.number, i.title) for i in parsed.agenda_items] == [
-        ("1", "Opening"),
-        ("2", "Verslag SGO 5 maart 2019"),
-        ("3", "Rondvraag"),
-    ]
-    assert parsed.agenda_items[0].body == "De vz opent de vergadering."
-    assert [(d.item, d.kind) for d in parsed.decisions] == [("2", "adopted")]
-
-
-def test_item_numbers_followed_by_a_tab_without_a_dot():
-    parsed = parse_minutes((FIXTURES / "items_tab_numbered.txt").read_bytes())
-    assert [(i.number, i.title) for i in parsed.agenda_items] == [
-        ("1", "Opening en mededelingen"),
-        ("2", "Verslag SGO 27 mei 2020"),
-    ]
-    assert (parsed.start_time, parsed.end_time) == (time(10, 0), time(11, 30))
-    assert [(d.item, d.kind) for d in parsed.decisions] == [("2", "adopted")]
-
-
-def test_meeting_time_on_a_row_of_its_own():
-    parsed = parse_minutes((FIXTURES / "time_own_row.txt").read_bytes())
-    assert parsed.meeting_date == date(2020, 6, 2)
-    assert (parsed.start_time, parsed.end_time) == (time(15, 0), time(16, 30))
-    assert parsed.place == "Webex"

@@ -1,0 +1,54 @@
+"""Parse SGO minutes ("verslagen") from text files into plain dataclasses.
+
+Pure: bytes in, dataclasses out. No database, no Django. The import service turns
+the result into model rows; `manage.py parse_minutes` prints it as JSON.
+
+The input is the text of Woo releases, and it is messy in known ways:
+
+- more than one encoding (UTF-8, UTF-8 with BOM, cp1252) and CRLF line ends;
+- a letterhead (sender, "Datum", "Onze referentie") and a tab-separated header table
+  (Omschrijving, Vergaderdatum en -tijd, Vergaderplaats, Aanwezig, Afwezig);
+- running page headers (letterhead name, Datum, Onze referentie, Pagina x van y)
+  that land anywhere, including in the middle of a sentence, sometimes bold
+  (`**`), sometimes glued to the neighbouring word;
+- ministries written several ways (J&V, JenV, Justitie en Veiligheid);
+- names replaced by Woo redaction codes such as 5.1.2e, which must be kept as is.
+
+One module per stage, each above the ones that use it:
+
+- `text`: decoding, clean lines and blocks, redaction codes, `ParseError`;
+- `dates`: every date and time the minutes give;
+- `ministries`: the ministry matcher;
+- `header`: the header table, the letterhead and the running page headers;
+- `agenda`: numbered, inserted and lettered items;
+- `decisions`: sentences and `classify_decision`, `DecisionKind`;
+- `records`: the dataclasses handed out;
+- `rondvraag`: contributions under ministry headings;
+- `minutes`: `parse_minutes`, which runs the stages in order.
+
+This module is the package's face: import from here.
+"""
+
+from minutes.parsing.decisions import DecisionKind, classify_decision
+from minutes.parsing.minutes import parse_minutes
+from minutes.parsing.records import (
+    ParsedContribution,
+    ParsedDecision,
+    ParsedItem,
+    ParsedMeeting,
+    ParsedSubitem,
+)
+from minutes.parsing.text import REDACTION_RE, ParseError
+
+__all__ = [
+    "REDACTION_RE",
+    "DecisionKind",
+    "ParseError",
+    "ParsedContribution",
+    "ParsedDecision",
+    "ParsedItem",
+    "ParsedMeeting",
+    "ParsedSubitem",
+    "classify_decision",
+    "parse_minutes",
+]

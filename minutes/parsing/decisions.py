@@ -1,0 +1,195 @@
+"""Sentences, and which of them are decisions of the SGO itself."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from minutes.parsing.text import clean_inline
+
+
+class DecisionKind(StrEnum):
+    """The kinds of decision; `minutes.models.Decision.Kind` takes its values from here."""
+
+    ADOPTED = "adopted"  # the minutes of an earlier meeting are adopted
+    CONSENTED = "consented"
+    DECIDED = "decided"
+    AGREED = "agreed"
+
+
+# Abbreviations whose full stop ends no sentence ("mw.", "c.q.", "i.v.m.").
+ABBREVIATIONS = {
+    "mw", "dhr", "mevr", "c.q", "a.s", "o.a", "i.v.m", "plv", "vz", "d.d", "nr", "bijv",
+    "e.d", "m.b.t", "t.a.v", "i.o.m", "z.s.m", "n.a.v", "m.n", "evt", "ca", "resp", "jl",
+    "j.l", "incl", "excl", "o.l.v", "t.b.v", "i.p.v", "e.e.a", "d.w.z", "dr", "mr", "ir",
+    "drs", "prof", "vs", "st",
+}  # fmt: skip
+
+
+# Exports that wrap paragraphs do so at 60 to 100 characters; headings are shorter.
+WRAPPED_LINE_LENGTH = 55
+LIST_MARKER_RE = re.compile(r"^(?:[-•–]\s*|\d{1,2}[.)]\s+|[a-z][.)]\s+)")
+
+
+def _text_units(text: str) -> list[str]:
+    """Paragraphs and list entries, with soft line wraps undone.
+
+    Some exports wrap a paragraph over several lines. A line carries on the one before
+    unless it opens a list entry, or the line before ends a sentence or clause. A line
+    opening with a capital carries on only a long line (a wrap, not a heading such as
+    "EZK" or "Conclusies van de werkgroep").
+    """
+    units: list[str] = []
+    for paragraph in re.split(r"\n[ \t]*\n", text):
+        current = previous = ""
+        for raw in paragraph.split("\n"):
+            line = raw.strip()
+            if not line:
+                continue
+            wraps = (
+                bool(current)
+                and not LIST_MARKER_RE.match(line)
+                and current[-1] not in ".!?:;"
+                and (not line[0].isupper() or len(previous) >= WRAPPED_LINE_LENGTH)
+            )
+            if wraps:
+                current = f"{current} {line}"
+            else:
+                if current:
+                    units.append(current)
+                current = line
+            previous = line
+        if current:
+            units.append(current)
+    return units
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split clean text into sentences; bullets and paragraphs are separate units."""
+    sentences: list[str] = []
+    for unit in _text_units(text):
+        block = LIST_MARKER_RE.sub("", unit)
+        if not block:
+            continue
+        start = 0
+        for match in re.finditer(r"[.!?](?=\s+[\"'‘“(]?[A-Z0-9])", block):
+            word = re.search(r"([\w.]+)$", block[start : match.start()])
+            if word and word.group(1).lower().rstrip(".") in ABBREVIATIONS:
+                continue
+            sentences.append(block[start : match.end()].strip())
+            start = match.end()
+        rest = block[start:].strip()
+        if rest:
+            sentences.append(rest)
+    return sentences
+
+
+SUBJECT = (
+    r"(?:het\s+sgo|de\s+sg['’]s|de\s+sg-en|de\s+secretarissen-generaal"
+    r"|de\s+leden(?:\s+van\s+het\s+sgo)?|het\s+overleg)"
+)
+SUBJECT_FIRST_RE = re.compile(rf"^(?:[^,]{{0,80}},\s*)?{SUBJECT}\b", re.IGNORECASE)
+VERB_FIRST_RE = re.compile(
+    r"\b(?:stemt|stemmen|besluit|besluiten|gaat|gaan|spreekt|spreken|stelt|stellen|"
+    r"bevestigt|bevestigen|onderschrijft|onderschrijven|komt|komen|neemt|nemen|is|zijn|heeft|hebben)"
+    rf"\s+{SUBJECT}\b",
+    re.IGNORECASE,
+)
+NOT_A_DECISION_RE = re.compile(
+    r"\baangehouden\b|\bneemt\s+kennis\b|\bnemen\s+kennis\b|\bkennis\s+genomen\b"
+    r"|\bkennisgenomen\b|\bvastgesteld\s+dat\b|\bvast\s+dat\b"
+    r"|\bvastgesteld\s+(?:wordt|werd|is|kan\s+worden)\s+dat\b"
+    r"|\b(?:moet|moeten|kan|kunnen|zal|zullen|dient|dienen)\s+(?:\w+\s+){0,4}?worden\s+vastgesteld"
+    # Asked to decide, or going to decide later, is not deciding.
+    r"|\b(?:wordt|worden|werd|werden)\s+(?:\w+\s+){0,2}?(?:gevraagd|verzocht)\b"
+    r"|\b(?:zal|zullen|wil|willen)\s+(?:\w+\s+){0,6}?"
+    r"(?:besluiten|instemmen|vaststellen|afspreken|akkoord\s+gaan)\b"
+    r"|\b(?:informeert|vraagt|verzoekt)\b|\bof\s+" + SUBJECT + r"\b"
+    r"|\b(?:meldt|melden|meldde|gemeld|bericht|geeft\s+aan)\s+(?:\w+\s+){0,3}?dat\b",
+    re.IGNORECASE,
+)
+OTHER_BODY_RE = re.compile(
+    r"^(?:[^,]{0,80},\s*)?(?:de\s+|het\s+)?(?:\(r\)mr|rmr|mr|ministerraad|rijksministerraad|kabinet"
+    r"|tweede\s+kamer|eerste\s+kamer|kamer|icbr|onderraad|minister|staatssecretaris)\b",
+    re.IGNORECASE,
+)
+ADOPTED_RE = re.compile(
+    r"\bverslag(?:en)?\b.*\b(?:is|wordt|werd|zijn|worden|werden)\b.*\bvastgesteld\b"
+    r"|\b(?:wordt|werd|is|worden|zijn)\s+(?:\w+\s+){0,3}?(?:het|de)\s+verslag(?:en)?\b.*\bvastgesteld\b"
+    r"|\bstel(?:t|len|de|den)\b.*\bverslag(?:en)?\b.*\bvast\b",
+    re.IGNORECASE,
+)
+CONSENTED_RE = re.compile(
+    r"\b(?:stemt|stemmen|stemde|stemden)\b.*\bin\b|\binstemmen\b|\binstemming\b"
+    r"|\bingestemd\b",
+    re.IGNORECASE,
+)
+DECIDED_RE = re.compile(
+    r"\b(?:besluit|besluiten|besloot|besloten)\b|\bstel(?:t|len|de|den)\b.*\bvast\b",
+    re.IGNORECASE,
+)
+AGREED_RE = re.compile(
+    r"\b(?:gaat|gaan|ging|gingen|is|zijn)\b.*\bakkoord\b|\bakkoord\s+(?:met|gegaan)\b"
+    r"|\b(?:spreekt|spreken|sprak|spraken)\b.*\baf\b|\bafgesproken\b"
+    r"|\b(?:komt|komen|kwam|kwamen)\b.*\bovereen\b"
+    r"|\b(?:bevestigt|bevestigen|bevestigde|bevestigden|onderschrijft|onderschrijven)\b",
+    re.IGNORECASE,
+)
+PASSIVE_DECISION_RE = re.compile(
+    r"^(?:[^,]{0,80},\s*)?(?:er\s+)?(?:wordt|werd)\s+(?:\w+\s+){0,3}?"
+    r"(besloten|ingestemd|afgesproken)\b"
+    r"|^(?:[^,]{0,80},\s*)?(besloten|ingestemd|afgesproken)\s+(?:wordt|werd)\b",
+    re.IGNORECASE,
+)
+
+
+# "Het SGO neemt kennis van X en stemt in met Y": the taking note is no decision, the
+# verb after "en" may be one.
+NOTED_THEN_RE = re.compile(
+    r"\b(?:neemt|nemen)\s+kennis\s+van\b.*?\ben\s+"
+    r"(?=(?:stemt|stemmen|besluit|besluiten|gaat|gaan|spreekt|spreken|stelt|stellen)\b)",
+    re.IGNORECASE,
+)
+# A verslag adopted in a clause without a subject: "Vastgesteld.", "Verslag vastgesteld.",
+# "Vastgesteld met een wijziging van SG BZK."
+BARE_ADOPTED_RE = re.compile(
+    r"^(?:(?:het\s+)?(verslag(?:en)?)\s+(?:is\s+|zijn\s+|wordt\s+|worden\s+)?)?"
+    r"(?:ongewijzigd\s+|conform\s+|akkoord\s+en\s+)?vastgesteld\b",
+    re.IGNORECASE,
+)
+# The decision a passive verb reports ("Besloten wordt ...").
+PASSIVE_KINDS = {
+    "besloten": DecisionKind.DECIDED,
+    "ingestemd": DecisionKind.CONSENTED,
+    "afgesproken": DecisionKind.AGREED,
+}
+
+
+def classify_decision(sentence: str, item_title: str) -> DecisionKind | None:
+    """The decision kind of a sentence, or None when the SGO settles nothing in it."""
+    text = NOTED_THEN_RE.sub("", clean_inline(sentence))
+    if NOT_A_DECISION_RE.search(text):
+        return None
+    bare = BARE_ADOPTED_RE.match(text)
+    if bare:
+        # A bare "Vastgesteld." counts only under an item about the previous minutes.
+        names_minutes = bool(bare.group(1)) or re.search(r"\bverslag", item_title, re.I)
+        return DecisionKind.ADOPTED if names_minutes else None
+    if OTHER_BODY_RE.search(text):
+        return None
+    if ADOPTED_RE.search(text):
+        return DecisionKind.ADOPTED
+    sgo_is_subject = bool(SUBJECT_FIRST_RE.search(text) or VERB_FIRST_RE.search(text))
+    if sgo_is_subject:
+        if CONSENTED_RE.search(text):
+            return DecisionKind.CONSENTED
+        if DECIDED_RE.search(text):
+            return DecisionKind.DECIDED
+        if AGREED_RE.search(text):
+            return DecisionKind.AGREED
+        return None
+    passive = PASSIVE_DECISION_RE.search(text)
+    if passive:
+        verb = (passive.group(1) or passive.group(2)).lower()
+        return PASSIVE_KINDS[verb]
+    return None

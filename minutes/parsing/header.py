@@ -1,0 +1,162 @@
+"""The letterhead, the header table and the running page headers.
+
+The letterhead carries the sender, "Datum" (the document date) and "Onze referentie";
+the tab-separated header table below it carries the meeting's description, date and
+time, place and attendees. Running page headers repeat letterhead lines on every page
+and land anywhere in the text, so they are cut out before the agenda is read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from minutes.parsing.dates import DATE_PATTERN
+from minutes.parsing.text import clean_inline
+
+# The header table's row labels, each mapped to the field it fills.
+TABLE_LABELS = {
+    "omschrijving": "description",
+    "vergaderdatum en -tijd": "when",
+    "vergaderdatum en tijd": "when",
+    "vergaderdatum": "when",
+    "datum vergadering": "when",
+    "datum en tijd": "when",
+    "datum en tijdstip": "when",
+    "tijd": "time",
+    "vergadertijd": "time",
+    "tijdstip": "time",
+    "aanvang": "time",
+    "vergaderplaats": "place",
+    "locatie": "place",
+    "plaats": "place",
+    "aanwezig": "present",
+    "aanwezigen": "present",
+    "afwezig": "absent",
+    "afwezigen": "absent",
+    "afgemeld": "absent",
+}
+TABLE_ROW_RE = re.compile(
+    r"^(?:\*\*)?("
+    + "|".join(re.escape(k) for k in sorted(TABLE_LABELS, key=len, reverse=True))
+    + r")(?:\*\*)?(?:[ \t]*\t[ \t]*|[ \t]*:[ \t]*|[ \t]{2,}|[ \t]*$)(.*)$",
+    re.IGNORECASE,
+)
+
+
+def parse_table(lines: list[str]) -> tuple[dict[str, str], int, int]:
+    """Read the header table. Return (fields, first line index, index after it)."""
+    fields: dict[str, str] = {}
+    first = end = -1
+    current: str | None = None
+    for index, raw in enumerate(lines):
+        match = TABLE_ROW_RE.match(raw.strip(" "))
+        if match and (first < 0 or index - end <= 2):
+            key = TABLE_LABELS[match.group(1).lower()]
+            if key in fields and key != "time":
+                break
+            fields[key] = clean_inline(match.group(2))
+            current = key
+            first = index if first < 0 else first
+            end = index + 1
+            continue
+        if current and raw[:1] in "\t " and raw.strip() and index == end:
+            # A tab-indented continuation line (a long Aanwezig list).
+            fields[current] = f"{fields[current]} {clean_inline(raw)}".strip()
+            end = index + 1
+            continue
+        if first >= 0 and raw.strip() and index - end > 1:
+            break
+        current = None if raw.strip() else current
+    return fields, first, end
+
+
+def letterhead_field(lines: list[str], label: str) -> str | None:
+    """The value after a letterhead label: on the same line or the next non-empty one."""
+    for index, raw in enumerate(lines):
+        line = clean_inline(raw)
+        if line == label and index + 1 < len(lines):
+            for following in lines[index + 1 : index + 4]:
+                value = clean_inline(following)
+                if value:
+                    return value
+        elif line.startswith(label + " ") or line.startswith(label + ":"):
+            value = line[len(label) :].lstrip(" :")
+            if value:
+                return value
+    return None
+
+
+# Running page headers: letterhead lines and fields repeated on every page.
+HEADER_LABELS = ("Datum", "Onze referentie", "Ons kenmerk", "Kenmerk", "Referentie")
+SEP = r"(?:[ \t\n]|\*\*)*"
+
+
+def letterhead_names(lines: list[str]) -> list[str]:
+    """Sender lines at the top of the letterhead ("Kabinet Minister-President").
+
+    Running page headers repeat them, and only by knowing them can we tell a
+    header's first line from the sentence fragment the header interrupted.
+    """
+    names = []
+    for raw in lines:
+        line = clean_inline(raw)
+        if not line:
+            continue
+        if re.match(r"^(?:Contactpersoon|Datum|Onze referentie|Postbus|Bezoekadres)\b", line):
+            break
+        if re.search(r"\d{4}\s?[A-Z]{2}\b|www\.|@|^\d", line):
+            break
+        if len(line) <= 80 and not line.endswith((".", ":", ";", ",")):
+            names.append(line)
+    return names
+
+
+def page_header_regex(
+    names: Iterable[str], document_date: str | None, reference: str | None
+) -> re.Pattern[str]:
+    """A pattern for one running page header of this document.
+
+    `names` are the letterhead's sender lines, `document_date` and `reference` its
+    Datum and Onze referentie as written; a header is any run of those, with bold
+    markers and line breaks between them.
+    """
+    name_alts = [re.escape(n) for n in sorted(set(names), key=len, reverse=True)]
+    # Generic sender names are headers in any ministry's template.
+    name_alts.append(r"(?:Ministerie van|Kabinet|Directoraat-[Gg]eneraal|Directie) [^\n*]{3,60}?")
+    date_alt = re.escape(document_date) if document_date else DATE_PATTERN
+    # The letterhead's own reference first (it may hold letters); any number after it,
+    # since a header on a later page can carry another reference than the letterhead.
+    ref_alt = rf"{re.escape(reference)}|\d[\d./-]*" if reference else r"\d[\d./-]*"
+    labels = "|".join(re.escape(label) for label in HEADER_LABELS)
+    field_alt = (
+        rf"(?:Datum{SEP}(?:{date_alt}|{DATE_PATTERN})"
+        rf"|(?:{labels}){SEP}(?:{ref_alt})"
+        rf"|Pagina{SEP}\d+{SEP}van{SEP}\d+)"
+    )
+    name_part = rf"(?:(?:{'|'.join(name_alts)}){SEP})*"
+    return re.compile(rf"{SEP}{name_part}{field_alt}(?:{SEP}{field_alt})*{SEP}")
+
+
+def remove_page_headers(text: str, pattern: re.Pattern[str]) -> str:
+    """Cut running page headers out and rejoin the text around each one.
+
+    Where the header sat between two paragraphs the paragraph break stays; where it
+    cut a sentence (or sat between two sentences of one paragraph) the two sides
+    are joined with a single space.
+    """
+
+    def join(match: re.Match[str]) -> str:
+        before = text[: match.start()].rstrip(" \t*")
+        after = text[match.end() :].lstrip(" \t*")
+        if not before or not after:
+            return "\n"
+        gap = match.group(0)
+        ends_sentence = before[-1] in ".!?:;"
+        paragraph_gap = gap.startswith("\n") or gap.lstrip(" \t*").startswith("\n")
+        starts_block = bool(re.match(r"[-•*A-Z0-9]", after)) or after[0].isupper()
+        if ends_sentence and paragraph_gap and starts_block and "\n" in gap.rstrip(" \t*")[-2:]:
+            return "\n\n"
+        return " "
+
+    return pattern.sub(join, text)

@@ -1,0 +1,163 @@
+"""The entry point: one file of minutes in, a `ParsedMeeting` out.
+
+The stages run in order: decode the bytes (`text`), read the header table and the
+letterhead (`header`), find the meeting's date and times (`dates`), cut the running
+page headers out (`header`), split the agenda into items (`agenda`), and per item find
+its decisions (`decisions`), rondvraag contributions (`rondvraag`) and the ministries
+it names (`ministries`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from minutes.ministries import default_alias_table
+from minutes.parsing.agenda import ItemDraft, split_items, split_without_table, until_first_item
+from minutes.parsing.dates import find_meeting_date, parse_date, parse_times
+from minutes.parsing.decisions import classify_decision, split_sentences
+from minutes.parsing.header import (
+    letterhead_field,
+    letterhead_names,
+    page_header_regex,
+    parse_table,
+    remove_page_headers,
+)
+from minutes.parsing.ministries import MinistryMatcher, ministries_present
+from minutes.parsing.records import (
+    ParsedContribution,
+    ParsedDecision,
+    ParsedItem,
+    ParsedMeeting,
+    ParsedSubitem,
+)
+from minutes.parsing.rondvraag import split_contributions
+from minutes.parsing.text import (
+    BOLD,
+    REDACTION_RE,
+    WITHHELD_RE,
+    ParseError,
+    clean_block,
+    clean_inline,
+    decode,
+    normalise,
+)
+
+
+def build_item(
+    draft: ItemDraft, matcher: MinistryMatcher, index: int
+) -> tuple[ParsedItem, list[ParsedDecision]]:
+    """One agenda item with its sub-items and contributions, and the decisions in it."""
+    # Sub-items that are only headings ("a. RMR en MR", "b. Voorportalen", then
+    # "Besproken.") share the text that follows them: it belongs to the item itself.
+    own_text = [segment for _, _, segment in draft.subitems[:-1] if clean_block("\n".join(segment))]
+    if draft.subitems and not own_text:
+        body_lines = draft.lines + draft.subitems[-1][2]
+        subitems = [ParsedSubitem(letter, title) for letter, title, _ in draft.subitems]
+    else:
+        body_lines = draft.lines
+        subitems = [
+            ParsedSubitem(letter, title, clean_block("\n".join(segment)))
+            for letter, title, segment in draft.subitems
+        ]
+    body = clean_block("\n".join(body_lines))
+    contributions: list[ParsedContribution] = []
+    if re.search(r"rondvraag", draft.title, re.IGNORECASE):
+        contributions = split_contributions(body_lines, matcher)
+
+    searchable = "\n".join([draft.title, body, *(f"{s.title}\n{s.body}" for s in subitems)])
+    item = ParsedItem(
+        number=draft.number,
+        title=draft.title,
+        body=body,
+        subitems=tuple(subitems),
+        contributions=tuple(contributions),
+        ministries_mentioned=tuple(matcher.find(searchable)),
+    )
+    decisions = []
+    for text in [body, *(s.body for s in subitems)]:
+        for sentence in split_sentences(text):
+            kind = classify_decision(sentence, draft.title)
+            if kind:
+                decisions.append(ParsedDecision(draft.number, sentence, kind, item_index=index))
+    return item, decisions
+
+
+def parse_minutes(data: bytes, *, aliases: Mapping[str, str] | None = None) -> ParsedMeeting:
+    """Parse one file of minutes. `aliases` maps spellings to ministry abbreviations.
+
+    Raise `ParseError` when the bytes are no text, or the text gives no meeting date.
+    """
+    raw_text, encoding = decode(data)
+    text = normalise(raw_text)
+    matcher = MinistryMatcher(aliases if aliases is not None else default_alias_table())
+    lines = text.split("\n")
+
+    fields, table_start, table_end = parse_table(lines)
+    when = fields.get("when", "")
+    if table_start >= 0:
+        letterhead_lines, agenda_lines = lines[:table_start], lines[table_end:]
+    else:
+        letterhead_lines, agenda_lines = split_without_table(lines)
+    meeting_date, datum_row = find_meeting_date(when, until_first_item(lines)[:80])
+    if meeting_date is None:
+        raise ParseError(
+            "no meeting date found (expected a 'Vergaderdatum en -tijd' line with a date)"
+        )
+    if datum_row is not None:
+        # That row is the meeting's, so it cannot also be the document date.
+        letterhead_lines = [
+            "" if index == datum_row else line for index, line in enumerate(letterhead_lines)
+        ]
+    start_time, end_time = parse_times(when + " " + fields.get("time", ""))
+
+    document_date_text = letterhead_field(letterhead_lines, "Datum")
+    document_date = parse_date(document_date_text) if document_date_text else None
+    reference = letterhead_field(letterhead_lines, "Onze referentie") or letterhead_field(
+        letterhead_lines, "Ons kenmerk"
+    )
+    if reference and not re.fullmatch(r"[\w./-]{1,40}", reference):
+        reference = None
+
+    header_re = page_header_regex(
+        letterhead_names(letterhead_lines),
+        clean_inline(document_date_text) if document_date_text else None,
+        reference,
+    )
+    agenda_text = remove_page_headers("\n".join(agenda_lines), header_re)
+    _preamble, drafts = split_items(agenda_text)
+
+    items, decisions = [], []
+    for index, draft in enumerate(drafts):
+        item, item_decisions = build_item(draft, matcher, index)
+        items.append(item)
+        decisions.extend(item_decisions)
+
+    body = clean_block(agenda_text)
+    attendees = fields.get("present", "")
+    warnings = []
+    if not items:
+        warnings.append("no numbered agenda items found")
+    if document_date and document_date < meeting_date:
+        warnings.append("document date is before the meeting date")
+    return ParsedMeeting(
+        meeting_date=meeting_date,
+        start_time=start_time,
+        end_time=end_time,
+        place=fields.get("place") or None,
+        reference=reference,
+        document_date=document_date,
+        encoding=encoding,
+        description=fields.get("description") or None,
+        attendees_text=attendees,
+        absentees_text=fields.get("absent", ""),
+        agenda_items=tuple(items),
+        decisions=tuple(decisions),
+        ministries_present=tuple(ministries_present(attendees, matcher)),
+        ministries_mentioned=tuple(matcher.find(agenda_text.replace(BOLD, ""))),
+        redaction_codes=tuple(dict.fromkeys(REDACTION_RE.findall(text.replace(BOLD, "")))),
+        withheld_passages=len(WITHHELD_RE.findall(text)),
+        body=body,
+        text=text,
+        warnings=tuple(warnings),
+    )

@@ -1,0 +1,80 @@
+"""Plain text: decoding the bytes, normalising line ends, clean lines and blocks.
+
+Also the patterns for what the text holds as is: Woo redaction codes and
+"buiten verzoek" passages.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+class ParseError(ValueError):
+    """The file cannot be read as minutes; the message says why."""
+
+
+# Woo grounds (5.1.1c, 5.1.2e, 5.2.1 ...) and the older Wob grounds (10.2.e, 11.1).
+# A dot counts as part of the code only before its letter ("5.1.2.e"): in "zie 5.2.1."
+# the dot ends the sentence.
+REDACTION_RE = re.compile(r"(?<![\w.])(?:5\.[12]\.\d(?:\.?[a-i])?|10\.[12]\.?[a-g]|11\.1)(?![\w])")
+WITHHELD_RE = re.compile(r"buiten\s+(?:het\s+)?verzoek", re.IGNORECASE)
+
+# Bold as the exports mark it; never part of the text a reader sees.
+BOLD = "**"
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Return (text, encoding name). Raise ParseError for empty or binary input."""
+    if not data or not data.strip():
+        raise ParseError("empty file")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise ParseError(f"broken UTF-16 text: {exc}") from exc
+    if b"\x00" in data:
+        raise ParseError("binary content (NUL bytes): not a text file")
+    try:
+        text, encoding = data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        try:
+            text, encoding = data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError as exc:
+            raise ParseError(f"not UTF-8 or cp1252 text: {exc.reason} at byte {exc.start}") from exc
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
+    if controls > max(3, len(text) // 100):
+        raise ParseError("binary content (control characters): not a text file")
+    return text, encoding
+
+
+def normalise(text: str) -> str:
+    """One kind of line end, no BOM, no-break or zero-width spaces; NFC."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = text.replace("\ufeff", "").replace("\u00a0", " ").replace("\u200b", "")
+    return unicodedata.normalize("NFC", text)
+
+
+CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean_inline(text: str) -> str:
+    """One line of clean text: no bold markers or control characters, single spaces.
+
+    Control characters never carry meaning in minutes; dropping them also keeps the
+    web pages' highlight markers (which are control characters) unambiguous.
+    """
+    text = CONTROL_RE.sub("", text).replace(BOLD, "")
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def clean_block(text: str) -> str:
+    """Clean multi-line text: strip bold markers and stray spaces, keep paragraphs."""
+    lines = [clean_inline(line) for line in text.split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip()

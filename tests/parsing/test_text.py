@@ -1,0 +1,73 @@
+"""Decoding, line ends and redaction codes (`minutes.parsing.text`)."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from tests.parsing.helpers import (
+    all_text,
+    decisions,
+    item,
+    outline,
+    parse_fixture,
+)
+
+# ------------------------------------------ encodings, line ends (whole files)
+
+
+def test_crlf_line_ends_are_normalised() -> None:
+    meeting = parse_fixture("crlf.txt")
+    assert meeting.encoding == "utf-8"
+    assert meeting.meeting_date == date(2020, 3, 3)
+    assert (meeting.start_time, meeting.end_time) == (time(16, 30), time(18, 0))
+    assert meeting.place == "Trêveszaal"
+    assert meeting.reference == "4100001"
+    assert meeting.document_date == date(2020, 3, 4)
+    assert meeting.ministries_present == ("AZ", "BZK")
+    assert outline(meeting) == [
+        ("1", "Opening en mededelingen", []),
+        ("2", "Verslag SGO 25 februari 2020", []),
+    ]
+    assert decisions(meeting) == [("2", "Het verslag is vastgesteld.", "adopted")]
+    for text in [meeting.text, meeting.attendees_text, meeting.place, *all_text(meeting)]:
+        assert "\r" not in text
+
+
+def test_cp1252() -> None:
+    meeting = parse_fixture("cp1252.txt")
+    assert meeting.encoding == "cp1252"
+    assert meeting.place == "Trêveszaal"
+    assert item(meeting, "1").body == (
+        "SG Financiën meldt dat het café in het ministerie gesloten is; de coördinatie "
+        "ligt bij 5.1.2e."
+    )
+    assert meeting.ministries_mentioned == ("FIN",)
+    # The cp1252 curly apostrophe (byte 0x92) in "SG’s" decodes, and the SG's are the SGO.
+    assert decisions(meeting) == [("2", "De SG’s stellen het verslag vast.", "adopted")]
+
+
+def test_utf8_bom() -> None:
+    meeting = parse_fixture("utf8_bom.txt")
+    assert meeting.encoding == "utf-8-sig"
+    # The table starts on the very first line, right after the BOM.
+    assert meeting.description == "SGO, verslag"
+    assert meeting.meeting_date == date(2020, 3, 3)
+    assert "\ufeff" not in meeting.text
+    assert meeting.document_date is None
+    assert meeting.reference is None
+    assert outline(meeting) == [("1", "Opening en mededelingen", [])]
+    assert item(meeting, "1").body == "SG Defensie opent de vergadering."
+    assert meeting.ministries_mentioned == ("DEF",)
+
+
+# ---------------------------------------------------- redactions (whole files)
+
+
+def test_redaction_codes_kept_as_released() -> None:
+    meeting = parse_fixture("redactions.txt")
+    assert meeting.redaction_codes == ("5.1.2e", "5.1.1c", "5.2.1", "10.2.e")
+    assert meeting.withheld_passages == 2
+    body = item(meeting, "1").body
+    assert body.startswith("5.1.2e (BZK) meldt dat het advies van 5.1.1c is ontvangen")
+    assert "10.2.e als contactpersoon" in body
+    assert body.count("buiten verzoek") == 2
