@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce, ExtractYear, Upper
 from django.urls import reverse
 
+from minutes.parsing import DecisionKind
 from minutes.search.config import item_search_vector
 
 
@@ -334,10 +335,10 @@ class Decision(models.Model):
     """A sentence in which the SGO itself settles something."""
 
     class Kind(models.TextChoices):
-        ADOPTED = "adopted", "verslag vastgesteld"
-        CONSENTED = "consented", "ingestemd"
-        DECIDED = "decided", "besloten"
-        AGREED = "agreed", "afgesproken"
+        ADOPTED = DecisionKind.ADOPTED.value, "verslag vastgesteld"
+        CONSENTED = DecisionKind.CONSENTED.value, "ingestemd"
+        DECIDED = DecisionKind.DECIDED.value, "besloten"
+        AGREED = DecisionKind.AGREED.value, "afgesproken"
 
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="decisions")
     position = models.PositiveSmallIntegerField("volgorde")
@@ -353,7 +354,9 @@ class Decision(models.Model):
                 fields=["agenda_item", "position"], name="decision_unique_position"
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["adopted", "consented", "decided", "agreed"]),
+                # Meta cannot see Kind (class bodies do not nest), so the values come
+                # from where Kind takes them.
+                condition=Q(kind__in=[kind.value for kind in DecisionKind]),
                 name="decision_kind_valid",
             ),
         ]
