@@ -24,7 +24,13 @@ def _meetings(request: HttpRequest):
     filterset = MeetingFilter(request.GET, queryset=Meeting.objects.all())
     if filterset.is_bound and not filterset.is_valid():
         return None, filterset
-    items = AgendaItem.objects.prefetch_related("decisions").order_by("position")
+    # The parent's number comes along for the sub-items' labels ("5a").
+    items = (
+        AgendaItem.objects.select_related("parent")
+        .only("meeting", "parent__number", "number", "title", "position")
+        .prefetch_related("decisions")
+        .order_by("position")
+    )
     mentions = MinistryMention.objects.select_related("ministry").order_by("ministry__position")
     qs = filterset.qs.order_by("date", "slug").prefetch_related(
         Prefetch("agenda_items", queryset=items), Prefetch("ministry_mentions", queryset=mentions)
@@ -34,7 +40,6 @@ def _meetings(request: HttpRequest):
 
 def meeting_record(meeting: Meeting, base_url: str) -> dict:
     items = list(meeting.agenda_items.all())
-    by_pk = {item.pk: item for item in items}
     mentions = list(meeting.ministry_mentions.all())
 
     def ministries(role: str | None) -> list[str]:
@@ -49,19 +54,13 @@ def meeting_record(meeting: Meeting, base_url: str) -> dict:
         "place": meeting.place or None,
         "reference": meeting.reference or None,
         "document_date": meeting.document_date.isoformat() if meeting.document_date else None,
-        "agenda_items": [
-            {
-                "number": (by_pk[i.parent_id].number + i.number) if i.parent_id else i.number,
-                "title": i.title,
-            }
-            for i in items
-        ],
+        "agenda_items": [{"number": i.display_label, "title": i.title} for i in items],
         "decisions": [
-            {"item": i.number, "text": d.text, "kind": d.kind}
+            {"item": i.display_label, "text": d.text, "kind": d.kind}
             for i in items
             for d in i.decisions.all()
         ],
-        "ministries_present": ministries("present"),
+        "ministries_present": ministries(MinistryMention.Role.PRESENT),
         "ministries_involved": ministries(None),
         "redaction_codes": meeting.redaction_codes,
         "source_sha256": meeting.sha256,
@@ -131,7 +130,7 @@ def meetings_csv(request: HttpRequest) -> HttpResponse:
         for meeting in qs.iterator(chunk_size=CHUNK):
             record = meeting_record(meeting, base)
             record["agenda_items"] = " | ".join(
-                f"{i['number']}. {i['title']}" for i in record["agenda_items"]
+                f"{item.list_label} {item.title}" for item in meeting.agenda_items.all()
             )
             record["decisions"] = " | ".join(
                 f"[{d['item']}] {d['text']}" for d in record["decisions"]

@@ -16,8 +16,9 @@ class MeetingFeed(Feed):
     description = "Nieuwe verslagen van het SGO in het SGO-archief."
     limit = 20
 
+    # One Feed instance serves every request: what a request needs travels in the
+    # object get_object returns (the bound filterset), never on `self`.
     def get_object(self, request):
-        self.request = request
         return MeetingFilter(request.GET, queryset=Meeting.objects.summaries())
 
     def title(self, filterset) -> str:
@@ -30,17 +31,13 @@ class MeetingFeed(Feed):
     def items(self, filterset):
         if filterset.is_bound and not filterset.is_valid():
             return Meeting.objects.none()
-        return filterset.qs.prefetch_related("agenda_items").order_by("-date", "-slug")[
-            : self.limit
-        ]
+        return filterset.qs.with_agenda_titles().order_by("-date", "-slug")[: self.limit]
 
     def item_title(self, meeting: Meeting) -> str:
         return f"Verslag SGO {date_format(meeting.date, 'j F Y')}"
 
     def item_description(self, meeting: Meeting) -> str:
-        titles = [
-            f"{i.label}. {i.title}" for i in meeting.agenda_items.all() if i.parent_id is None
-        ]
+        titles = [f"{item.list_label} {item.title}" for item in meeting.top_items]
         return "Agenda: " + "; ".join(titles) if titles else ""
 
     def item_pubdate(self, meeting: Meeting) -> datetime:

@@ -140,7 +140,7 @@ class MeetingQuerySet(models.QuerySet):
     def with_agenda_titles(self) -> MeetingQuerySet:
         """Prefetch the top-level agenda items (number and title) as `top_items`."""
         items = AgendaItem.objects.filter(parent=None).only(
-            "meeting", "number", "title", "position"
+            "meeting", "parent", "number", "title", "position"
         )
         return self.prefetch_related(
             models.Prefetch(
@@ -318,17 +318,31 @@ class AgendaItem(models.Model):
         indexes = [GinIndex(fields=["search_vector"], name="agenda_item_search_idx")]
 
     def __str__(self) -> str:
-        return f"{self.label}. {self.title}"
+        return f"{self.list_label} {self.title}"
 
     def get_absolute_url(self) -> str:
         return f"{self.meeting.get_absolute_url()}#{self.anchor}"
 
     @property
-    def label(self) -> str:
-        """The number as a reader cites it: "5", "5a", "Ingelast"."""
+    def is_inserted(self) -> bool:
+        """Added to the agenda at the meeting ("ingelast"): an item without a number."""
+        return self.number == "ingelast"
+
+    @property
+    def display_label(self) -> str:
+        """The item as a reader cites it: "5", "5a", "Ingelast".
+
+        The one label rule for pages, exports and feeds. A sub-item needs its parent:
+        load it with the item (select_related or a prefetch of `subitems`).
+        """
         if self.parent_id:
             return f"{self.parent.number}{self.number}"
-        return "Ingelast" if self.number == "ingelast" else self.number
+        return "Ingelast" if self.is_inserted else self.number
+
+    @property
+    def list_label(self) -> str:
+        """The label in front of a title in a list: "5.", "5a.", "Ingelast" (no dot)."""
+        return self.display_label if self.is_inserted else f"{self.display_label}."
 
 
 class Decision(models.Model):

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
+from django.urls import resolve
 
 from minutes.models import Meeting
 from minutes.services import SourceFile, import_batch, read_paths
@@ -307,6 +308,20 @@ class FeedAndExportTests(TestCase):
         self.assertIn("Tue, 19 Jan 2021", root.find("channel/item/pubDate").text)
         root = ET.fromstring(self.client.get("/vergaderingen/feed/?jaar=2020").content)
         self.assertEqual(len(list(root.iter("item"))), 1)
+        # The agenda in the description uses the pages' label rule, top-level items only.
+        description = root.find("channel/item/description").text
+        self.assertIn("Ingelast stand van zaken regels huisvesting", description)
+        self.assertNotIn("Ingelast.", description)
+
+    def test_feed_keeps_no_request_on_its_shared_instance(self):
+        feed = resolve("/vergaderingen/feed/").func
+        self.client.get("/vergaderingen/feed/?jaar=2020")
+        self.assertFalse(hasattr(feed, "request"))
+        # Two requests with different filters on the same instance stay apart.
+        first = ET.fromstring(self.client.get("/vergaderingen/feed/?jaar=2020").content)
+        second = ET.fromstring(self.client.get("/vergaderingen/feed/").content)
+        self.assertEqual(len(list(first.iter("item"))), 1)
+        self.assertEqual(len(list(second.iter("item"))), Meeting.objects.count())
 
     def test_csv_export(self):
         response = self.client.get("/vergaderingen/export.csv?ministerie=def")
@@ -315,7 +330,9 @@ class FeedAndExportTests(TestCase):
         self.assertEqual(len(rows), 1)
         self.assertEqual(rows[0]["date"], "2020-09-09")
         self.assertEqual(rows[0]["place"], "Trêveszaal")
-        self.assertIn("ingelast. stand van zaken regels huisvesting", rows[0]["agenda_items"])
+        # The label rule of the pages: "2. …", "Ingelast …" (AgendaItem.list_label).
+        self.assertIn("Ingelast stand van zaken regels huisvesting", rows[0]["agenda_items"])
+        self.assertIn("2. ", rows[0]["agenda_items"])
         self.assertIn("[2] Met inachtneming van besproken wijziging", rows[0]["decisions"])
         self.assertIn("DEF", rows[0]["ministries_present"].split())
 
@@ -328,6 +345,9 @@ class FeedAndExportTests(TestCase):
         self.assertIn(
             {"number": "5a", "title": "RMR en MR vrijdag 22 januari 2021"}, meeting["agenda_items"]
         )
+        numbers = [i["number"] for i in data[0]["agenda_items"]]
+        self.assertIn("Ingelast", numbers)
+        self.assertNotIn("ingelast", numbers)
         self.assertEqual(
             [d["kind"] for d in meeting["decisions"]], ["adopted", "consented", "agreed"]
         )
