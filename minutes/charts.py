@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+from datetime import date
+
+from django.utils.formats import date_format
 
 
 def bar_chart(periods: list[dict], *, width: int = 720, height: int = 200) -> dict:
@@ -26,7 +28,8 @@ def bar_chart(periods: list[dict], *, width: int = 720, height: int = 200) -> di
         label = (
             str(period["year"])
             if not period["month"]
-            else f"{MONTHS[period['month'] - 1]} {period['year']}"
+            # "b" is Django's short month name in the active language: "jan", "mrt", "okt".
+            else date_format(date(period["year"], period["month"], 1), "b Y")
         )
         bars.append(
             {

@@ -248,6 +248,14 @@ class MinistryAndTopicTests(TestCase):
         self.assertEqual(items[0].meeting.slug, "2021-01-19")
         self.assertContains(response, "roept andere departementen op")
 
+    def test_timeline_names_months_in_dutch(self):
+        response = self.client.get("/ministeries/jenv/")
+        dates = sorted(i.meeting.date for i in response.context["items"])
+        self.assertLessEqual((dates[-1] - dates[0]).days, 2 * 366)  # short span: per month
+        labels = [bar["label"] for bar in response.context["chart"]["bars"]]
+        self.assertEqual(labels, ["sep 2020", "okt 2020", "nov 2020", "dec 2020", "jan 2021"])
+        self.assertContains(response, '<th class="utrecht-table__cell" scope="row">okt 2020</th>')
+
     def test_ministry_page_filters_by_period(self):
         response = self.client.get("/ministeries/jenv/?van=2021-01-01")
         self.assertTrue(all(i.meeting.date.year == 2021 for i in response.context["items"]))
