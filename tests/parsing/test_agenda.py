@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import time
 
 from minutes.parsing import parse_minutes
+from minutes.parsing.agenda import split_items, split_without_table, until_first_item
 from tests.parsing.helpers import (
     FIXTURES,
     decisions,
@@ -122,3 +123,63 @@ def test_item_numbers_followed_by_a_tab_without_a_dot():
     ]
     assert (parsed.start_time, parsed.end_time) == (time(10, 0), time(11, 30))
     assert [(d.item, d.kind) for d in parsed.decisions] == [("2", "adopted")]
+
+
+# -------------------------------------------------------------- split_items
+
+
+def drafts_outline(text: str) -> list[tuple[str, str, list[str], list[tuple[str, str, list[str]]]]]:
+    _preamble, drafts = split_items(text)
+    return [(d.number, d.title, d.lines, d.subitems) for d in drafts]
+
+
+def test_items_inserted_items_and_subitems() -> None:
+    text = (
+        "VERSLAG\n\n1. Opening\nDe vz opent.\n2. Verslag SGO 3 maart 2020\na. Eerste\nTekst a\n"
+        "b. Tweede\nIngelast: Brexit\nBesproken.\n4. Rondvraag\n9. Geen agendapunt"
+    )
+    preamble, _drafts = split_items(text)
+    assert preamble == "VERSLAG\n"
+    # 3 was withheld, so 4 follows 2; 9 is too far off to be an item.
+    assert drafts_outline(text) == [
+        ("1", "Opening", ["De vz opent."], []),
+        ("2", "Verslag SGO 3 maart 2020", [], [("a", "Eerste", ["Tekst a"]), ("b", "Tweede", [])]),
+        ("ingelast", "Brexit", ["Besproken."], []),
+        ("4", "Rondvraag", ["9. Geen agendapunt"], []),
+    ]
+
+
+def test_a_numbered_list_in_a_body_is_no_item() -> None:
+    text = (
+        "1. Opening\nSG AZ noemt twee onderwerpen:\n1. Brexit\n2. Coronamaatregelen.\n"
+        "2. Verslag\nVastgesteld."
+    )
+    assert drafts_outline(text) == [
+        (
+            "1",
+            "Opening",
+            ["SG AZ noemt twee onderwerpen:", "1. Brexit", "2. Coronamaatregelen."],
+            [],
+        ),
+        ("2", "Verslag", ["Vastgesteld."], []),
+    ]
+
+
+def test_under_bold_headings_a_plain_number_is_a_list_entry() -> None:
+    text = "**1. Opening**\nSG AZ noemt:\n1. Brexit\n2. Corona\n**2. Verslag**\nVastgesteld."
+    assert drafts_outline(text) == [
+        ("1", "Opening", ["SG AZ noemt:", "1. Brexit", "2. Corona"], []),
+        ("2", "Verslag", ["Vastgesteld."], []),
+    ]
+
+
+def test_without_a_table_the_letterhead_ends_at_the_first_item() -> None:
+    lines = ["Kabinet", "Datum 4 maart 2020", "1. Opening", "tekst"]
+    assert split_without_table(lines) == (lines[:2], lines[2:])
+    # An item numbered above 2 does not open the minutes.
+    assert split_without_table(["tekst", "5. Rondvraag"]) == ([], ["tekst", "5. Rondvraag"])
+
+
+def test_until_first_item_stops_at_an_inserted_item_too() -> None:
+    lines = ["Notulen", "gehouden op 3 maart 2020", "Ingelast: Brexit", "1. Opening"]
+    assert until_first_item(lines) == lines[:2]

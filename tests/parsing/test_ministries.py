@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
+from minutes.ministries import MINISTRIES, default_alias_table
+from minutes.parsing import parse_minutes
+from minutes.parsing.ministries import MinistryMatcher, ministries_present, order_ministries
 from tests.parsing.helpers import (
+    FIXTURES,
     item,
     parse_fixture,
 )
@@ -34,3 +40,97 @@ def test_attendees_without_tags() -> None:
     meeting = parse_fixture("attendees_untagged.txt")
     assert meeting.ministries_present == ("AZ", "BZK", "FIN")
     assert meeting.ministries_mentioned == ()
+
+
+# ------------------------------------------------------------------- matcher
+
+MATCHER = MinistryMatcher(default_alias_table())
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # Current names, whole or abbreviated.
+        ("Ministerie van Justitie en Veiligheid", ["JenV"]),
+        ("SG Financiën en J&V melden", ["FIN", "JenV"]),
+        ("IenW, I&W en Infrastructuur en Waterstaat", ["IenW"]),
+        ("EZ&K en OCenW", ["EZK", "OCW"]),
+        ("Financien", ["FIN"]),
+        # The longest name wins: this is BZK, named once.
+        ("Binnenlandse Zaken en Koninkrijksrelaties", ["BZK"]),
+        # A name broken over a line.
+        ("Justitie en\nVeiligheid", ["JenV"]),
+        # Words, not ministries: lower case, or part of a longer word.
+        ("financiële implicaties, az", []),
+        ("AZC en BZKA", []),
+    ],
+)
+def test_find(text: str, found: list[str]) -> None:
+    assert MATCHER.find(text) == found
+
+
+FORMER_NAMES = [
+    (alias.text, spec.abbreviation)
+    for spec in MINISTRIES
+    for alias in spec.aliases
+    if alias.valid_until is not None
+]
+
+
+def test_there_are_former_names_to_test() -> None:
+    assert {"VenJ", "Infrastructuur en Milieu", "Economische Zaken"} <= {
+        text for text, _ in FORMER_NAMES
+    }
+
+
+@pytest.mark.parametrize(("name", "abbreviation"), FORMER_NAMES)
+def test_former_names_find_todays_ministry(name: str, abbreviation: str) -> None:
+    assert MATCHER.find(f"SG {name} meldt dat de planning klopt.") == [abbreviation]
+    assert MATCHER.resolve(name) == abbreviation
+
+
+def test_an_alias_table_of_its_own() -> None:
+    matcher = MinistryMatcher({"AZ": "AZ", "Landsverdediging": "DEF"})
+    assert matcher.find("Landsverdediging en AZ, niet Defensie of BZK") == ["AZ", "DEF"]
+
+
+def test_parse_minutes_uses_the_aliases_it_is_given() -> None:
+    data = (FIXTURES / "cp1252.txt").read_bytes()
+    assert parse_minutes(data).ministries_mentioned == ("FIN",)
+    # Without the spelling "Financiën" the same text names no ministry.
+    assert parse_minutes(data, aliases={"FIN": "FIN"}).ministries_mentioned == ()
+
+
+@pytest.mark.parametrize(
+    ("heading", "abbreviation"),
+    [
+        ("J&V", "JenV"),
+        (" Fin ", "FIN"),
+        ("Justitie en  Veiligheid", "JenV"),
+        ("VenJ", "JenV"),
+        ("SG", None),
+        ("fin", None),
+    ],
+)
+def test_resolve_a_heading(heading: str, abbreviation: str | None) -> None:
+    assert MATCHER.resolve(heading) == abbreviation
+
+
+@pytest.mark.parametrize(
+    ("attendees", "present"),
+    [
+        ("5.1.2e (AZ, vz), 5.1.2e (FIN, plv.), 5.1.2e (secretaris)", ["AZ", "FIN"]),
+        ("5.1.2e (plv. SG FIN), 5.1.2e (OCW)", ["FIN", "OCW"]),
+        # No tag names a ministry: the words outside the brackets do.
+        ("SG AZ (vz), SG BZK", ["AZ", "BZK"]),
+        ("5.1.2e", []),
+    ],
+)
+def test_ministries_present(attendees: str, present: list[str]) -> None:
+    assert ministries_present(attendees, MATCHER) == present
+
+
+def test_order_ministries_puts_az_first_and_drops_repeats() -> None:
+    assert order_ministries(["VWS", "AZ", "BZ", "AZ", "IenW", "EZK"]) == [
+        "AZ", "BZ", "EZK", "IenW", "VWS",
+    ]  # fmt: skip

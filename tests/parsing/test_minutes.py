@@ -8,6 +8,8 @@ from the parser's output. No database is needed: parsing is bytes in, data out.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date, time
 
 import pytest
@@ -16,6 +18,7 @@ from minutes.parsing import ParsedMeeting, ParseError, parse_minutes
 from tests.parsing.helpers import (
     ALL_TWELVE,
     FIXTURES,
+    ROOT,
     assert_no_page_header,
     contributions,
     decisions,
@@ -567,3 +570,24 @@ def test_synthetic_2023_page_numbers_and_list_running_into_items() -> None:
     )
     assert meeting.redaction_codes == ("5.1.2e",)
     assert_no_page_header(meeting, "Kabinet Minister-President", "Pagina", "5234567", "Datum")
+
+
+# ----------------------------------------------------------------- purity
+
+
+def test_the_parser_imports_no_django() -> None:
+    # Pure: `manage.py parse_minutes`, the bench and any script can parse without Django.
+    code = (
+        "import sys, minutes.parsing; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('django', 'psycopg')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_aliases_are_keyword_only() -> None:
+    data = (FIXTURES / "crlf.txt").read_bytes()
+    with pytest.raises(TypeError):
+        parse_minutes(data, {"AZ": "AZ"})

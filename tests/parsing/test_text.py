@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from datetime import date, time
 
+import pytest
+
+from minutes.parsing import REDACTION_RE, ParseError
+from minutes.parsing.text import WITHHELD_RE, clean_block, clean_inline, decode, normalise
 from tests.parsing.helpers import (
     all_text,
     decisions,
@@ -71,3 +75,81 @@ def test_redaction_codes_kept_as_released() -> None:
     assert body.startswith("5.1.2e (BZK) meldt dat het advies van 5.1.1c is ontvangen")
     assert "10.2.e als contactpersoon" in body
     assert body.count("buiten verzoek") == 2
+
+
+# ------------------------------------------------------------------- decode
+
+
+@pytest.mark.parametrize(
+    ("data", "text", "encoding"),
+    [
+        (b"Hallo", "Hallo", "utf-8"),
+        ("café".encode(), "café", "utf-8"),
+        (b"\xef\xbb\xbf" + "café".encode(), "café", "utf-8-sig"),
+        ("café’".encode("cp1252"), "café’", "cp1252"),
+        ("café".encode("utf-16"), "café", "utf-16"),
+    ],
+)
+def test_decode(data: bytes, text: str, encoding: str) -> None:
+    assert decode(data) == (text, encoding)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b" \r\n", "empty"),
+        (b"abc\x00def", "NUL bytes"),
+        (bytes(range(1, 9)) * 20 + b"text", "control characters"),
+    ],
+)
+def test_decode_refuses_what_is_no_text(data: bytes, message: str) -> None:
+    with pytest.raises(ParseError, match=message):
+        decode(data)
+
+
+# ---------------------------------------------------------------- clean text
+
+
+def test_normalise() -> None:
+    text = "a\r\nb\rc\fd\u00a0e\u200bf\ufeffg e\u0308"
+    assert normalise(text) == "a\nb\nc\nd efg \u00eb"
+
+
+def test_clean_inline_drops_bold_and_control_characters() -> None:
+    assert clean_inline("  **SG**\tBZK \x01meldt   iets ") == "SG BZK meldt iets"
+
+
+def test_clean_block_keeps_one_blank_line_between_paragraphs() -> None:
+    text = "Eerste regel  \n\n\n\n**Tweede** alinea\n  \nDerde"
+    assert clean_block(text) == "Eerste regel\n\nTweede alinea\n\nDerde"
+
+
+# -------------------------------------------------------------- redactions
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("5.1.2e", ["5.1.2e"]),
+        ("5.1.2.e", ["5.1.2.e"]),
+        ("5.1.1c", ["5.1.1c"]),
+        ("10.2.e", ["10.2.e"]),
+        ("11.1", ["11.1"]),
+        ("art. 5.1.2e-gegevens", ["5.1.2e"]),
+        # The full stop ends the sentence, it is not part of the code.
+        ("zie 5.2.1.", ["5.2.1"]),
+        # Numbers that only look like codes.
+        ("15.1.2e", []),
+        ("5.1.2ez", []),
+        ("versie 5.1", []),
+        ("5.1.2j", []),
+    ],
+)
+def test_redaction_codes(text: str, codes: list[str]) -> None:
+    assert REDACTION_RE.findall(text) == codes
+
+
+def test_withheld_passages() -> None:
+    text = "- buiten verzoek, buiten het verzoek, Buiten  verzoek, binnen verzoek"
+    assert len(WITHHELD_RE.findall(text)) == 3
