@@ -26,14 +26,23 @@ GROUP_HEADING_RE = re.compile(
 )
 
 
-def redaction_html(code: str) -> str:
-    """Same markup as templates/includes/redaction.html, for use inside text."""
-    reason = escape(ground(code))
+def redaction_html(code: str, *, with_ground: bool = True) -> SafeString:
+    """One Woo redaction code as a blacked-out label: the archive's only redaction markup.
+
+    Used inside rendered text and, as the {% redaction %} tag, by templates. Screen
+    readers hear "weggelakt, Woo-grond 5.1.2e: <ground>"; sighted readers see the code
+    and get the ground as a tooltip. Without `with_ground` (where the sentence around
+    it names the ground already) only the code is explained. One line, no spaces
+    around it, so it can sit inside running text and punctuation.
+    """
+    reason = escape(ground(code)) if with_ground else ""
     code = escape(code)
-    return (
-        f'<span class="redaction" title="Weggelakt, Woo-grond {code}: {reason}">'
+    ground_title = f": {reason}" if reason else ""
+    ground_text = f'<span class="redaction__explanation">: {reason}</span>' if reason else ""
+    return mark_safe(
+        f'<span class="redaction" title="Weggelakt, Woo-grond {code}{ground_title}">'
         f'<span class="redaction__explanation">weggelakt, Woo-grond </span>{code}'
-        f'<span class="redaction__explanation">: {reason}</span></span>'
+        f"{ground_text}</span>"
     )
 
 

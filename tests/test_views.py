@@ -174,6 +174,29 @@ class MeetingDetailTests(TestCase):
         # The code itself is never presented as a name or turned into a link.
         self.assertNotContains(response, ">5.1.2e</a>")
 
+    def test_one_redaction_markup_in_text_provenance_and_footer(self):
+        response = self.client.get("/vergaderingen/2021-01-19/")
+        page = response.content.decode()
+        label = (
+            '<span class="redaction" title="Weggelakt, Woo-grond 5.1.2e: '
+            'eerbiediging van de persoonlijke levenssfeer">'
+            '<span class="redaction__explanation">weggelakt, Woo-grond </span>5.1.2e'
+            '<span class="redaction__explanation">: '
+            "eerbiediging van de persoonlijke levenssfeer</span></span>"
+        )
+        body = page.split('class="sgo-item"', 1)[1].split("sgo-prev-next")[0]
+        provenance = page.split("Weggelakt op grond van", 1)[1].split("</dd>")[0]
+        self.assertIn(label, body)  # in the minutes' text
+        self.assertIn(label, provenance)  # in the list of grounds
+        # The footer's sentence names the ground itself, so its label leaves it out.
+        footer = page.split("<footer", 1)[1]
+        self.assertIn(
+            '<span class="redaction" title="Weggelakt, Woo-grond 5.1.2e">'
+            '<span class="redaction__explanation">weggelakt, Woo-grond </span>5.1.2e</span>'
+            " betekent",
+            footer,
+        )
+
     def test_ministries_present_and_mentioned_are_links(self):
         response = self.client.get("/vergaderingen/2020-09-09/")
         present = response.context["present"]

@@ -40,11 +40,10 @@ def query_has(context, name: str, value) -> bool:
     return str(value) in context["request"].GET.getlist(name)
 
 
-@register.filter
-def ground(code: str) -> str:
-    from minutes.redactions import ground as woo_ground
-
-    return woo_ground(code)
+@register.simple_tag
+def redaction(code: str, *, with_ground: bool = True):
+    """A redaction code as a label: {% redaction code %}, see rendering.redaction_html."""
+    return rendering.redaction_html(code, with_ground=with_ground)
 
 
 @register.filter
