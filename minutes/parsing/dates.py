@@ -83,6 +83,19 @@ def parse_times(text: str) -> tuple[time | None, time | None]:
     return None, None
 
 
+def meeting_times(text: str) -> tuple[time | None, time | None, str | None]:
+    """(start, end, warning): the meeting's times, without an end before the start.
+
+    "16.30 - 10.00 uur" is a slip of the pen, and the archive cannot hold a meeting that
+    ends before it starts; the start is kept, the end dropped with a warning.
+    """
+    start, end = parse_times(text)
+    if start is not None and end is not None and end < start:
+        warning = f"end time {end:%H:%M} is before the start time {start:%H:%M}; end time dropped"
+        return start, None, warning
+    return start, end, None
+
+
 MEETING_ROW_RE = re.compile(
     r"^(?:\*\*)?(?:tijd|tijdstip|aanvang|plaats|locatie|vergaderplaats|aanwezig|aanwezigen"
     r"|afwezig|afwezigen|voorzitter|notulist)(?:\*\*)?[ \t]*[:\t]",

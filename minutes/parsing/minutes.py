@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from minutes.ministries import default_alias_table
 from minutes.parsing.agenda import ItemDraft, split_items, split_without_table, until_first_item
-from minutes.parsing.dates import find_meeting_date, parse_date, parse_times
+from minutes.parsing.dates import find_meeting_date, meeting_times, parse_date
 from minutes.parsing.decisions import classify_decision, split_sentences
 from minutes.parsing.header import (
     letterhead_field,
@@ -109,7 +109,10 @@ def parse_minutes(data: bytes, *, aliases: Mapping[str, str] | None = None) -> P
         letterhead_lines = [
             "" if index == datum_row else line for index, line in enumerate(letterhead_lines)
         ]
-    start_time, end_time = parse_times(when + " " + fields.get("time", ""))
+    warnings: list[str] = []
+    start_time, end_time, time_warning = meeting_times(when + " " + fields.get("time", ""))
+    if time_warning:
+        warnings.append(time_warning)
 
     document_date_text = letterhead_field(letterhead_lines, "Datum")
     document_date = parse_date(document_date_text) if document_date_text else None
@@ -135,7 +138,6 @@ def parse_minutes(data: bytes, *, aliases: Mapping[str, str] | None = None) -> P
 
     body = clean_block(agenda_text)
     attendees = fields.get("present", "")
-    warnings = []
     if not items:
         warnings.append("no numbered agenda items found")
     if document_date and document_date < meeting_date:

@@ -7,7 +7,7 @@ from datetime import date, time
 import pytest
 
 from minutes.parsing import ParseError, parse_minutes
-from minutes.parsing.dates import find_meeting_date, parse_date, parse_times
+from minutes.parsing.dates import find_meeting_date, meeting_times, parse_date, parse_times
 from tests.parsing.helpers import (
     FIXTURES,
     outline,
@@ -141,3 +141,38 @@ def test_a_datum_row_among_the_meeting_rows_gives_the_date_and_its_row() -> None
 def test_a_letterhead_datum_is_not_the_meeting_date() -> None:
     preamble = ["Datum 4 maart 2020", "Onze referentie 4100001"]
     assert find_meeting_date("", preamble) == (None, None)
+
+
+# ---------------------------------------------------- an end before the start
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("15.00 - 16.30 uur", time(15, 0), time(16, 30)),
+        # A meeting may end at the minute it starts; the database allows it too.
+        ("16.30 - 16.30 uur", time(16, 30), time(16, 30)),
+        ("aanvang 10.00 uur", time(10, 0), None),
+        ("geen tijd", None, None),
+    ],
+)
+def test_meeting_times_as_written(text: str, start: time | None, end: time | None) -> None:
+    assert meeting_times(text) == (start, end, None)
+
+
+def test_meeting_times_drop_an_end_before_the_start() -> None:
+    start, end, warning = meeting_times("19 januari 2021, 16.30 - 10.00 uur")
+    assert (start, end) == (time(16, 30), None)
+    assert warning is not None
+    assert "10:00" in warning and "16:30" in warning
+
+
+def test_a_file_with_an_end_before_the_start_keeps_its_start_and_warns() -> None:
+    meeting = parse_fixture("time_end_before_start.txt")
+    assert meeting.meeting_date == date(2021, 1, 19)
+    assert (meeting.start_time, meeting.end_time) == (time(16, 30), None)
+    [warning] = meeting.warnings
+    assert "end time" in warning and "10:00" in warning and "16:30" in warning
+    assert meeting.as_json()["end_time"] is None
+    # The rest of the file is read as usual.
+    assert outline(meeting) == [("1", "Opening en mededelingen", [])]
