@@ -843,8 +843,8 @@ def build(args) -> None:
     from django.db import connection
     from django.utils import timezone
 
+    from minutes.management.progress import Progress
     from minutes.models import AgendaItem, Meeting, Ministry, SearchTerm
-    from minutes.progress import Progress
     from minutes.services import tag_topics
 
     step("migrate", call_command, "migrate", verbosity=0)
@@ -868,7 +868,7 @@ def build(args) -> None:
 
     writer = Writer(args.url)
     writer.start()
-    progress = Progress(args.meetings, sys.stdout, noun="meetings")
+    progress = Progress(args.meetings, sys.stdout, unit="meetings")
     ids = {"decision": 0, "mention": 0}
     now = timezone.now().isoformat()
     batch = Batch()

@@ -179,7 +179,7 @@ def main(argv=None) -> None:
     url = database_url(args.database_url)
     setup_django(url)
 
-    from minutes.progress import Progress
+    from minutes.management.progress import Progress
 
     modes = [m for m in args.modes.split(",") if m]
     queries = [q for q in QUERIES if not args.only or q.name in args.only.split(",")]
@@ -209,7 +209,7 @@ def main(argv=None) -> None:
         }
 
     total = (args.runs + args.warmup) * len(queries) * len(modes)
-    progress = Progress(total, sys.stdout, noun="timings")
+    progress = Progress(total, sys.stdout, unit="timings")
     for round_no in range(args.warmup + args.runs):
         for query in queries:
             for mode in modes:

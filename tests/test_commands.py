@@ -1,17 +1,28 @@
 """The management commands, as an admin runs them."""
 
 import json
+import re
 import shutil
 import subprocess
 import sys
+import time
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.core.management.base import OutputWrapper
 from django.test import TestCase
 
+from minutes.management.progress import Progress
 from minutes.models import ImportRun, Meeting
 from tests.conftest import ROOT, SAMPLES
+
+
+class Terminal(StringIO):
+    """An output stream that says it is a terminal, as a shell's would."""
+
+    def isatty(self) -> bool:
+        return True
 
 
 class ImportMinutesCommandTests(TestCase):
@@ -48,6 +59,14 @@ class ImportMinutesCommandTests(TestCase):
         self.assertIn("1 imported, 0 unchanged, 0 replaced, 2 failed", out.getvalue())
         self.assertEqual(Meeting.objects.count(), 1)
 
+    def test_outside_a_terminal_progress_is_one_summary_line(self):
+        out = StringIO()
+        call_command("import_minutes", str(SAMPLES), stdout=out)
+        self.assertRegex(
+            out.getvalue(),
+            r"\A2 imported, 0 unchanged, 0 replaced, 0 failed \(2 files in \d+\.\ds\)\n\Z",
+        )
+
     def _tmp_folder(self):
         import tempfile
         from pathlib import Path
@@ -55,6 +74,20 @@ class ImportMinutesCommandTests(TestCase):
         folder = Path(tempfile.mkdtemp())
         self.addCleanup(shutil.rmtree, folder)
         return folder
+
+
+def test_in_a_terminal_progress_shows_count_rate_and_time_left():
+    terminal = Terminal()
+    progress = Progress(3, OutputWrapper(terminal), unit="files")
+    for _ in range(3):
+        time.sleep(0.12)  # tqdm redraws at most ten times a second
+        progress.advance()
+    progress.finish("3 imported")
+    drawn = terminal.getvalue()
+    # One line redrawn in place: count of total, time spent<time left, rate.
+    assert "\n" not in drawn.rsplit("\r", 1)[0]
+    assert re.search(r"\r *\d+%\|.*\| 1/3 \[00:00<00:00, +[\d.]+ files/s\]", drawn), drawn
+    assert re.search(r"\r3 imported \(3 files in \d+\.\ds\)\n\Z", drawn), drawn
 
 
 def test_parse_minutes_prints_the_documented_json(capsys):

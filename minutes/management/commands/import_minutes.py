@@ -8,8 +8,8 @@ batch goes on, and the command exits non-zero at the end.
 
 from django.core.management.base import BaseCommand, CommandError
 
+from minutes.management.progress import Progress
 from minutes.models import ImportFile
-from minutes.progress import Progress
 from minutes.services import import_batch, read_paths
 
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         verbosity = options["verbosity"]
         dry_run = options["dry_run"]
         sources = list(read_paths(options["paths"]))
-        progress = Progress(len(sources), self.stdout) if verbosity >= 1 else None
+        progress = Progress(len(sources), self.stdout, unit="files") if verbosity >= 1 else None
 
         def report(outcome):
             if outcome.status == ImportFile.Status.FAILED:

@@ -8,8 +8,8 @@ The whole run is one transaction, so the site never shows half-tagged topics.
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from minutes.management.progress import Progress
 from minutes.models import AgendaItem, Topic
-from minutes.progress import Progress
 from minutes.services import tag_topics
 
 
@@ -33,23 +33,23 @@ class Command(BaseCommand):
             if missing:
                 raise CommandError(f"Unknown topic: {', '.join(sorted(missing))}")
         topics = list(topics)
-        items = AgendaItem.objects.all()
         progress = (
-            Progress(len(topics), self.stdout, noun="topics") if options["verbosity"] >= 1 else None
+            Progress(len(topics), self.stdout, unit="topics") if options["verbosity"] >= 1 else None
         )
         links = 0
         with transaction.atomic():
             # One topic at a time, so a long run can show how far it is.
             for topic in topics:
-                written = tag_topics(items=items, topics=[topic])
+                written = tag_topics(topics=[topic])
                 links += written
                 if options["verbosity"] >= 2:
                     self.stdout.write(f"{topic.slug}: {written} items")
                 if progress:
                     progress.advance()
         if progress:
+            items = AgendaItem.objects.count()
             progress.finish(
                 self.style.SUCCESS(
-                    f"Re-tagged {items.count()} agenda items: {links} links to {len(topics)} topics"
+                    f"Re-tagged {items} agenda items: {links} links to {len(topics)} topics"
                 )
             )
