@@ -654,9 +654,8 @@ class ImportRunAdmin(ImportLogPermissions, MinutesImportAdminMixin, admin.ModelA
 
     @admin.display(description="samenvatting")
     def summary(self, obj: ImportRun) -> str:
-        return ", ".join(
-            f"{getattr(obj, str(status), 0)} {status.label}" for status in ImportFile.Status
-        )
+        counts = {str(status): getattr(obj, str(status), 0) for status in ImportFile.Status}
+        return ImportFile.Status.summary(counts)
 
 
 @admin.register(ImportFile)

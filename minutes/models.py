@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
@@ -487,12 +489,36 @@ class SearchTerm(models.Model):
         return self.word
 
 
+class ImportLogManager(models.Manager):
+    """The import log: runs that were carried out, not uploads waiting in a preview."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().exclude(status=ImportRun.Status.STAGED)
+
+
+class StagedRunManager(models.Manager):
+    """Uploads staged for a preview in the admin and not yet confirmed."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(status=ImportRun.Status.STAGED)
+
+
 class ImportRun(models.Model):
-    """One run of the importer: a command line call or an upload in the admin."""
+    """One run of the importer: a command line call or an upload in the admin.
+
+    An upload is staged first (status "staged", its files as ImportFile rows with
+    their bytes) so its owner can preview and confirm it; only then does it join
+    the import log. `objects` is the log, `staged` the uploads waiting.
+    """
 
     class Origin(models.TextChoices):
         COMMAND = "command", "opdrachtregel"
         UPLOAD = "upload", "upload in beheer"
+
+    class Status(models.TextChoices):
+        STAGED = "staged", "voorvertoning"
+        RUNNING = "running", "bezig"
+        FINISHED = "finished", "klaar"
 
     origin = models.CharField("herkomst", max_length=20, choices=Origin.choices)
     user = models.ForeignKey(
@@ -502,8 +528,16 @@ class ImportRun(models.Model):
         blank=True,
         related_name="import_runs",
     )
+    status = models.CharField(
+        "stand", max_length=20, choices=Status.choices, default=Status.RUNNING
+    )
+    # While staged, started_at is when the upload was staged; confirming sets it anew.
+    staged_at = models.DateTimeField("voorvertoning gemaakt", null=True, blank=True)
     started_at = models.DateTimeField("gestart")
     finished_at = models.DateTimeField("klaar", null=True, blank=True)
+
+    objects = ImportLogManager()
+    staged = StagedRunManager()
 
     class Meta:
         ordering = ["-started_at"]
@@ -512,19 +546,69 @@ class ImportRun(models.Model):
         verbose_name_plural = "importruns"
         # Uploading minutes in the admin writes meetings, so it is granted on its own.
         permissions = [("import_minutes", "Kan verslagen importeren")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["staged", "running", "finished"]),
+                name="import_run_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="finished", finished_at__isnull=False)
+                | (~Q(status="finished") & Q(finished_at__isnull=True)),
+                name="import_run_finished_has_time",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Import {self.started_at:%Y-%m-%d %H:%M} ({self.get_origin_display()})"
 
 
+class ImportFileLogManager(models.Manager):
+    """The files of the import log, without those of uploads still in a preview."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().exclude(run__status=ImportRun.Status.STAGED)
+
+
+class StagedFileManager(models.Manager):
+    """The files of staged uploads, with their bytes and the preview's outcome."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(run__status=ImportRun.Status.STAGED)
+
+
+def staged_file_path(instance: ImportFile, filename: str) -> str:
+    # Never the uploaded name: the run's id and a number. One flat folder, so removing
+    # the files leaves no empty folders behind (storages cannot remove folders).
+    return f"import-staging/{instance.run_id}-{filename}"
+
+
 class ImportFile(models.Model):
-    """What happened to one file in an import run."""
+    """What happened to one file in an import run (or would, for a staged upload)."""
 
     class Status(models.TextChoices):
         IMPORTED = "imported", "geïmporteerd"
         UNCHANGED = "unchanged", "ongewijzigd"
         REPLACED = "replaced", "vervangen"
         FAILED = "failed", "mislukt"
+
+        @property
+        def preview_label(self) -> str:
+            """The status as the preview names it, before anything is imported."""
+            return {
+                "imported": "Nieuw",
+                "unchanged": "Ongewijzigd",
+                "replaced": "Gewijzigde versie",
+                "failed": "Mislukt",
+            }[self.value]
+
+        @classmethod
+        def summary(cls, counts: Mapping[str, int], *, labels: bool = True) -> str:
+            """One count per status, "2 geïmporteerd, 0 ongewijzigd, 0 vervangen, 1 mislukt";
+            with `labels=False` the status values, for the command line."""
+            return ", ".join(
+                f"{counts.get(status, 0)} {status.label if labels else status.value}"
+                for status in cls
+            )
 
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="files")
     name = models.CharField("bestandsnaam", max_length=255)
@@ -538,6 +622,13 @@ class ImportFile(models.Model):
     # A replaced meeting keeps its earlier text here, so no version is lost unrecorded.
     replaced_sha256 = models.CharField(max_length=64, blank=True)
     replaced_text = models.TextField(blank=True)
+    # Only while the run is staged: the uploaded bytes (in the default storage, which no
+    # URL serves) and what the parser read in them, for the preview page.
+    data = models.FileField("bestand", upload_to=staged_file_path, blank=True, max_length=200)
+    preview = models.JSONField("voorvertoning", default=dict, blank=True)
+
+    objects = ImportFileLogManager()
+    staged = StagedFileManager()
 
     class Meta:
         ordering = ["run", "id"]

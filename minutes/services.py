@@ -1,20 +1,23 @@
 """Writes: importing parsed minutes into the database and tagging topics.
 
 One code path for every importer (the `import_minutes` command and the admin
-upload): `import_batch` takes named byte strings, so it does not care where the
-files came from. Each file is written in its own transaction, so a file that fails
-half-way leaves nothing behind and the rest of the batch goes on.
+upload): `import_batch` takes `SourceFile`s, a name with bytes or with the reason a
+file could not be read, so it does not care where the files came from. Each file is
+written in its own transaction, so a file that fails half-way leaves nothing behind
+and the rest of the batch goes on.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -41,20 +44,31 @@ Status = ImportFile.Status
 
 @dataclass(frozen=True)
 class SourceFile:
-    """A file to import: its name (for the record) and its bytes."""
+    """A file to import: its name (for the record) and its bytes, or why it has none.
+
+    A source with an `error` is not parsed: it is logged as failed with that reason,
+    with the sha256 and size given for it (a refused upload may have a size but no
+    stored bytes). Without an error both are computed from the bytes, once.
+    """
 
     name: str
-    data: bytes
+    data: bytes = b""
+    error: str = ""
+    sha256: str = ""
+    size: int = 0
 
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+    def __post_init__(self) -> None:
+        if not self.error:
+            object.__setattr__(self, "sha256", hashlib.sha256(self.data).hexdigest())
+            object.__setattr__(self, "size", len(self.data))
 
 
 @dataclass
 class FileOutcome:
+    """What importing one file did (or, in a preview or dry run, would do)."""
+
     name: str
-    status: str
+    status: Status
     sha256: str = ""
     size: int = 0
     error: str = ""
@@ -77,8 +91,11 @@ class BatchResult:
     def failed(self) -> list[FileOutcome]:
         return [o for o in self.outcomes if o.status == Status.FAILED]
 
-    def summary(self) -> str:
-        return ", ".join(f"{self.count(s)} {s.value}" for s in Status)
+    def summary(self, *, labels: bool = False) -> str:
+        """The counts per status, as "2 imported, 0 unchanged, …" or, with `labels`,
+        as the admin says it: "2 geïmporteerd, 0 ongewijzigd, …"."""
+        counts = Counter(str(outcome.status) for outcome in self.outcomes)
+        return Status.summary(counts, labels=labels)
 
 
 def alias_table() -> dict[str, str]:
@@ -88,11 +105,11 @@ def alias_table() -> dict[str, str]:
     return table
 
 
-def read_paths(paths: Iterable[str | Path]) -> Iterable[SourceFile | FileOutcome]:
+def read_paths(paths: Iterable[str | Path]) -> Iterator[SourceFile]:
     """Yield the .txt files under the given files and folders, in name order.
 
-    A path that cannot be read is yielded as a failed outcome, so the caller can
-    report it by name and carry on with the rest.
+    A path that cannot be read is yielded with its error, so the import reports it
+    by name and carries on with the rest.
     """
     for raw in paths:
         path = Path(raw)
@@ -104,9 +121,7 @@ def read_paths(paths: Iterable[str | Path]) -> Iterable[SourceFile | FileOutcome
             try:
                 yield SourceFile(name=file.name, data=file.read_bytes())
             except OSError as exc:
-                yield FileOutcome(
-                    name=str(file), status=Status.FAILED, error=exc.strerror or str(exc)
-                )
+                yield SourceFile(name=str(file), error=exc.strerror or str(exc))
 
 
 def preview_file(
@@ -118,8 +133,14 @@ def preview_file(
     parsing it (`parse_unchanged=False`), which makes re-running a large import cheap.
     """
     outcome = FileOutcome(
-        name=source.name, status=Status.FAILED, sha256=source.sha256, size=len(source.data)
+        name=source.name,
+        status=Status.FAILED,
+        sha256=source.sha256,
+        size=source.size,
+        error=source.error,
     )
+    if source.error:
+        return outcome
     unchanged = Meeting.objects.filter(sha256=outcome.sha256).only("pk", "slug", "date").first()
     if unchanged and not parse_unchanged:
         outcome.status, outcome.meeting = Status.UNCHANGED, unchanged
@@ -139,42 +160,55 @@ def preview_file(
 
 
 def import_batch(
-    sources: Iterable[SourceFile | FileOutcome],
+    sources: Iterable[SourceFile],
     *,
-    origin: str = ImportRun.Origin.COMMAND,
+    run: ImportRun | None = None,
+    origin: ImportRun.Origin = ImportRun.Origin.COMMAND,
     user: AbstractBaseUser | None = None,
     dry_run: bool = False,
     on_file: Callable[[FileOutcome], None] | None = None,
 ) -> BatchResult:
     """Import every file; a failing file is recorded and the batch goes on.
 
-    With `dry_run` the files are parsed and classified but nothing is written, not
-    even the import log.
+    Each file is logged in an import run: a new one from `origin` and `user`, or the
+    given `run` (an upload staged in the admin, whose origin and user stand). With
+    `dry_run` the files are parsed and classified but nothing is written, not even
+    the import log.
     """
     result = BatchResult()
     if not dry_run:
-        result.run = ImportRun.objects.create(
-            origin=origin,
-            user=user if user is not None and user.is_authenticated else None,
-            started_at=timezone.now(),
-        )
+        result.run = _start_run(run, origin=origin, user=user)
     aliases = alias_table()
     for source in sources:
-        if isinstance(source, FileOutcome):
-            outcome = source
-        else:
-            outcome = preview_file(source, aliases=aliases, parse_unchanged=False)
-            if not dry_run and outcome.status in (Status.IMPORTED, Status.REPLACED):
-                outcome = _write(source, outcome)
+        outcome = preview_file(source, aliases=aliases, parse_unchanged=False)
+        if not dry_run and outcome.status in (Status.IMPORTED, Status.REPLACED):
+            outcome = _write(source, outcome)
         if result.run is not None:
             _log(result.run, outcome)
         result.outcomes.append(outcome)
         if on_file:
             on_file(outcome)
     if result.run is not None:
+        result.run.status = ImportRun.Status.FINISHED
         result.run.finished_at = timezone.now()
-        result.run.save(update_fields=["finished_at"])
+        result.run.save(update_fields=["status", "finished_at"])
     return result
+
+
+def _start_run(
+    run: ImportRun | None, *, origin: ImportRun.Origin, user: AbstractBaseUser | None
+) -> ImportRun:
+    if run is None:
+        return ImportRun.objects.create(
+            origin=origin,
+            user=user if user is not None and user.is_authenticated else None,
+            status=ImportRun.Status.RUNNING,
+            started_at=timezone.now(),
+        )
+    run.status = ImportRun.Status.RUNNING
+    run.started_at = timezone.now()
+    run.save(update_fields=["status", "started_at"])
+    return run
 
 
 def _write(source: SourceFile, outcome: FileOutcome) -> FileOutcome:
@@ -190,19 +224,40 @@ def _write(source: SourceFile, outcome: FileOutcome) -> FileOutcome:
                 sha256=outcome.sha256,
                 existing=previous,
             )
+    except ValidationError as exc:
+        # full_clean refused a value the parser let through; the transaction rolled back.
+        return _failed(source, outcome, f"ongeldig verslag: {validation_message(exc)}")
     except (DatabaseError, ValueError) as exc:
         # The transaction rolled back: whatever was stored before is untouched.
-        logger.warning("Import of %s failed: %s", source.name, exc)
-        return FileOutcome(
-            name=source.name,
-            status=Status.FAILED,
-            sha256=outcome.sha256,
-            size=outcome.size,
-            error=f"database error: {exc}".strip(),
-        )
+        return _failed(source, outcome, f"database error: {exc}".strip())
     outcome.replaced_sha256, outcome.replaced_text = replaced
     outcome.meeting = meeting
     return outcome
+
+
+def _failed(source: SourceFile, outcome: FileOutcome, error: str) -> FileOutcome:
+    logger.warning("Import of %s failed: %s", source.name, error)
+    return FileOutcome(
+        name=source.name,
+        status=Status.FAILED,
+        sha256=outcome.sha256,
+        size=outcome.size,
+        error=error,
+    )
+
+
+def validation_message(exc: ValidationError) -> str:
+    """full_clean's messages on one line, each after the name of its field."""
+    if not hasattr(exc, "error_dict"):
+        return " ".join(exc.messages)
+    parts = []
+    for name, messages in exc.message_dict.items():
+        try:
+            label = "" if name == NON_FIELD_ERRORS else Meeting._meta.get_field(name).verbose_name
+        except FieldDoesNotExist:
+            label = name
+        parts.append(f"{label}: {' '.join(messages)}" if label else " ".join(messages))
+    return "; ".join(parts)
 
 
 def _log(run: ImportRun, outcome: FileOutcome) -> None:
@@ -286,7 +341,7 @@ def save_meeting(
         meeting.agenda_items.all().delete()
         meeting.ministry_mentions.all().delete()
     _create_children(meeting, parsed)
-    tag_topics(items=AgendaItem.objects.filter(meeting=meeting))
+    tag_topics(meeting_id=meeting.pk)
     vocabulary.count_terms(meeting_id=meeting.pk, sign=+1)
     return meeting
 
@@ -390,25 +445,29 @@ def _create_children(meeting: Meeting, parsed: parsing.ParsedMeeting) -> None:
     MinistryMention.objects.bulk_create(mentions)
 
 
-def tag_topics(*, items=None, topics: Iterable[Topic] | None = None) -> int:
+def tag_topics(*, topics: Iterable[Topic] | None = None, meeting_id: int | None = None) -> int:
     """(Re)tag agenda items with the topics whose keywords they match.
 
-    Matching uses the same Dutch text search as the search page (stemmed, accents
-    folded), so the keyword "thuiswerken" also tags "thuiswerk". Returns the number
-    of links written. One INSERT per topic, whatever the number of items.
+    Every item, or those of one meeting. Matching uses the same Dutch text search as
+    the search page (stemmed, accents folded), so the keyword "thuiswerken" also tags
+    "thuiswerk". Returns the number of links written. One INSERT per topic, whatever
+    the number of items.
     """
-    items = items if items is not None else AgendaItem.objects.all()
     topics = list(topics if topics is not None else Topic.objects.all())
     through = AgendaItem.topics.through
-    through.objects.filter(agendaitem__in=items, topic__in=topics).delete()
+    links = through.objects.filter(topic__in=topics)
+    scope, scope_params = "", []
+    if meeting_id is not None:
+        links = links.filter(agendaitem__meeting_id=meeting_id)
+        scope, scope_params = "AND item.meeting_id = %s", [meeting_id]
+    links.delete()
     written = 0
-    item_sql, item_params = items.values("pk").query.get_compiler(using="default").as_sql()
     for topic in topics:
         keywords = [k.strip() for k in topic.keywords if k.strip()]
         if not keywords:
             continue
         query = " || ".join(["phraseto_tsquery(%s::regconfig, %s)"] * len(keywords))
-        params: list = []
+        params: list[object] = []
         for keyword in keywords:
             params.extend([SEARCH_CONFIG, keyword])
         with connection.cursor() as cursor:
@@ -416,10 +475,10 @@ def tag_topics(*, items=None, topics: Iterable[Topic] | None = None) -> int:
                 f"""
                 INSERT INTO {through._meta.db_table} (agendaitem_id, topic_id)
                 SELECT item.id, %s FROM {AgendaItem._meta.db_table} AS item
-                WHERE item.id IN ({item_sql}) AND item.search_vector @@ ({query})
+                WHERE item.search_vector @@ ({query}) {scope}
                 ON CONFLICT DO NOTHING
                 """,
-                [topic.pk, *item_params, *params],
+                [topic.pk, *params, *scope_params],
             )
             written += cursor.rowcount
     return written

@@ -130,7 +130,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 
-# --- Admin upload of minutes ("Verslagen importeren", minutes/admin_import.py) --------
+# --- Admin upload of minutes ("Verslagen importeren", minutes/uploads.py) -------------
+# The one place of these limits: the form, the zip reader and the pages read them here.
 # Limits on one upload, so a single request cannot fill the disk or the memory. One
 # minutes file is 5-30 kB, so the defaults leave room for years of meetings at once.
 # Files are counted after unpacking: loose .txt files plus the entries of every zip.
@@ -141,6 +142,9 @@ SGO_IMPORT_MAX_BYTES = int(os.environ.get("SGO_IMPORT_MAX_BYTES", str(20 * 1024 
 SGO_IMPORT_MAX_UNCOMPRESSED_BYTES = int(
     os.environ.get("SGO_IMPORT_MAX_UNCOMPRESSED_BYTES", str(50 * 1024 * 1024))
 )
-# Where uploads wait between preview and confirmation; empty means the system temp dir.
+# An upload waits for confirmation as a staged import run whose files keep their bytes in
+# Django's default storage, under MEDIA_ROOT/import-staging/; no URL serves MEDIA_ROOT.
+# A preview nobody confirms is removed this many seconds later, when the next is staged.
+SGO_IMPORT_STAGING_SECONDS = int(os.environ.get("SGO_IMPORT_STAGING_SECONDS", str(2 * 60 * 60)))
 # With more than one server, point this at storage they share.
-SGO_IMPORT_STAGING_DIR = os.environ.get("SGO_IMPORT_STAGING_DIR", "")
+MEDIA_ROOT = os.environ.get("DJANGO_MEDIA_ROOT") or str(BASE_DIR / "media")

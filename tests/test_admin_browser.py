@@ -40,8 +40,8 @@ def importer(transactional_db, django_db_serialized_rollback) -> User:
 @pytest.fixture
 def staging_dir(settings, tmp_path):
     # The live server runs in this process, so it sees the overridden setting.
-    settings.SGO_IMPORT_STAGING_DIR = str(tmp_path / "staging")
-    return tmp_path / "staging"
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
 
 
 def assert_accessible(page) -> None:
@@ -96,4 +96,5 @@ def test_upload_preview_and_confirm_in_chromium(
     assert run.user == importer
     assert run.origin == ImportRun.Origin.UPLOAD
     assert sorted(run.files.values_list("status", flat=True)) == ["failed", "imported", "imported"]
-    assert not any(staging_dir.iterdir())
+    assert not [p for p in staging_dir.rglob("*") if p.is_file()]
+    assert not ImportRun.staged.exists()

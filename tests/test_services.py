@@ -1,12 +1,16 @@
 """The import service: idempotent, replacing, all-or-nothing per file."""
 
+import hashlib
+from dataclasses import replace
+from datetime import time
 from unittest import mock
 
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from minutes import services
+from minutes import parsing, services
 from minutes.models import (
     AgendaItem,
     Decision,
@@ -14,6 +18,7 @@ from minutes.models import (
     ImportRun,
     Meeting,
     MinistryMention,
+    Topic,
 )
 from minutes.services import SourceFile, import_batch, read_paths
 from tests.conftest import SAMPLES
@@ -221,3 +226,121 @@ class QueryCountTests(TestCase):
         self.assertEqual(outcome.status, "imported")
         self.assertEqual(outcome.parsed.meeting_date.isoformat(), "2021-01-19")
         self.assertEqual(Meeting.objects.count(), 0)
+
+
+def with_withheld_passages(path, count):
+    """The file with more "buiten verzoek" passages than the meeting's counter can hold.
+
+    The parser counts them all; the model's PositiveSmallIntegerField tops out at
+    32767, so full_clean() refuses the meeting: a ValidationError from a real file.
+    """
+    return path.read_bytes() + b"\n" + b"buiten verzoek\n" * count
+
+
+class ValidationFailureTests(TestCase):
+    """A file full_clean() refuses is logged as failed; the batch goes on and finishes."""
+
+    def test_a_refused_file_in_the_middle_does_not_stop_the_batch(self):
+        refused = SourceFile(
+            name="te-veel-weggelakt.txt", data=with_withheld_passages(SAMPLE_2021, 32768)
+        )
+        result = import_batch([source(SAMPLE_2020), refused, source(SAMPLE_2021, name="na.txt")])
+        self.assertEqual([o.status for o in result.outcomes], ["imported", "failed", "imported"])
+        self.assertEqual(
+            sorted(Meeting.objects.values_list("source_name", flat=True)),
+            ["na.txt", "sgo-2020-09-09.txt"],
+        )
+        run = ImportRun.objects.get()
+        self.assertIsNotNone(run.finished_at)
+        self.assertEqual(run.status, ImportRun.Status.FINISHED)
+        log = run.files.get(name="te-veel-weggelakt.txt")
+        self.assertEqual(log.status, "failed")
+        self.assertEqual(log.sha256, refused.sha256)
+        # The field's name and Django's own (Dutch) message, not a class name.
+        self.assertIn("passages buiten verzoek", log.error)
+        self.assertIn("32767", log.error)
+        self.assertIsNone(log.meeting)
+
+    def test_the_largest_count_the_field_holds_still_imports(self):
+        # One fewer than the refused file: it is the count that is refused, not the size.
+        data = with_withheld_passages(SAMPLE_2021, 32767)
+        result = import_batch([SourceFile(name="vol.txt", data=data)])
+        self.assertEqual(result.count("imported"), 1, result.failed)
+        self.assertEqual(Meeting.objects.get().withheld_passages, 32767)
+
+    def test_full_clean_refuses_an_end_before_the_start(self):
+        parsed = parsing.parse_minutes(SAMPLE_2021.read_bytes())
+        backwards = replace(parsed, start_time=time(16, 30), end_time=time(10, 0))
+        with self.assertRaises(ValidationError):
+            services.save_meeting(parsed=backwards, source_name="x.txt", sha256="0" * 64)
+        self.assertEqual(Meeting.objects.count(), 0)
+
+    def test_an_end_time_before_the_start_time_does_not_stop_the_batch(self):
+        data = SAMPLE_2021.read_bytes().replace(b"15.00 - 16.30 uur", b"16.30 - 10.00 uur")
+        backwards = SourceFile(name="achterstevoren.txt", data=data)
+        result = import_batch([backwards, source(SAMPLE_2020)])
+        self.assertEqual(result.outcomes[1].status, "imported")
+        self.assertIsNotNone(ImportRun.objects.get().finished_at)
+        if parsing.parse_minutes(data).end_time is None:
+            # The parser drops the impossible end time with a warning: the file imports.
+            meeting = Meeting.objects.get(source_name="achterstevoren.txt")
+            self.assertEqual((meeting.start_time, meeting.end_time), (time(16, 30), None))
+            self.assertTrue(meeting.parse_warnings)
+        else:
+            # The parser keeps it, full_clean refuses it: a failure with its reason.
+            self.assertEqual(result.outcomes[0].status, "failed")
+            self.assertIn("meeting_ends_after_start", result.outcomes[0].error)
+            self.assertFalse(Meeting.objects.filter(date="2021-01-19").exists())
+
+
+class SourceFileTests(TestCase):
+    def test_a_source_with_an_error_is_logged_as_failed_unread(self):
+        refused = SourceFile(name="bijlage.pdf", error="Geen .txt-bestand", size=1234)
+        result = import_batch([refused, source(SAMPLE_2021)])
+        self.assertEqual([o.status for o in result.outcomes], ["failed", "imported"])
+        log = ImportFile.objects.get(name="bijlage.pdf")
+        self.assertEqual((log.error, log.size, log.sha256), ("Geen .txt-bestand", 1234, ""))
+
+    def test_the_hash_and_size_come_from_the_bytes(self):
+        data = SAMPLE_2021.read_bytes()
+        made = SourceFile(name="a.txt", data=data, sha256="f" * 64, size=1)
+        self.assertEqual(made.sha256, hashlib.sha256(data).hexdigest())
+        self.assertEqual(made.size, len(data))
+
+
+class SummaryTests(TestCase):
+    def test_one_summary_in_values_for_the_command_and_labels_for_the_admin(self):
+        result = import_batch([source(SAMPLE_2021), SourceFile(name="leeg.txt", data=b"")])
+        self.assertEqual(result.summary(), "1 imported, 0 unchanged, 0 replaced, 1 failed")
+        self.assertEqual(
+            result.summary(labels=True), "1 geïmporteerd, 0 ongewijzigd, 0 vervangen, 1 mislukt"
+        )
+
+
+class TagTopicsTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        import_batch([source(SAMPLE_2020), source(SAMPLE_2021)])
+
+    def test_one_meeting_is_retagged_without_touching_the_others(self):
+        through = AgendaItem.topics.through
+        before = set(through.objects.values_list("agendaitem_id", "topic_id"))
+        meeting = Meeting.objects.get(date="2021-01-19")
+        through.objects.all().delete()
+        topics = list(Topic.objects.all())
+        with self.assertNumQueries(1 + len([t for t in topics if t.keywords]) + 1):
+            # The topics, one delete, and one INSERT per topic with keywords.
+            written = services.tag_topics(meeting_id=meeting.pk)
+        after = set(through.objects.values_list("agendaitem_id", "topic_id"))
+        own = {link for link in before if AgendaItem.objects.get(pk=link[0]).meeting == meeting}
+        self.assertEqual(after, own)
+        self.assertEqual(written, len(own))
+        self.assertTrue(own)
+
+    def test_every_item_for_the_given_topics(self):
+        through = AgendaItem.topics.through
+        expected = set(through.objects.values_list("agendaitem_id", "topic_id"))
+        through.objects.all().delete()
+        written = services.tag_topics()
+        self.assertEqual(set(through.objects.values_list("agendaitem_id", "topic_id")), expected)
+        self.assertEqual(written, len(expected))

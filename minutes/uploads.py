@@ -1,0 +1,500 @@
+"""Uploaded minutes: zip safety, staging for a preview, and importing what was confirmed.
+
+An upload is staged in the import log's own rows: an `ImportRun` with status
+"staged" owned by the uploading user, and one `ImportFile` per file holding its
+bytes (in Django's default storage, under a number, never under its own name), its
+sha256 and size, and what importing it would do: the preview's outcome, computed
+once while staging. Confirming reads each chosen file once, checks that its bytes
+still hash as previewed, and hands it to the import service, which parses it; files
+that failed in the preview are logged with the preview's reason without being read
+again. A preview nobody confirms is removed after `SGO_IMPORT_STAGING_SECONDS`,
+when the next upload is staged.
+
+Uploaded content is only ever decoded as text by the parser and shown escaped; it is
+never stored under its own name, executed or served. This module knows nothing of
+forms or the admin: it takes file-like objects and a user.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import cached_property
+from pathlib import PurePosixPath
+from typing import IO, Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+
+from minutes import parsing
+from minutes.models import ImportFile, ImportRun, Meeting
+from minutes.services import BatchResult, SourceFile, alias_table, import_batch, preview_file
+
+Status = ImportFile.Status
+
+CHUNK_SIZE = 64 * 1024
+# Archives inside the zip are refused rather than unpacked: each layer multiplies
+# what a small upload can expand to.
+ARCHIVE_SUFFIXES = (".zip", ".gz", ".tgz", ".tar", ".bz2", ".xz", ".7z", ".rar", ".jar", ".zst")
+ARCHIVE_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf")
+# Finder adds these to every zip it makes; they are not files anyone chose.
+METADATA_PREFIXES = ("__MACOSX/",)
+METADATA_NAMES = (".DS_Store", "Thumbs.db", "desktop.ini")
+
+GONE = "Deze voorvertoning bestaat niet (meer). Upload de bestanden opnieuw."
+
+
+class UploadRefused(Exception):
+    """The whole upload is refused; the message (Dutch) says why."""
+
+
+class StagingUnavailable(Exception):
+    """The preview is gone, expired, changed, or not this user's; the message says so."""
+
+
+class SelectionInvalid(Exception):
+    """The confirmation does not match the preview; nothing was imported."""
+
+    message = "De keuze hoort niet bij deze voorvertoning; er is niets geïmporteerd."
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """What one upload may hold; the numbers live in the settings only."""
+
+    max_files: int
+    max_bytes: int
+    max_uncompressed_bytes: int
+
+    @classmethod
+    def from_settings(cls) -> ImportLimits:
+        return cls(
+            max_files=settings.SGO_IMPORT_MAX_FILES,
+            max_bytes=settings.SGO_IMPORT_MAX_BYTES,
+            max_uncompressed_bytes=settings.SGO_IMPORT_MAX_UNCOMPRESSED_BYTES,
+        )
+
+
+# --------------------------------------------------------------------------- staging
+
+
+class StagingWriter:
+    """Stages one upload into its run file by file, counting against the limits.
+
+    Bytes are counted as they are read, so a zip whose headers understate its
+    contents is stopped by what it really unpacks to, not by what it claims. Each
+    file is stored and previewed as soon as it is read, so only one file at a time
+    is held in memory.
+    """
+
+    def __init__(self, run: ImportRun, *, limits: ImportLimits, aliases: dict[str, str]) -> None:
+        self.run = run
+        self.limits = limits
+        self.aliases = aliases
+        self.files: list[ImportFile] = []
+        self.unpacked = 0
+        self._names_by_sha: dict[str, str] = {}
+
+    def _count_file(self) -> None:
+        if len(self.files) >= self.limits.max_files:
+            raise UploadRefused(
+                f"Te veel bestanden: maximaal {self.limits.max_files} per upload "
+                "(losse bestanden en bestanden in zip-archieven samen)."
+            )
+
+    def _spend(self, size: int) -> None:
+        self.unpacked += size
+        if self.unpacked > self.limits.max_uncompressed_bytes:
+            raise UploadRefused(
+                "De upload is uitgepakt te groot: meer dan "
+                f"{filesizeformat(self.limits.max_uncompressed_bytes)}. Er is niets ingelezen."
+            )
+
+    def add(self, name: str, chunks: Iterable[bytes], *, archive: str | None = None) -> ImportFile:
+        """Stage a text file with the preview's outcome; the same content twice is kept once."""
+        self._count_file()
+        buffer = io.BytesIO()
+        head = b""
+        for chunk in chunks:
+            self._spend(len(chunk))
+            if len(head) < 8:
+                head += chunk[:8]
+                if archive and head.startswith(ARCHIVE_MAGIC):
+                    raise UploadRefused(
+                        f"{archive} bevat een ander archief ({name}). Archieven in "
+                        "archieven worden niet uitgepakt; er is niets ingelezen."
+                    )
+            buffer.write(chunk)
+        source = SourceFile(name=name, data=buffer.getvalue())
+        if source.sha256 in self._names_by_sha:
+            return self._save(
+                ImportFile(
+                    name=name[:255],
+                    sha256=source.sha256,
+                    size=source.size,
+                    status=Status.FAILED,
+                    error=f"Zelfde inhoud als {self._names_by_sha[source.sha256]} in deze upload.",
+                )
+            )
+        self._names_by_sha[source.sha256] = name
+        outcome = preview_file(source, aliases=self.aliases)
+        return self._save(
+            ImportFile(
+                name=name[:255],
+                sha256=source.sha256,
+                size=source.size,
+                status=outcome.status,
+                error=failure_reason(outcome.error) if outcome.error else "",
+                meeting=outcome.meeting,
+                # Stored under a number, never under the uploaded name.
+                data=ContentFile(source.data, name=f"{len(self.files)}.txt"),
+                preview=preview_data(outcome.parsed) if outcome.parsed else {},
+            )
+        )
+
+    def refuse(self, name: str, reason: str, *, size: int = 0) -> ImportFile:
+        """Record a file that will not be parsed, so the preview and log can name it."""
+        self._count_file()
+        return self._save(
+            ImportFile(name=name[:255], size=size, status=Status.FAILED, error=reason)
+        )
+
+    def _save(self, file: ImportFile) -> ImportFile:
+        file.run = self.run
+        file.save()
+        self.files.append(file)
+        return file
+
+    def abort(self) -> None:
+        """Remove the bytes stored so far; the caller's transaction takes the rows."""
+        for file in self.files:
+            if file.data:
+                default_storage.delete(file.data.name)
+
+
+def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
+    while chunk := stream.read(CHUNK_SIZE):
+        yield chunk
+
+
+def _base_name(name: str) -> str:
+    """The file's own name, as `read_paths` uses it, so command and upload agree."""
+    return PurePosixPath(name.replace("\\", "/")).name
+
+
+def unsafe_entry_reason(info: zipfile.ZipInfo) -> str | None:
+    """Why a zip entry must not be accepted, or None.
+
+    Entries are never extracted by their own name, but an archive that tries to
+    climb out of its folder or link elsewhere was made to attack something, so
+    the whole upload is refused rather than quietly cleaned up.
+    """
+    name = info.filename.replace("\\", "/")
+    parts = name.split("/")
+    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
+        return "heeft een absoluut pad"
+    if ".." in parts:
+        return "verwijst naar een map buiten het archief (‘../’)"
+    if "\x00" in name:
+        return "heeft een ongeldige naam"
+    # The Unix mode sits in the high 16 bits; 0o120000 marks a symbolic link.
+    if (info.external_attr >> 16) & 0o170000 == 0o120000:
+        return "is een symbolische koppeling"
+    if not info.is_dir() and name.lower().endswith(ARCHIVE_SUFFIXES):
+        return "is zelf een archief; archieven in archieven worden niet uitgepakt"
+    return None
+
+
+def _is_metadata(info: zipfile.ZipInfo) -> bool:
+    name = info.filename.replace("\\", "/")
+    return name.startswith(METADATA_PREFIXES) or _base_name(name) in METADATA_NAMES
+
+
+def stage_zip(name: str, stream: IO[bytes], writer: StagingWriter) -> None:
+    """Read the .txt entries of a zip; other entries are recorded as refused."""
+    try:
+        archive = zipfile.ZipFile(stream)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UploadRefused(f"{name} is geen geldig zip-bestand.") from exc
+    with archive:
+        entries = archive.infolist()
+        for info in entries:
+            reason = unsafe_entry_reason(info)
+            if reason:
+                raise UploadRefused(
+                    f"{name} is geweigerd: ‘{info.filename}’ {reason}. Er is niets ingelezen."
+                )
+        entries = [i for i in entries if not i.is_dir() and not _is_metadata(i)]
+        if len(writer.files) + len(entries) > writer.limits.max_files:
+            raise UploadRefused(
+                f"{name} bevat {len(entries)} bestanden; maximaal {writer.limits.max_files} "
+                "per upload. Er is niets ingelezen."
+            )
+        # A cheap early refusal from the headers; the real count happens while reading.
+        declared = sum(i.file_size for i in entries)
+        if writer.unpacked + declared > writer.limits.max_uncompressed_bytes:
+            raise UploadRefused(
+                f"{name} is uitgepakt te groot ({filesizeformat(declared)}); maximaal "
+                f"{filesizeformat(writer.limits.max_uncompressed_bytes)}. Er is niets ingelezen."
+            )
+        for info in entries:
+            entry = _base_name(info.filename)
+            if info.flag_bits & 0x1:
+                writer.refuse(entry, "Versleuteld bestand; niet gelezen.", size=info.file_size)
+            elif not entry.lower().endswith(".txt"):
+                writer.refuse(
+                    entry,
+                    "Geen .txt-bestand; alleen tekstbestanden worden gelezen.",
+                    size=info.file_size,
+                )
+            else:
+                try:
+                    with archive.open(info) as member:
+                        writer.add(entry, _chunks(member), archive=name)
+                except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+                    raise UploadRefused(
+                        f"{name} is beschadigd of gebruikt een onbekende compressie "
+                        f"(bij ‘{info.filename}’). Er is niets ingelezen."
+                    ) from exc
+
+
+def read_uploads(uploads: Iterable[UploadedFile], writer: StagingWriter) -> None:
+    """Read every uploaded file; raise UploadRefused if the upload breaks a rule."""
+    for upload in uploads:
+        name = _base_name(upload.name or "naamloos")
+        suffix = PurePosixPath(name).suffix.lower()
+        if suffix == ".txt":
+            writer.add(name, upload.chunks(CHUNK_SIZE))
+        elif suffix == ".zip":
+            upload.seek(0)
+            stage_zip(name, upload, writer)
+        else:
+            writer.refuse(
+                name,
+                "Geen .txt- of .zip-bestand; alleen tekstbestanden worden gelezen.",
+                size=upload.size or 0,
+            )
+
+
+def failure_reason(error: str) -> str:
+    """The parser speaks English; the admin speaks Dutch, around the parser's reason."""
+    return f"Niet te lezen als verslag: {error}"
+
+
+def preview_data(parsed: parsing.ParsedMeeting) -> dict[str, Any]:
+    """What the preview page shows of a parsed file, as JSON (no body texts)."""
+    data = parsed.as_json()
+    for key in ("body", "place", "reference", "document_date", "encoding"):
+        data.pop(key, None)
+    for item in data["agenda_items"]:
+        item.pop("body", None)
+    data["warnings"] = list(parsed.warnings)
+    data["withheld_passages"] = parsed.withheld_passages
+    return data
+
+
+def stage_upload(
+    uploads: Iterable[UploadedFile], *, user: AbstractBaseUser, limits: ImportLimits
+) -> ImportRun:
+    """Read, check and preview an upload, and stage it for its user to confirm.
+
+    Raises UploadRefused, with nothing stored, if the upload breaks a rule.
+    """
+    purge_expired()
+    now = timezone.now()
+    with transaction.atomic():
+        run = ImportRun.objects.create(
+            origin=ImportRun.Origin.UPLOAD,
+            user=user,
+            status=ImportRun.Status.STAGED,
+            staged_at=now,
+            started_at=now,
+        )
+        writer = StagingWriter(run, limits=limits, aliases=alias_table())
+        try:
+            read_uploads(uploads, writer)
+        except BaseException:
+            writer.abort()
+            raise
+    return run
+
+
+def load_staged(run_id: str, *, user: AbstractBaseUser) -> ImportRun:
+    """The user's own staged upload, or StagingUnavailable."""
+    if not run_id.isdigit():
+        raise StagingUnavailable(GONE)
+    run = ImportRun.staged.filter(pk=int(run_id), user=user).first()
+    if run is None:
+        raise StagingUnavailable(GONE)
+    if run.staged_at is None or run.staged_at < _expiry():
+        discard(run)
+        raise StagingUnavailable("Deze voorvertoning is verlopen. Upload de bestanden opnieuw.")
+    return run
+
+
+def staged_files(run: ImportRun) -> list[ImportFile]:
+    return list(ImportFile.staged.filter(run=run).select_related("meeting").order_by("pk"))
+
+
+def discard(run: ImportRun) -> None:
+    """Remove a staged upload: its stored bytes and its rows."""
+    names = [name for name in ImportFile.staged.filter(run=run).values_list("data", flat=True)]
+    ImportRun.staged.filter(pk=run.pk).delete()
+    for name in names:
+        if name:
+            default_storage.delete(name)
+
+
+def purge_expired() -> int:
+    """Remove previews nobody confirmed in time; cheap enough to run on every upload."""
+    expired = list(ImportRun.staged.filter(staged_at__lt=_expiry()))
+    for run in expired:
+        discard(run)
+    return len(expired)
+
+
+def _expiry() -> datetime:
+    return timezone.now() - timedelta(seconds=settings.SGO_IMPORT_STAGING_SECONDS)
+
+
+def confirm(run: ImportRun, *, chosen: Collection[str]) -> BatchResult:
+    """Import the chosen files of a staged upload, and log the ones that failed.
+
+    Files refused before parsing and files the parser rejected in the preview are
+    logged as failed with the preview's reason, unread; parseable files the user
+    did not tick are left out, as the user asked. Every chosen file is read and
+    checked before anything is imported: all or nothing.
+    """
+    chosen = set(chosen)
+    if not chosen:
+        raise SelectionInvalid("Kies ten minste één bestand om te importeren.")
+    if not ImportRun.staged.filter(pk=run.pk).exists():
+        raise StagingUnavailable(GONE)
+    files = staged_files(run)
+    if not chosen <= {f.sha256 for f in files if f.data}:
+        raise SelectionInvalid(SelectionInvalid.message)
+    sources = []
+    for file in files:
+        if file.status == Status.FAILED:
+            sources.append(
+                SourceFile(name=file.name, error=file.error, sha256=file.sha256, size=file.size)
+            )
+        elif file.sha256 in chosen:
+            sources.append(_read_staged(run, file))
+    # Claim the run, so a second confirmation (another tab, a double click) finds it gone.
+    if not ImportRun.staged.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING):
+        raise StagingUnavailable(GONE)
+    names = [file.data.name for file in files if file.data]
+    # The log gets the import's own rows; the staged ones have served their purpose.
+    ImportFile._base_manager.filter(pk__in=[file.pk for file in files]).delete()
+    try:
+        return import_batch(sources, run=run)
+    finally:
+        for name in names:
+            default_storage.delete(name)
+
+
+def _read_staged(run: ImportRun, file: ImportFile) -> SourceFile:
+    """The staged bytes of a file, refused unless they still hash as previewed."""
+    try:
+        with file.data.open("rb") as stored:
+            source = SourceFile(name=file.name, data=stored.read())
+    except OSError as exc:
+        discard(run)
+        raise StagingUnavailable(f"Bestand {file.name} is niet meer beschikbaar.") from exc
+    if source.sha256 != file.sha256:
+        discard(run)
+        raise StagingUnavailable(
+            f"Bestand {file.name} is veranderd sinds de voorvertoning; er is niets "
+            "geïmporteerd. Upload de bestanden opnieuw."
+        )
+    return source
+
+
+# --------------------------------------------------------------------------- preview
+
+
+@dataclass(frozen=True)
+class PreviewDetails:
+    """What the parser read in a staged file, for the preview table."""
+
+    meeting_date: date
+    start_time: time | None
+    end_time: time | None
+    agenda_items: list[dict[str, Any]]
+    decisions: list[dict[str, Any]]
+    ministries_present: list[str]
+    ministries_mentioned: list[str]
+    redaction_codes: list[str]
+    withheld_passages: int
+    warnings: list[str]
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PreviewDetails:
+        def clock(value: str | None) -> time | None:
+            return time.fromisoformat(value) if value else None
+
+        return cls(
+            meeting_date=date.fromisoformat(data["meeting_date"]),
+            start_time=clock(data.get("start_time")),
+            end_time=clock(data.get("end_time")),
+            agenda_items=data.get("agenda_items", []),
+            decisions=data.get("decisions", []),
+            ministries_present=data.get("ministries_present", []),
+            ministries_mentioned=data.get("ministries_mentioned", []),
+            redaction_codes=data.get("redaction_codes", []),
+            withheld_passages=data.get("withheld_passages", 0),
+            warnings=data.get("warnings", []),
+        )
+
+
+@dataclass
+class PreviewRow:
+    """One staged file as the preview table shows it."""
+
+    file: ImportFile
+
+    @property
+    def outcome(self) -> ImportFile:
+        # The staged row is the preview's outcome: status, error, existing meeting.
+        return self.file
+
+    @property
+    def status(self) -> str:
+        return self.file.status
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.file.status).preview_label
+
+    @property
+    def selectable(self) -> bool:
+        return self.file.status != Status.FAILED
+
+    @cached_property
+    def parsed(self) -> PreviewDetails | None:
+        return PreviewDetails.from_json(self.file.preview) if self.file.preview else None
+
+    @property
+    def existing(self) -> Meeting | None:
+        return self.file.meeting
+
+    @property
+    def item_count(self) -> int:
+        items = self.file.preview.get("agenda_items", [])
+        return sum(1 + len(item["subitems"]) for item in items)
+
+
+def preview_rows(run: ImportRun) -> list[PreviewRow]:
+    return [PreviewRow(file) for file in staged_files(run)]
