@@ -150,6 +150,33 @@ class MeetingQuerySet(models.QuerySet):
             )
         )
 
+    def with_agenda(self) -> MeetingQuerySet:
+        """Prefetch a meeting's agenda as a tree, for its page.
+
+        `agenda`: the top-level items in order, each with its decisions and topics,
+        its sub-items as `children` (the prefetch sets their `parent`, so their labels
+        cost no query) and its rondvraag contributions as `speakers`. `all_mentions`:
+        every ministry mention of the meeting, with its ministry.
+        """
+        mentions = MinistryMention.objects.select_related("ministry")
+        speakers = mentions.filter(role=MinistryMention.Role.SPEAKER)
+        top_items = (
+            AgendaItem.objects.filter(parent=None)
+            .order_by("position")
+            .prefetch_related(
+                "decisions",
+                "topics",
+                models.Prefetch(
+                    "subitems", queryset=AgendaItem.objects.order_by("position"), to_attr="children"
+                ),
+                models.Prefetch("ministry_mentions", queryset=speakers, to_attr="speakers"),
+            )
+        )
+        return self.prefetch_related(
+            models.Prefetch("agenda_items", queryset=top_items, to_attr="agenda"),
+            models.Prefetch("ministry_mentions", queryset=mentions, to_attr="all_mentions"),
+        )
+
     def year_counts(self) -> list[dict]:
         """[{"year": 2021, "n": 1}, …], newest year first, for facets and the home page."""
         return list(
@@ -275,6 +302,15 @@ class AgendaItemQuerySet(models.QuerySet):
             self.for_listing()
             .prefetch_related("decisions")
             .order_by("-meeting__date", "-meeting__slug", "position")
+        )
+
+    def with_contributions(self, ministry: Ministry) -> AgendaItemQuerySet:
+        """Prefetch the ministry's rondvraag contributions to each item as `contributions`."""
+        spoken = MinistryMention.objects.filter(
+            ministry=ministry, role=MinistryMention.Role.SPEAKER
+        ).exclude(text="")
+        return self.prefetch_related(
+            models.Prefetch("ministry_mentions", queryset=spoken, to_attr="contributions")
         )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
@@ -113,43 +113,23 @@ class MeetingDetailView(DetailView):
     context_object_name = "meeting"
 
     def get_queryset(self):
-        items = AgendaItem.objects.prefetch_related(
-            "decisions",
-            "topics",
-            Prefetch(
-                "ministry_mentions",
-                queryset=MinistryMention.objects.select_related("ministry"),
-            ),
-        )
-        return Meeting.objects.prefetch_related(
-            Prefetch("agenda_items", queryset=items, to_attr="all_items"),
-            Prefetch(
-                "ministry_mentions",
-                queryset=MinistryMention.objects.select_related("ministry"),
-                to_attr="all_mentions",
-            ),
-        )
+        return Meeting.objects.with_counts().with_agenda()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         meeting = self.object
-        tops = [item for item in meeting.all_items if item.parent_id is None]
-        for top in tops:
-            top.children = [i for i in meeting.all_items if i.parent_id == top.pk]
-            for child in top.children:
-                child.parent = top  # already loaded; avoids a query per sub-item label
-            top.speakers = [m for m in top.ministry_mentions.all() if m.role == "speaker"]
-        context["items"] = tops
-        context["present"] = [m.ministry for m in meeting.all_mentions if m.role == "present"]
-        mentioned = {m.ministry for m in meeting.all_mentions if m.role != "present"}
+        context["items"] = meeting.agenda
+        present = MinistryMention.Role.PRESENT
+        context["present"] = [m.ministry for m in meeting.all_mentions if m.role == present]
+        mentioned = {m.ministry for m in meeting.all_mentions if m.role != present}
         context["mentioned"] = sorted(mentioned, key=lambda m: m.position)
-        context["decision_count"] = sum(len(i.decisions.all()) for i in meeting.all_items)
         context["previous"] = meeting.get_previous()
         context["next"] = meeting.get_next()
         context["permalink"] = self.request.build_absolute_uri(meeting.get_absolute_url())
         context["query"] = query = search.clean_query(self.request.GET.get("q"))
         if query:
-            context["match_count"] = search.mark_matches(meeting.all_items, query)
+            every_item = [*meeting.agenda, *(c for item in meeting.agenda for c in item.children)]
+            context["match_count"] = search.mark_matches(every_item, query)
         return context
 
 
@@ -186,20 +166,11 @@ class MinistryDetailView(FilteredListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        contributions = MinistryMention.objects.filter(ministry=self.ministry, role="speaker")
         return (
             AgendaItem.objects.involving(self.ministry)
             .newest_first()
-            .prefetch_related(
-                Prefetch("ministry_mentions", queryset=contributions, to_attr="contributions")
-            )
+            .with_contributions(self.ministry)
         )
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator, page, items, more = super().paginate_queryset(queryset, page_size)
-        for item in items:
-            item.contribution_text = "\n\n".join(m.text for m in item.contributions)
-        return paginator, page, items, more
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

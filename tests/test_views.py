@@ -10,7 +10,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
 
-from minutes.models import Meeting
+from minutes.models import Decision, Meeting, MinistryMention
 from minutes.services import SourceFile, import_batch, read_paths
 from tests.conftest import SAMPLES
 
@@ -240,6 +240,27 @@ class MeetingDetailTests(TestCase):
         self.assertContains(
             self.client.get("/vergaderingen/1999-01-01/"), "Alle vergaderingen", status_code=404
         )
+
+    def test_agenda_tree_counts_and_speakers_come_from_the_database(self):
+        meeting = Meeting.objects.get(date="2021-01-19")
+        response = self.client.get(meeting.get_absolute_url())
+        items = response.context["items"]
+        self.assertEqual(
+            [i.pk for i in items],
+            list(meeting.agenda_items.filter(parent=None).values_list("pk", flat=True)),
+        )
+        for item in items:
+            self.assertEqual(
+                [c.pk for c in item.children], [c.pk for c in item.subitems.order_by("position")]
+            )
+            speakers = item.ministry_mentions.filter(role=MinistryMention.Role.SPEAKER)
+            self.assertEqual([m.pk for m in item.speakers], [m.pk for m in speakers])
+        decisions = Decision.objects.filter(agenda_item__meeting=meeting).count()
+        self.assertContains(response, f"<dt>Besluiten</dt><dd>{decisions}</dd>")
+        # Sub-item labels need their parent, which the prefetch already set.
+        child = next(c for item in items for c in item.children)
+        with self.assertNumQueries(0):
+            self.assertEqual(child.display_label, child.parent.number + child.number)
 
     def test_page_queries_do_not_grow_with_items(self):
         with CaptureQueriesContext(connection) as small:
