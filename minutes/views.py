@@ -7,6 +7,7 @@ from datetime import date
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
@@ -243,14 +244,14 @@ class DecisionListView(FilteredListView):
 
 
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    sitemap = request.build_absolute_uri("/sitemap.xml")
+    sitemap = request.build_absolute_uri(reverse("minutes:django.contrib.sitemaps.views.sitemap"))
     lines = [
         "User-agent: *",
-        "Disallow: /beheer/",
+        f"Disallow: {reverse('admin:index')}",
         # Search and export URLs are endless combinations of the same content.
-        "Disallow: /zoeken/",
-        "Disallow: /vergaderingen/export.csv",
-        "Disallow: /vergaderingen/export.json",
+        f"Disallow: {reverse('minutes:search')}",
+        f"Disallow: {reverse('minutes:meeting_export_csv')}",
+        f"Disallow: {reverse('minutes:meeting_export_json')}",
         f"Sitemap: {sitemap}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
