@@ -6,13 +6,13 @@ import json
 import xml.etree.ElementTree as ET
 
 from django.db import connection
-from django.test import TestCase
+from django.test import SimpleTestCase, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
 
 from minutes.models import Decision, Meeting, MinistryMention
 from minutes.services import SourceFile, import_batch, read_paths
-from tests.conftest import SAMPLES
+from tests.conftest import ROOT, SAMPLES
 
 
 def import_samples():
@@ -87,6 +87,18 @@ class MeetingListTests(TestCase):
         self.assertEqual(ministries, {"AZ": 1, "BZK": 1, "EZK": 1, "JenV": 1})
         # A facet link adds to the filters instead of replacing them.
         self.assertContains(response, 'href="?jaar=2021&amp;ministerie=az"')
+
+    def test_facets_mark_the_values_in_use(self):
+        response = self.client.get("/vergaderingen/?ministerie=ezk")
+        page = response.content.decode()
+        self.assertIn('href="?ministerie=ezk" aria-current="true"><abbr title=', page)
+        self.assertIn('href="?ministerie=ezk&amp;ministerie=az"><abbr title=', page)
+        n = len(response.context["meetings"])
+        self.assertContains(
+            response,
+            f'<p class="sgo-result-count" role="status">{n} vergadering{"" if n == 1 else "en"}'
+            " gevonden met deze filters.</p>",
+        )
 
     def test_bad_filter_values_give_a_visible_error_not_a_500(self):
         for query in (
@@ -413,3 +425,21 @@ class FeedAndExportTests(TestCase):
         robots = self.client.get("/robots.txt")
         self.assertContains(robots, "Sitemap: http://testserver/sitemap.xml")
         self.assertContains(robots, "Disallow: /beheer/")
+
+
+class TemplateSourceTests(SimpleTestCase):
+    """Links come from {% url %} and lines stay readable in every public template."""
+
+    def test_no_hard_coded_paths_and_no_long_lines(self):
+        templates = ROOT / "templates"
+        public = [*templates.glob("*.html"), *templates.glob("includes/*.html")]
+        public += templates.glob("minutes/*.html")
+        self.assertGreater(len(public), 10)
+        for path in public:
+            if path.name == "500.html":
+                continue  # rendered when something is broken: no tags that could fail again
+            text = path.read_text(encoding="utf-8")
+            with self.subTest(template=path.name):
+                self.assertNotRegex(text, r'(href|action)="/')
+                long_lines = [n for n, line in enumerate(text.splitlines(), 1) if len(line) > 120]
+                self.assertEqual(long_lines, [])

@@ -1,10 +1,24 @@
-"""Template filters for reading the minutes."""
+"""Template filters and tags for reading the minutes, and the pages' shared fragments."""
+
+from __future__ import annotations
 
 from django import template
+from django.http import QueryDict
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from minutes import rendering
+from minutes.models import Decision, Ministry
 
 register = template.Library()
+
+SITE_DESCRIPTION = (
+    "Onafhankelijk, doorzoekbaar archief van de verslagen van het SGO, het wekelijkse overleg "
+    "van de secretarissen-generaal, openbaar gemaakt onder de Woo."
+)
+# Facet parameters that take several values at once, each one narrowing the results.
+REPEATABLE = {"ministerie", "onderwerp"}
 
 
 @register.filter
@@ -19,25 +33,10 @@ def minutes_inline(text: str):
     return rendering.render_inline(text or "")
 
 
-@register.simple_tag(takes_context=True)
-def query_add(context, name: str, value) -> str:
-    """The current query string with one more value for a repeatable filter.
-
-    Django's {% querystring %} replaces a key's values; a facet link must add to
-    them (ministerie=az&ministerie=bzk) and go back to the first page.
-    """
-    params = context["request"].GET.copy()
-    values = params.getlist(name)
-    value = str(value)
-    if value not in values:
-        params.setlist(name, [*values, value])
-    params.pop("page", None)
-    return "?" + params.urlencode() if params else "?"
-
-
-@register.simple_tag(takes_context=True)
-def query_has(context, name: str, value) -> bool:
-    return str(value) in context["request"].GET.getlist(name)
+@register.filter
+def minutes_inline_marked(text: str):
+    """A search headline: escaped, redaction labels, matches in <mark>."""
+    return rendering.render_inline(text or "", marks=True)
 
 
 @register.simple_tag
@@ -46,14 +45,144 @@ def redaction(code: str, *, with_ground: bool = True):
     return rendering.redaction_html(code, with_ground=with_ground)
 
 
-@register.filter
-def minutes_inline_marked(text: str):
-    """A search headline: escaped, redaction labels, matches in <mark>."""
-    return rendering.render_inline(text or "", marks=True)
+@register.simple_tag
+def site_description() -> str:
+    return SITE_DESCRIPTION
+
+
+def _link(href: str, content, *, current: bool = False) -> SafeString:
+    return format_html(
+        '<a class="utrecht-link utrecht-link--html-a" href="{}"{}>{}</a>',
+        href,
+        mark_safe(' aria-current="true"') if current else "",
+        content,
+    )
+
+
+@register.simple_tag
+def meeting_description(meeting, items) -> str:
+    """A meeting page's meta description: its date and its agenda's titles."""
+    titles = "; ".join(item.title for item in items)
+    return (
+        f"Verslag van het overleg van secretarissen-generaal (SGO) van "
+        f"{date_format(meeting.date, 'j F Y')}: {titles}."
+    )
+
+
+@register.simple_tag
+def ministry_link(ministry: Ministry, href: str | None = None, current: bool = False):
+    """A ministry by its abbreviation, its full name on hover, linked to its page (or `href`)."""
+    abbreviation = format_html('<abbr title="{}">{}</abbr>', ministry.name, ministry.abbreviation)
+    href = ministry.get_absolute_url() if href is None else href
+    return _link(href, abbreviation, current=current)
+
+
+@register.simple_tag
+def ministry_links(ministries) -> SafeString:
+    """Ministries as links, separated by commas ("AZ, BZK, EZK")."""
+    return format_html_join(", ", "{}", ((ministry_link(m),) for m in ministries))
+
+
+@register.simple_tag
+def speaker_links(mentions) -> SafeString:
+    """Rondvraag speakers by their heading as written ("J&V"), linked to their ministry."""
+    links = []
+    for mention in mentions:
+        name = (mention.label or mention.ministry.abbreviation).replace(":", "")
+        links.append(_link(mention.ministry.get_absolute_url(), name))
+    return format_html_join(", ", "{}", ((link,) for link in links))
 
 
 @register.filter
-def kind_label(kind: str) -> str:
-    from minutes.models import Decision
+def alias_names(aliases) -> str:
+    """Names of a ministry as "VenJ (2010–2017), …": with the years a former name was in use."""
+    return ", ".join(
+        f"{alias.text} ({alias.valid_from}–{alias.valid_until})" if alias.valid_from else alias.text
+        for alias in aliases
+    )
 
-    return dict(Decision.Kind.choices).get(kind, kind)
+
+@register.filter
+def kind_counts(rows) -> list[str]:
+    """Decision counts per kind ({"kind", "n"} rows) as "2 verslag vastgesteld"."""
+    labels = dict(Decision.Kind.choices)
+    return [f"{row['n']} {labels.get(row['kind'], row['kind'])}" for row in rows]
+
+
+@register.inclusion_tag("includes/result_status.html")
+def result_status(count: int, noun: str, detail: str = "", parts=()) -> dict:
+    """How many results, announced to screen readers: "3 agendapunten, nieuwste eerst.".
+
+    `noun` is singular; the nouns of the archive all take -en in the plural. `parts`
+    (strings) follow after a colon: "5 besluiten: 2 verslag vastgesteld, 3 ingestemd.".
+    """
+    plural = "" if count == 1 else "en"
+    listed = f": {', '.join(parts)}" if parts else ""
+    return {"text": f"{count} {noun}{plural}{detail}{listed}."}
+
+
+@register.inclusion_tag("includes/empty.html", takes_context=True)
+def empty_state(
+    context,
+    text: str,
+    filtered: str = "",
+    reset: str = "",
+    elsewhere_url: str = "",
+    elsewhere: str = "",
+) -> dict:
+    """Nothing to show, and a way on: "Geen agendapunten in deze periode; <link>.".
+
+    With filters in use, `filtered` follows the text (" in deze periode; ") and `reset`
+    links back to the unfiltered page; without, `elsewhere` links to `elsewhere_url`.
+    """
+    if context.get("active_filters"):
+        sentence = format_html("{}{}{}", text, filtered, _link(context["request"].path, reset))
+    elif elsewhere_url:
+        sentence = format_html("{}. {}", text, _link(elsewhere_url, elsewhere))
+    else:
+        sentence = text
+    return {"sentence": sentence}
+
+
+def _narrowed(params: QueryDict, name: str, value: str) -> str:
+    """The query string with `name=value` added (repeatable) or set, back on page one."""
+    params = params.copy()
+    if name in REPEATABLE:
+        values = params.getlist(name)
+        params.setlist(name, values if value in values else [*values, value])
+    else:
+        params[name] = value
+    params.pop("page", None)
+    return "?" + params.urlencode()
+
+
+@register.inclusion_tag("includes/facet.html", takes_context=True)
+def facet(context, name: str, title: str, rows) -> dict:
+    """A facet beside a result list: values that narrow the results, with their counts.
+
+    `name` is the filter's parameter: "jaar" and "besluit" set their value, "ministerie"
+    and "onderwerp" add to the values chosen. `rows` as the facet counts come:
+    {"year", "n"}, {"ministry", "n"} or {"topic", "n"}; for "besluit", the number of
+    items with a decision.
+    """
+    params = context["request"].GET
+    if name == "besluit":
+        rows = [{"value": "true", "label": "Met een besluit", "n": rows}]
+    links = []
+    for row in rows:
+        if "ministry" in row:
+            value = row["ministry"].slug
+        elif "topic" in row:
+            value, label = row["topic"].slug, row["topic"].name
+        elif "year" in row:
+            value = label = str(row["year"])
+        else:
+            value, label = row["value"], row["label"]
+        href = _narrowed(params, name, value)
+        current = value in params.getlist(name)
+        if "ministry" in row:
+            html = ministry_link(row["ministry"], href, current)
+        else:
+            html = _link(href, label, current=current)
+        links.append({"html": html, "n": row["n"]})
+    return {"name": name, "title": title, "links": links}
