@@ -22,7 +22,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from minutes import parsing
+from minutes import parsing, search
 from minutes.models import (
     AgendaItem,
     Decision,
@@ -35,7 +35,6 @@ from minutes.models import (
     Topic,
 )
 from minutes.search import vocabulary
-from minutes.search.config import SEARCH_CONFIG
 
 logger = logging.getLogger(__name__)
 
@@ -463,19 +462,16 @@ def tag_topics(*, topics: Iterable[Topic] | None = None, meeting_id: int | None 
     links.delete()
     written = 0
     for topic in topics:
-        keywords = [k.strip() for k in topic.keywords if k.strip()]
-        if not keywords:
+        condition = search.keywords_condition(topic.keywords, vector="item.search_vector")
+        if condition is None:
             continue
-        query = " || ".join(["phraseto_tsquery(%s::regconfig, %s)"] * len(keywords))
-        params: list[object] = []
-        for keyword in keywords:
-            params.extend([SEARCH_CONFIG, keyword])
+        sql, params = condition
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
                 INSERT INTO {through._meta.db_table} (agendaitem_id, topic_id)
                 SELECT item.id, %s FROM {AgendaItem._meta.db_table} AS item
-                WHERE item.search_vector @@ ({query}) {scope}
+                WHERE {sql} {scope}
                 ON CONFLICT DO NOTHING
                 """,
                 [topic.pk, *params, *scope_params],

@@ -13,12 +13,13 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from minutes.search.config import MAX_QUERY_LENGTH
-from minutes.search.query import Sort, clean_query, keywords_query, printable
+from minutes.search.query import Sort, clean_query, printable
 
 if TYPE_CHECKING:
     from minutes.search.engine import (
         Facets,
         facets,
+        keywords_condition,
         mark_matches,
         match,
         matching,
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "Facets": "engine",
     "facets": "engine",
+    "keywords_condition": "engine",
     "mark_matches": "engine",
     "match": "engine",
     "matching": "engine",
@@ -46,7 +48,7 @@ __all__ = [
     "Sort",
     "clean_query",
     "facets",
-    "keywords_query",
+    "keywords_condition",
     "mark_matches",
     "match",
     "matching",

@@ -9,6 +9,7 @@ the engine can change behind them. Every `query` here is already cleaned
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TypedDict
 
 from django.contrib.postgres.search import SearchHeadline, SearchRank
@@ -42,6 +43,25 @@ def match(query: str, *, vector: str = VECTOR) -> Q:
     if not query:
         return Q(pk__in=[])
     return Q(**{vector: to_search_query(query)})
+
+
+def keywords_condition(
+    keywords: Iterable[str], *, vector: str = VECTOR
+) -> tuple[str, list[object]] | None:
+    """SQL matching any of these words or phrases (topic keywords), with its parameters.
+
+    Each keyword is matched as a phrase on the search vector column `vector` (an SQL
+    name such as ``item.search_vector``), for statements that insert what matches in
+    one go (topic tagging). None when no keyword has text.
+    """
+    phrases = [keyword for keyword in (k.strip() for k in keywords) if keyword]
+    if not phrases:
+        return None
+    condition = " || ".join(["phraseto_tsquery(%s::regconfig, %s)"] * len(phrases))
+    params: list[object] = []
+    for phrase in phrases:
+        params.extend([SEARCH_CONFIG, phrase])
+    return f"{vector} @@ ({condition})", params
 
 
 def matching(items: models.QuerySet[AgendaItem], query: str) -> models.QuerySet[AgendaItem]:

@@ -9,7 +9,6 @@ words, never as operators, so no input can make a query fail.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from enum import StrEnum
 
 from django.contrib.postgres.search import SearchQuery
@@ -45,18 +44,3 @@ def clean_query(text: str | None) -> str:
 def to_search_query(query: str) -> SearchQuery:
     """A cleaned query in web-search syntax as a PostgreSQL text query."""
     return SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-
-
-def keywords_query(keywords: Iterable[str]) -> SearchQuery | None:
-    """Any of these words or phrases, each matched as a phrase (topic keywords)."""
-    queries = [
-        SearchQuery(keyword, config=SEARCH_CONFIG, search_type="phrase")
-        for keyword in (k.strip() for k in keywords)
-        if keyword
-    ]
-    if not queries:
-        return None
-    combined = queries[0]
-    for query in queries[1:]:
-        combined = combined | query
-    return combined

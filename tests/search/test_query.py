@@ -57,5 +57,5 @@ def test_the_ui_sort_values_map_onto_every_sort():
     assert set(SearchFilter.SORTS.values()) == set(search.Sort)
 
 
-def test_keywords_query_without_a_keyword_is_none():
-    assert search.keywords_query(["", "  "]) is None
+def test_keywords_condition_without_a_keyword_is_none():
+    assert search.keywords_condition(["", "  "]) is None
