@@ -96,14 +96,34 @@ def seeded(transactional_db, django_db_serialized_rollback):
         import_module(f"minutes.migrations.{migration}").seed(apps, None)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database with the archive every test starts from (tests/archive.py).
+
+    Imported once per session, committed: tests in a transaction see it and leave it
+    as it was. pytest-django runs the transactional tests (which end by emptying
+    the database) after all the others; they ask for `imported_samples`.
+    """
+    from tests.archive import import_archive
+
+    with django_db_blocker.unblock():
+        import_archive()
+
+
+@pytest.fixture
+def no_minutes(seeded):
+    """A transactional test that starts from an archive without minutes."""
+    from tests.archive import empty_archive
+
+    empty_archive()
+
+
 @pytest.fixture
 def imported_samples(seeded):
-    """Both sample minutes imported through the real import service."""
-    from minutes.services import import_batch, read_paths
+    """The archive for a transactional test: imported again if a flush emptied it."""
+    from tests.archive import import_archive
 
-    result = import_batch(read_paths([SAMPLES]))
-    assert not result.failed, result.failed
-    return result
+    return import_archive()
 
 
 @pytest.fixture(scope="session")

@@ -31,6 +31,7 @@ from minutes.models import (
     Topic,
 )
 from minutes.services import SourceFile, import_batch
+from tests.archive import EmptyArchiveTestCase
 from tests.conftest import FIXTURES, SAMPLES
 from tests.test_services import with_withheld_passages
 
@@ -87,9 +88,10 @@ def run_id(preview_url: str) -> int:
     return int(preview_url.rstrip("/").rsplit("/", 1)[-1])
 
 
-class ImportTestCase(StagingDirMixin, TestCase):
+class ImportTestCase(StagingDirMixin, EmptyArchiveTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
+        super().setUpTestData()
         cls.importer = make_user("importeur")
 
     def setUp(self) -> None:
@@ -449,7 +451,7 @@ class TamperingTests(ImportTestCase):
         self.assertEqual(Meeting.objects.count(), 0)
 
 
-class AccessTests(StagingDirMixin, TestCase):
+class AccessTests(StagingDirMixin, EmptyArchiveTestCase):
     def test_anonymous_and_non_staff_users_are_sent_to_the_login_page(self):
         self.client.force_login(make_user("lezer", staff=False, importer=True))
         for response in (
@@ -502,7 +504,6 @@ class AdminPagesTests(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         cls.superuser = User.objects.create_superuser("beheer", password="geheim-wachtwoord-1")
-        import_batch([SourceFile(p.name, p.read_bytes()) for p in (SAMPLE_2020, SAMPLE_2021)])
         SearchTerm.objects.get_or_create(word="thuiswerken", defaults={"frequency": 3})
 
     def setUp(self) -> None:
@@ -584,7 +585,6 @@ class TopicAdminTests(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         cls.superuser = User.objects.create_superuser("beheer", password="geheim-wachtwoord-1")
-        import_batch([SourceFile(p.name, p.read_bytes()) for p in (SAMPLE_2020, SAMPLE_2021)])
 
     def setUp(self) -> None:
         self.client.force_login(self.superuser)
@@ -653,10 +653,6 @@ class TopicAdminTests(TestCase):
 
 
 class RetagTopicsCommandTests(TestCase):
-    @classmethod
-    def setUpTestData(cls) -> None:
-        import_batch([SourceFile(p.name, p.read_bytes()) for p in (SAMPLE_2020, SAMPLE_2021)])
-
     def test_retags_everything_with_a_one_line_summary(self):
         through = AgendaItem.topics.through
         expected = set(through.objects.values_list("agendaitem_id", "topic_id"))

@@ -24,11 +24,11 @@ UPLOAD_PATH = "/beheer/minutes/importrun/importeren/"
 
 
 @pytest.fixture
-def importer(transactional_db, django_db_serialized_rollback) -> User:
-    """A staff user allowed to import, and nothing else.
+def importer(no_minutes) -> User:
+    """A staff user allowed to import, and nothing else, in an archive without minutes.
 
-    Serialized rollback restores the ministries and topics the data migrations
-    seed, which the flush after a transactional test would otherwise remove.
+    `no_minutes` asks for `seeded`: the ministries and topics the data migrations
+    seed are there even after an earlier transactional test's flush.
     """
     user = User.objects.create_user("importeur", password=PASSWORD, is_staff=True)
     user.user_permissions.add(

@@ -11,10 +11,10 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.core.management.base import OutputWrapper
-from django.test import TestCase
 
 from minutes.management.progress import Progress
 from minutes.models import ImportRun, Meeting
+from tests.archive import EmptyArchiveTestCase
 from tests.conftest import ROOT, SAMPLES
 
 
@@ -25,7 +25,7 @@ class Terminal(StringIO):
         return True
 
 
-class ImportMinutesCommandTests(TestCase):
+class ImportMinutesCommandTests(EmptyArchiveTestCase):
     def test_imports_a_folder_and_prints_counts(self):
         out = StringIO()
         call_command("import_minutes", str(SAMPLES), stdout=out, stderr=StringIO())

@@ -21,6 +21,7 @@ from minutes.models import (
     Topic,
 )
 from minutes.services import SourceFile, import_batch, read_paths
+from tests.archive import EmptyArchiveTestCase
 from tests.conftest import SAMPLES
 
 SAMPLE_2021 = SAMPLES / "sgo-2021-01-19.txt"
@@ -45,7 +46,7 @@ def snapshot():
     )
 
 
-class ImportSamplesTests(TestCase):
+class ImportSamplesTests(EmptyArchiveTestCase):
     def test_imports_both_samples_with_their_structure(self):
         result = import_batch(read_paths([SAMPLES]))
         self.assertEqual(result.count("imported"), 2)
@@ -98,7 +99,7 @@ class ImportSamplesTests(TestCase):
         self.assertFalse(procedural.topics.exists())
 
 
-class ReimportTests(TestCase):
+class ReimportTests(EmptyArchiveTestCase):
     def test_reimporting_an_unchanged_file_changes_nothing(self):
         import_batch([source(SAMPLE_2021)])
         before = snapshot()
@@ -153,7 +154,7 @@ class ReimportTests(TestCase):
         self.assertEqual(Meeting.objects.get(reference="4182999").slug, "2021-01-19-2")
 
 
-class DryRunAndFailureTests(TestCase):
+class DryRunAndFailureTests(EmptyArchiveTestCase):
     def test_dry_run_writes_nothing(self):
         result = import_batch(read_paths([SAMPLES]), dry_run=True)
         self.assertEqual(result.count("imported"), 2)
@@ -209,7 +210,7 @@ class DryRunAndFailureTests(TestCase):
         self.assertIn("No such file", result.failed[0].error)
 
 
-class QueryCountTests(TestCase):
+class QueryCountTests(EmptyArchiveTestCase):
     def test_queries_per_file_do_not_grow_with_its_size(self):
         # The 2021 minutes have more items, sub-items and text than the 2020 ones;
         # a bulk-friendly import needs the same number of queries for both.
@@ -237,7 +238,7 @@ def with_withheld_passages(path, count):
     return path.read_bytes() + b"\n" + b"buiten verzoek\n" * count
 
 
-class ValidationFailureTests(TestCase):
+class ValidationFailureTests(EmptyArchiveTestCase):
     """A file full_clean() refuses is logged as failed; the batch goes on and finishes."""
 
     def test_a_refused_file_in_the_middle_does_not_stop_the_batch(self):
@@ -288,7 +289,7 @@ class ValidationFailureTests(TestCase):
         self.assertTrue(any("end time dropped" in warning for warning in meeting.parse_warnings))
 
 
-class SourceFileTests(TestCase):
+class SourceFileTests(EmptyArchiveTestCase):
     def test_a_source_with_an_error_is_logged_as_failed_unread(self):
         refused = SourceFile(name="bijlage.pdf", error="Geen .txt-bestand", size=1234)
         result = import_batch([refused, source(SAMPLE_2021)])
@@ -303,7 +304,7 @@ class SourceFileTests(TestCase):
         self.assertEqual(made.size, len(data))
 
 
-class SummaryTests(TestCase):
+class SummaryTests(EmptyArchiveTestCase):
     def test_one_summary_in_values_for_the_command_and_labels_for_the_admin(self):
         result = import_batch([source(SAMPLE_2021), SourceFile(name="leeg.txt", data=b"")])
         self.assertEqual(result.summary(), "1 imported, 0 unchanged, 0 replaced, 1 failed")
@@ -313,10 +314,6 @@ class SummaryTests(TestCase):
 
 
 class TagTopicsTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        import_batch([source(SAMPLE_2020), source(SAMPLE_2021)])
-
     def test_one_meeting_is_retagged_without_touching_the_others(self):
         through = AgendaItem.topics.through
         before = set(through.objects.values_list("agendaitem_id", "topic_id"))

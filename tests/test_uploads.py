@@ -25,6 +25,7 @@ from minutes.uploads import (
     UploadRefused,
     stage_zip,
 )
+from tests.archive import EmptyArchiveTestCase
 from tests.conftest import FIXTURES, SAMPLES
 
 SAMPLE_2020 = SAMPLES / "sgo-2020-09-09.txt"
@@ -36,11 +37,12 @@ def upload(path: Path, name: str | None = None) -> SimpleUploadedFile:
     return SimpleUploadedFile(name or path.name, path.read_bytes(), content_type="text/plain")
 
 
-class StorageTestCase(TestCase):
+class StorageTestCase(EmptyArchiveTestCase):
     """Staged bytes go to a fresh MEDIA_ROOT of the test's own."""
 
     @classmethod
     def setUpTestData(cls) -> None:
+        super().setUpTestData()
         cls.user = User.objects.create_user("importeur", password="geheim-wachtwoord-1")
 
     def setUp(self) -> None:

@@ -17,8 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from minutes import search
 from minutes.models import AgendaItem, MinistryMention, SearchTerm
 from minutes.search.config import SEARCH_CONFIG
-from minutes.services import SourceFile, import_batch, read_paths
-from tests.conftest import SAMPLES
+from minutes.services import SourceFile, import_batch
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -118,8 +117,6 @@ def item(slug: str, anchor: str) -> AgendaItem:
 class SearchTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
-        result = import_batch(read_paths([SAMPLES]))
-        assert not result.failed, result.failed
         result = import_batch(INVENTED)
         assert not result.failed, result.failed
         assert result.count("imported") == len(INVENTED)

@@ -1,0 +1,42 @@
+"""The archive every database test starts from: both sample minutes, imported once.
+
+`django_db_setup` (conftest) imports the samples through the real import service
+into the test database once per session; each test runs in a transaction on top of
+it and sees exactly that archive. A test about importing into an empty archive
+derives from `EmptyArchiveTestCase`, which removes the archive inside its own
+transaction (rolled back afterwards, so the next test finds it again).
+"""
+
+from __future__ import annotations
+
+from django.test import TestCase
+
+from tests.conftest import SAMPLES
+
+
+def import_archive():
+    """Import both samples (again): "unchanged" when they are already there."""
+    from minutes.services import import_batch, read_paths
+
+    result = import_batch(read_paths([SAMPLES]))
+    assert not result.failed, result.failed
+    return result
+
+
+def empty_archive() -> None:
+    """Remove every meeting, import run and vocabulary word; keep the seeded tables."""
+    from minutes.models import ImportRun, Meeting, SearchTerm
+
+    Meeting.objects.all().delete()
+    ImportRun.objects.all().delete()
+    ImportRun.staged.all().delete()
+    SearchTerm.objects.all().delete()
+
+
+class EmptyArchiveTestCase(TestCase):
+    """A test case that starts from an archive without minutes."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        empty_archive()
+        super().setUpTestData()
