@@ -148,9 +148,9 @@ def _ensure_database(endpoint: Endpoint, name: str) -> None:
 
 
 def _exit_cleanly_on_sigterm() -> None:
-    # Python lets only the main thread install signal handlers. When the first
-    # connection comes from another thread (runserver runs Django in one), SIGTERM
-    # leaves the server running and the next command adopts it, as after a kill -9.
+    # Python lets only the main thread install signal handlers. The one program here
+    # whose first connection comes from another thread is runserver with its
+    # autoreloader, and that installs a handler of its own (a clean exit) first.
     if threading.current_thread() is not threading.main_thread():
         return
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:

@@ -2,12 +2,14 @@
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from sgo_archive import embedded_db
@@ -167,5 +169,61 @@ def test_sigterm_stops_the_server_it_started(tmp_path):
             time.sleep(0.1)
         assert not _server_running(pgdata), "SIGTERM left the server running"
     finally:
+        if _server_running(pgdata):
+            os.kill(int((pgdata / "postmaster.pid").read_text().split()[0]), 15)
+
+
+def _answers(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(os.environ.get("DATABASE_URL") is not None, reason="embedded pass only")
+def test_sigterm_to_runserver_stops_the_server(tmp_path):
+    """runserver queries from a thread, where no signal handler can be installed.
+
+    Its autoreloader makes SIGTERM a clean exit itself; this holds it to that.
+    """
+
+    pgdata = tmp_path / "pgdata"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "XDG_RUNTIME_DIR"}}
+    env["SGO_EMBEDDED_PGDATA"] = str(pgdata)
+    log = (tmp_path / "runserver.log").open("w")
+    # With its autoreloader, as `make run` starts it: the server runs in a child process.
+    runserver = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        # It checks the migrations (a query) before it listens.
+        deadline = time.monotonic() + 90
+        while not _answers(port) and time.monotonic() < deadline:
+            assert runserver.poll() is None, (tmp_path / "runserver.log").read_text()
+            time.sleep(0.2)
+        assert _server_running(pgdata), "runserver never connected to the database"
+        (child,) = psutil.Process(runserver.pid).children()
+        child.terminate()  # SIGTERM, as `kill` sends it
+        # The autoreloader passes on its child's exit status: a clean exit, not death.
+        assert runserver.wait(timeout=30) == 0
+        deadline = time.monotonic() + 10
+        while _server_running(pgdata) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _server_running(pgdata), "SIGTERM to runserver left the server running"
+    finally:
+        if runserver.poll() is None:
+            for proc in psutil.Process(runserver.pid).children(recursive=True):
+                proc.kill()
+            runserver.kill()
+            runserver.wait()
+        log.close()
         if _server_running(pgdata):
             os.kill(int((pgdata / "postmaster.pid").read_text().split()[0]), 15)
