@@ -332,7 +332,7 @@ def stage_upload(
 
 def load_staged(run_id: str, *, user: AbstractBaseUser) -> ImportRun:
     """The user's own staged upload, or StagingUnavailable."""
-    if not run_id.isdigit():
+    if not re.fullmatch(r"[0-9]{1,18}", run_id):  # a bigint, in ASCII digits
         raise StagingUnavailable(GONE)
     run = ImportRun.staged.filter(pk=int(run_id), user=user).first()
     if run is None:

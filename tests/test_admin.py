@@ -426,7 +426,8 @@ class TamperingTests(ImportTestCase):
     def test_a_made_up_token_is_refused(self):
         self.upload_and_preview(upload_file(SAMPLE_2021))
         unknown = ImportRun.staged.get().pk + 1
-        for token in ["x" * 43, "..", "abc", str(unknown), "-1"]:
+        # Digits Python's isdigit() accepts but int() does not, and more than a bigint.
+        for token in ["x" * 43, "..", "abc", str(unknown), "-1", "²", "٣", "9" * 25]:
             response = self.client.get(f"{UPLOAD_URL}{token}/")
             self.assertRedirects(response, UPLOAD_URL, fetch_redirect_response=False)
 

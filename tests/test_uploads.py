@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import stat
 import tempfile
 import zipfile
 from datetime import timedelta
@@ -78,6 +79,13 @@ class StagingTests(StorageTestCase):
             [f"import-staging/{run.pk}-0.txt", f"import-staging/{run.pk}-1.txt"],
         )
         self.assertEqual(Path(good.data.path).read_bytes(), SAMPLE_2021.read_bytes())
+
+    def test_staged_bytes_are_readable_by_the_server_user_alone(self):
+        run = self.stage(upload(SAMPLE_2021))
+        (stored,) = self.stored()
+        self.assertEqual(stored.name, f"{run.pk}-0.txt")
+        self.assertEqual(stat.S_IMODE(stored.stat().st_mode), 0o600)
+        self.assertEqual(stat.S_IMODE(stored.parent.stat().st_mode), 0o700)
 
     def test_a_refused_upload_leaves_nothing_behind(self):
         bomb = io.BytesIO()
