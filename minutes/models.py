@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce, ExtractYear, Upper
 from django.urls import reverse
 
-from minutes.parsing import DecisionKind
+from minutes.parsing import INSERTED, DecisionKind, item_label, list_label
 from minutes.search.config import item_search_vector
 
 
@@ -348,7 +348,7 @@ class AgendaItem(models.Model):
             # "ingelast" may occur more than once; numbers and letters may not.
             models.UniqueConstraint(
                 fields=["meeting", "parent", "number"],
-                condition=~Q(number="ingelast"),
+                condition=~Q(number=INSERTED),
                 nulls_distinct=False,
                 name="agenda_item_unique_number",
             ),
@@ -364,7 +364,7 @@ class AgendaItem(models.Model):
     @property
     def is_inserted(self) -> bool:
         """Added to the agenda at the meeting ("ingelast"): an item without a number."""
-        return self.number == "ingelast"
+        return self.number == INSERTED
 
     @property
     def display_label(self) -> str:
@@ -374,13 +374,15 @@ class AgendaItem(models.Model):
         load it with the item (select_related or a prefetch of `subitems`).
         """
         if self.parent_id:
-            return f"{self.parent.number}{self.number}"
-        return "Ingelast" if self.is_inserted else self.number
+            return item_label(self.parent.number, self.number)
+        return item_label(self.number)
 
     @property
     def list_label(self) -> str:
         """The label in front of a title in a list: "5.", "5a.", "Ingelast" (no dot)."""
-        return self.display_label if self.is_inserted else f"{self.display_label}."
+        if self.parent_id:
+            return list_label(self.parent.number, self.number)
+        return list_label(self.number)
 
 
 class Decision(models.Model):

@@ -449,8 +449,15 @@ class PreviewDetails:
             meeting_date=date.fromisoformat(data["meeting_date"]),
             start_time=clock(data.get("start_time")),
             end_time=clock(data.get("end_time")),
-            agenda_items=data.get("agenda_items", []),
-            decisions=data.get("decisions", []),
+            # Labelled by the one label rule: "5.", "Ingelast"; "Punt 5", "Punt Ingelast".
+            agenda_items=[
+                {**item, "list_label": parsing.list_label(item["number"])}
+                for item in data.get("agenda_items", [])
+            ],
+            decisions=[
+                {**decision, "item_label": parsing.item_label(decision["item"])}
+                for decision in data.get("decisions", [])
+            ],
             ministries_present=data.get("ministries_present", []),
             ministries_mentioned=data.get("ministries_mentioned", []),
             redaction_codes=data.get("redaction_codes", []),

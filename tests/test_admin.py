@@ -139,6 +139,12 @@ class UploadPreviewConfirmTests(ImportTestCase):
         self.assertEqual(rows[1].parsed.meeting_date.isoformat(), "2021-01-19")
         self.assertEqual(rows[1].item_count, 8)
         self.assertEqual(len(rows[1].parsed.decisions), 3)
+        # Items and decisions are labelled as everywhere else (AgendaItem.list_label).
+        self.assertContains(preview, "<li>1. Opening en mededelingen")
+        self.assertContains(preview, "<li>Ingelast stand van zaken regels huisvesting")
+        self.assertContains(preview, "<li>Punt Ingelast: De SG&#x27;s bespreken")
+        self.assertContains(preview, "<li>Punt 2: Het verslag is vastgesteld.</li>")
+        self.assertContains(preview, "<br>15:00–16:30")
 
         chosen = [sha256(SAMPLE_2020.read_bytes()), sha256(SAMPLE_2021.read_bytes())]
         response = self.client.post(preview_url, {"files": chosen})

@@ -32,15 +32,19 @@ This module is the package's face: import from here.
 from minutes.parsing.decisions import DecisionKind, classify_decision
 from minutes.parsing.minutes import parse_minutes
 from minutes.parsing.records import (
+    INSERTED,
     ParsedContribution,
     ParsedDecision,
     ParsedItem,
     ParsedMeeting,
     ParsedSubitem,
+    item_label,
+    list_label,
 )
 from minutes.parsing.text import REDACTION_RE, ParseError
 
 __all__ = [
+    "INSERTED",
     "REDACTION_RE",
     "DecisionKind",
     "ParseError",
@@ -50,5 +54,7 @@ __all__ = [
     "ParsedMeeting",
     "ParsedSubitem",
     "classify_decision",
+    "item_label",
+    "list_label",
     "parse_minutes",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from minutes.parsing.records import INSERTED
 from minutes.parsing.text import BOLD, clean_inline
 
 # "3. Titel", "**3.** Titel", "Agendapunt 3: Titel", and "3<TAB>Titel" (some exports
@@ -98,7 +99,7 @@ def split_items(text: str) -> tuple[str, list[ItemDraft]]:
     for line in text.split("\n"):
         inserted = INSERTED_RE.match(line)
         if inserted and not ITEM_RE.match(line):
-            items.append(ItemDraft("ingelast", _title(inserted.group(1)) or "Ingelast agendapunt"))
+            items.append(ItemDraft(INSERTED, _title(inserted.group(1)) or "Ingelast agendapunt"))
             list_next = 0
             continue
         match = ITEM_RE.match(line)

@@ -11,6 +11,25 @@ from datetime import date, time
 
 from minutes.parsing.decisions import DecisionKind
 
+INSERTED = "ingelast"  # the number of an item inserted at the meeting, which has none
+
+
+def item_label(number: str, letter: str = "") -> str:
+    """An agenda item as a reader cites it: "5", "5a", "Ingelast".
+
+    The one label rule: the models, pages, exports, feeds and the import preview
+    all use it.
+    """
+    if number == INSERTED:
+        return f"Ingelast {letter}".strip()
+    return f"{number}{letter}"
+
+
+def list_label(number: str, letter: str = "") -> str:
+    """The label in front of a title in a list: "5.", "5a.", "Ingelast" (no dot)."""
+    label = item_label(number, letter)
+    return label if number == INSERTED else f"{label}."
+
 
 @dataclass(frozen=True)
 class ParsedSubitem:
@@ -41,6 +60,10 @@ class ParsedItem:
     contributions: tuple[ParsedContribution, ...] = ()
     ministries_mentioned: tuple[str, ...] = ()
 
+    @property
+    def list_label(self) -> str:
+        return list_label(self.number)
+
 
 @dataclass(frozen=True)
 class ParsedDecision:
@@ -50,6 +73,10 @@ class ParsedDecision:
     text: str
     kind: DecisionKind
     item_index: int = 0  # position in ParsedMeeting.agenda_items ("ingelast" can repeat)
+
+    @property
+    def item_label(self) -> str:
+        return item_label(self.item)
 
 
 def _fmt_time(value: time | None) -> str | None:
