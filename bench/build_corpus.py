@@ -16,8 +16,8 @@ corona, Oekraïne …) appear only in their years. The seed fixes everything.
 
 Rows are written with COPY in batches, the GIN index is built once after the load,
 topics are tagged with the app's `tag_topics` and the "Bedoelde u" vocabulary is
-counted with the same ts_stat expression as `count_search_terms`, for all meetings
-at once. `--verify N` parses the first N generated texts with the real parser and
+counted with `minutes.search.vocabulary.recount_all` (the import's expression, for all
+meetings at once). `--verify N` parses the first N generated texts with the real parser and
 compares the result with the generated rows.
 """
 
@@ -844,7 +844,8 @@ def build(args) -> None:
     from django.utils import timezone
 
     from minutes.management.progress import Progress
-    from minutes.models import AgendaItem, Meeting, Ministry, SearchTerm
+    from minutes.models import Meeting, Ministry
+    from minutes.search import vocabulary
     from minutes.services import tag_topics
 
     step("migrate", call_command, "migrate", verbosity=0)
@@ -900,18 +901,7 @@ def build(args) -> None:
     step("GIN index agenda_item_search_idx", index)
     step("topics (minutes.services.tag_topics)", tag_topics)
 
-    def search_terms():
-        # count_search_terms' expression, over all items at once instead of per meeting.
-        table = SearchTerm._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (word, frequency) SELECT word, ndoc FROM ts_stat("
-                "'SELECT to_tsvector(''simple'', title || '' '' || body) "
-                f"FROM {AgendaItem._meta.db_table}') "
-                "WHERE word ~ '^[[:alpha:]][[:alpha:]-]{2,98}[[:alpha:]]$'"
-            )
-
-    step("search terms (ts_stat)", search_terms)
+    step("search terms (minutes.search.vocabulary.recount_all)", vocabulary.recount_all)
 
     def finish():
         with connection.cursor() as cursor:

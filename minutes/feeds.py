@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import make_aware
 
-from minutes import search
 from minutes.filters import MeetingFilter, SearchFilter
 from minutes.models import AgendaItem, Meeting
 
@@ -63,7 +62,7 @@ class SearchFeed(Feed):
         )
 
     def title(self, filterset) -> str:
-        query = search.clean_query(filterset.data.get("q"))
+        query = filterset.form.cleaned_data.get("q") if filterset.is_valid() else ""
         return f"SGO-archief: zoeken naar “{query}”" if query else "SGO-archief: zoeken"
 
     def description(self, filterset) -> str:

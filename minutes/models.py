@@ -423,13 +423,18 @@ class Decision(models.Model):
         return self.agenda_item.get_absolute_url()
 
 
+class MentionRole(models.TextChoices):
+    """How a ministry takes part; use it as `MinistryMention.Role`."""
+
+    PRESENT = "present", "aanwezig"
+    SPEAKER = "speaker", "inbreng rondvraag"
+    MENTIONED = "mentioned", "genoemd"
+
+
 class MinistryMention(models.Model):
     """A ministry present at, speaking in, or named in a meeting."""
 
-    class Role(models.TextChoices):
-        PRESENT = "present", "aanwezig"
-        SPEAKER = "speaker", "inbreng rondvraag"
-        MENTIONED = "mentioned", "genoemd"
+    Role = MentionRole
 
     ministry = models.ForeignKey(Ministry, on_delete=models.CASCADE, related_name="mentions")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="ministry_mentions")
@@ -456,12 +461,12 @@ class MinistryMention(models.Model):
                 name="ministry_mention_unique",
             ),
             models.CheckConstraint(
-                condition=Q(role__in=["present", "speaker", "mentioned"]),
+                condition=Q(role__in=MentionRole.values),
                 name="ministry_mention_role_valid",
             ),
             models.CheckConstraint(
-                condition=Q(role="present", agenda_item__isnull=True)
-                | (~Q(role="present") & Q(agenda_item__isnull=False)),
+                condition=Q(role=MentionRole.PRESENT, agenda_item__isnull=True)
+                | (~Q(role=MentionRole.PRESENT) & Q(agenda_item__isnull=False)),
                 name="ministry_mention_item_matches_role",
             ),
         ]

@@ -15,7 +15,7 @@ from django_filters.views import FilterView
 
 from minutes import search
 from minutes.charts import bar_chart
-from minutes.filters import DecisionFilter, MeetingFilter, PeriodFilter, SearchFilter
+from minutes.filters import DecisionFilter, MeetingFilter, PeriodFilter, QueryField, SearchFilter
 from minutes.models import (
     MEETING_HEAVY_FIELDS,
     AgendaItem,
@@ -69,6 +69,8 @@ def active_filters(filterset) -> list[dict]:
 
 def _chip_text(field, raw: str, value) -> str:
     """How a chip names one raw filter value: a Dutch date, a name, a choice label."""
+    if isinstance(field, QueryField):
+        return value  # the query as it was searched for, cleaned
     if isinstance(value, date):
         return date_format(value, "j F Y")
     if isinstance(value, bool):

@@ -15,6 +15,25 @@ from minutes.models import AgendaItem, SearchTerm
 WORD_PATTERN = "^[[:alpha:]][[:alpha:]-]{2,98}[[:alpha:]]$"
 
 
+def _words(meeting_id: int | None = None) -> str:
+    """SQL for (word, number of agenda items using it): one meeting's or all."""
+    scope = f" WHERE meeting_id = {int(meeting_id)}" if meeting_id is not None else ""
+    return (
+        "SELECT word, ndoc FROM ts_stat("
+        "'SELECT to_tsvector(''simple'', title || '' '' || body) "
+        f"FROM {AgendaItem._meta.db_table}{scope}') "
+        f"WHERE word ~ '{WORD_PATTERN}'"
+    )
+
+
+def recount_all() -> None:
+    """Count the whole archive's vocabulary afresh (bulk loads; one statement pair)."""
+    table = SearchTerm._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(f"INSERT INTO {table} (word, frequency) {_words()}")
+
+
 def count_terms(*, meeting_id: int, sign: int) -> None:
     """Add (+1) or remove (-1) one meeting's words to the suggestion vocabulary.
 
@@ -22,12 +41,7 @@ def count_terms(*, meeting_id: int, sign: int) -> None:
     agenda items that use them, so a suggestion offers the archive's own spelling.
     One or two statements per meeting.
     """
-    words = (
-        "SELECT word, ndoc FROM ts_stat("
-        "'SELECT to_tsvector(''simple'', title || '' '' || body) "
-        f"FROM {AgendaItem._meta.db_table} WHERE meeting_id = {int(meeting_id)}') "
-        f"WHERE word ~ '{WORD_PATTERN}'"
-    )
+    words = _words(meeting_id)
     table = SearchTerm._meta.db_table
     with connection.cursor() as cursor:
         if sign > 0:

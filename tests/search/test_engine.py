@@ -528,6 +528,12 @@ class HostileQueryTests(SearchTestCase):
             for url in ["/zoeken/", "/vergaderingen/"]
         }
         self.assertEqual(statuses, {"/zoeken/": 200, "/vergaderingen/": 200})
+        # The chip and the feed's title name the query as it was searched for.
+        response = self.client.get("/vergaderingen/", {"q": "thuis\x00werken"})
+        chips = [chip["text"] for chip in response.context["active_filters"]]
+        self.assertEqual(chips, ["thuiswerken"])
+        feed = ET.fromstring(self.client.get("/zoeken/feed/", {"q": "thuis\x00werken"}).content)
+        self.assertEqual(feed.findtext("channel/title"), "SGO-archief: zoeken naar “thuiswerken”")
 
     def test_control_characters_are_dropped(self):
         response = self.get("/zoeken/", "thuis\x03werken\x04")
