@@ -462,7 +462,7 @@ def tag_topics(*, topics: Iterable[Topic] | None = None, meeting_id: int | None 
     links.delete()
     written = 0
     for topic in topics:
-        condition = search.keywords_condition(topic.keywords, vector="item.search_vector")
+        condition = search.keywords_condition(topic.keywords, table="item")
         if condition is None:
             continue
         sql, params = condition

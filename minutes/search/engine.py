@@ -45,14 +45,12 @@ def match(query: str, *, vector: str = VECTOR) -> Q:
     return Q(**{vector: to_search_query(query)})
 
 
-def keywords_condition(
-    keywords: Iterable[str], *, vector: str = VECTOR
-) -> tuple[str, list[object]] | None:
+def keywords_condition(keywords: Iterable[str], *, table: str) -> tuple[str, list[object]] | None:
     """SQL matching any of these words or phrases (topic keywords), with its parameters.
 
-    Each keyword is matched as a phrase on the search vector column `vector` (an SQL
-    name such as ``item.search_vector``), for statements that insert what matches in
-    one go (topic tagging). None when no keyword has text.
+    Each keyword is matched as a phrase on the search vector of the agenda items
+    table named `table` in the statement (an alias such as ``item``), for statements
+    that insert what matches in one go (topic tagging). None when no keyword has text.
     """
     phrases = [keyword for keyword in (k.strip() for k in keywords) if keyword]
     if not phrases:
@@ -61,7 +59,7 @@ def keywords_condition(
     params: list[object] = []
     for phrase in phrases:
         params.extend([SEARCH_CONFIG, phrase])
-    return f"{vector} @@ ({condition})", params
+    return f"{table}.{VECTOR} @@ ({condition})", params
 
 
 def matching(items: models.QuerySet[AgendaItem], query: str) -> models.QuerySet[AgendaItem]:

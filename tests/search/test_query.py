@@ -58,4 +58,4 @@ def test_the_ui_sort_values_map_onto_every_sort():
 
 
 def test_keywords_condition_without_a_keyword_is_none():
-    assert search.keywords_condition(["", "  "]) is None
+    assert search.keywords_condition(["", "  "], table="item") is None
