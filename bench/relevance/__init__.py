@@ -1,0 +1,1 @@
+"""Search relevance on a small judged set: the corpus, the judgements and nDCG@10."""
