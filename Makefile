@@ -22,6 +22,7 @@ static: setup
 run: static
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_minutes sample_data/
+	$(PY) manage.py search_index --ensure
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: static

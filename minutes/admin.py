@@ -41,6 +41,8 @@ admin.site.site_title = "SGO-archief beheer"
 admin.site.index_title = "Beheer"
 
 EMPTY = "—"
+# The best matches of the archive's text search that the agenda item list adds to its own.
+ADMIN_SEARCH_LIMIT = 1000
 # Long texts (minutes, earlier versions) are shown escaped in a scrollable block.
 PRE_STYLE = "white-space: pre-wrap; max-height: 40em; overflow: auto; font-size: 0.9em;"
 
@@ -342,8 +344,8 @@ class MeetingAdmin(admin.ModelAdmin):
         if not search_term.strip():
             return found, duplicates
         # Also the archive's Dutch text search over the agenda, as on the public site.
-        items = AgendaItem.objects.filter(search.match(search.clean_query(search_term)))
-        matches = Q(pk__in=found.values("pk")) | Q(pk__in=items.values("meeting"))
+        meetings = search.meetings_matching(Meeting.objects.all(), search.clean_query(search_term))
+        matches = Q(pk__in=found.values("pk")) | Q(pk__in=meetings.values("pk"))
         return queryset.filter(matches), False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -412,7 +414,8 @@ class AgendaItemAdmin(admin.ModelAdmin):
         found, duplicates = super().get_search_results(request, queryset, search_term)
         if not search_term.strip():
             return found, duplicates
-        matches = Q(pk__in=found.values("pk")) | search.match(search.clean_query(search_term))
+        items = search.item_ids(search.clean_query(search_term), limit=ADMIN_SEARCH_LIMIT)
+        matches = Q(pk__in=found.values("pk")) | Q(pk__in=items)
         return queryset.filter(matches), False
 
     @admin.display(description="onderwerpen")

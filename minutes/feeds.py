@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import make_aware
 
+from minutes import search
 from minutes.filters import MeetingFilter, SearchFilter
 from minutes.models import AgendaItem, Meeting
 
@@ -75,7 +76,11 @@ class SearchFeed(Feed):
         if not filterset.is_valid():
             # Invalid filters (a bad date, a query too long): a feed finds nothing.
             return AgendaItem.objects.none()
-        return filterset.qs.order_by("-meeting__date", "-meeting__slug", "position")[: self.limit]
+        query, filters, _ = filterset.search_request()
+        newest = search.ranked(
+            query, filters=filters, sort=search.Sort.NEWEST, items=filterset.queryset
+        )
+        return newest[: self.limit]
 
     def item_title(self, item: AgendaItem) -> str:
         return f"{item.title} (SGO {date_format(item.meeting.date, 'j F Y')})"

@@ -209,13 +209,27 @@ class SearchFilter(ArchiveFilterSet):
     def filter_noop(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return queryset  # the query and the sort are applied last, in filter_queryset
 
-    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        """The filtered items matching the query, ranked or sorted (none without a query)."""
-        queryset = super().filter_queryset(queryset)
-        sort = self.SORTS[self.form.cleaned_data.get("sorteer") or "relevantie"]
-        return search.ranked(queryset, self.form.cleaned_data.get("q") or "", sort=sort)
+    def filter_queryset(self, queryset: QuerySet) -> search.Results:
+        """The items matching the query and filters, ranked or sorted (none without a query).
+
+        The search index applies the filters itself; `queryset` says how the rows
+        of the page shown are fetched.
+        """
+        query, filters, sort = self.search_request()
+        return search.ranked(query, filters=filters, sort=sort, items=queryset)
+
+    def search_request(self) -> tuple[str, search.Filters, search.Sort]:
+        """The cleaned query, the filters and the sort, as the search package takes them."""
+        data = self.form.cleaned_data
+        filters = search.Filters(
+            start=data.get("van"),
+            end=data.get("tot"),
+            year=int(data["jaar"]) if data.get("jaar") else None,
+            ministries=tuple(m.pk for m in data.get("ministerie") or ()),
+            topics=tuple(t.pk for t in data.get("onderwerp") or ()),
+            decided=bool(data.get("besluit")),
+        )
+        return data.get("q") or "", filters, self.SORTS[data.get("sorteer") or "relevantie"]
 
     def filter_decision(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        if value:
-            return queryset.filter(Exists(Decision.objects.filter(agenda_item=OuterRef("pk"))))
-        return queryset
+        return queryset  # applied by the search index, in filter_queryset

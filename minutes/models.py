@@ -515,6 +515,32 @@ class Topic(models.Model):
         return reverse("minutes:topic_detail", kwargs={"slug": self.slug})
 
 
+class ArchiveVersion(models.Model):
+    """A counter of the archive's content, bumped in every write's own transaction.
+
+    The search index records the version it reflects, so a missing update (a crash
+    between a commit and the index update) shows as a stale index. One row.
+    """
+
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "archiefversie"
+
+    def __str__(self) -> str:
+        return f"archiefversie {self.number}"
+
+    @classmethod
+    def bump(cls) -> None:
+        """Count one change; call inside the transaction that makes it."""
+        if not cls.objects.filter(pk=1).update(number=models.F("number") + 1):
+            cls.objects.update_or_create(pk=1, defaults={"number": 1})
+
+    @classmethod
+    def current(cls) -> int:
+        return cls.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+
+
 class SearchTerm(models.Model):
     """A word of the archive's own vocabulary, for "Bedoelde u …?" suggestions."""
 

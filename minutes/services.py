@@ -25,6 +25,7 @@ from django.utils import timezone
 from minutes import parsing, search
 from minutes.models import (
     AgendaItem,
+    ArchiveVersion,
     Decision,
     ImportFile,
     ImportRun,
@@ -34,6 +35,7 @@ from minutes.models import (
     MinistryMention,
     Topic,
 )
+from minutes.search import index as search_index
 from minutes.search import vocabulary
 
 logger = logging.getLogger(__name__)
@@ -187,6 +189,12 @@ def import_batch(
         result.outcomes.append(outcome)
         if on_file:
             on_file(outcome)
+    if not dry_run:
+        search_index.after_commit(
+            outcome.meeting.pk
+            for outcome in result.outcomes
+            if outcome.status in (Status.IMPORTED, Status.REPLACED) and outcome.meeting is not None
+        )
     if result.run is not None:
         result.run.status = ImportRun.Status.FINISHED
         result.run.finished_at = timezone.now()
@@ -342,6 +350,7 @@ def save_meeting(
     _create_children(meeting, parsed)
     tag_topics(meeting_id=meeting.pk)
     vocabulary.count_terms(meeting_id=meeting.pk, sign=+1)
+    ArchiveVersion.bump()
     return meeting
 
 
@@ -451,6 +460,10 @@ def tag_topics(*, topics: Iterable[Topic] | None = None, meeting_id: int | None 
     the search page (stemmed, accents folded), so the keyword "thuiswerken" also tags
     "thuiswerk". Returns the number of links written. One INSERT per topic, whatever
     the number of items.
+
+    Retagging every item changes what the search index holds: the meetings whose
+    tags change are re-indexed after the commit. (For one meeting, the caller is
+    writing that meeting and re-indexes it.)
     """
     topics = list(topics if topics is not None else Topic.objects.all())
     through = AgendaItem.topics.through
@@ -459,6 +472,7 @@ def tag_topics(*, topics: Iterable[Topic] | None = None, meeting_id: int | None 
     if meeting_id is not None:
         links = links.filter(agendaitem__meeting_id=meeting_id)
         scope, scope_params = "AND item.meeting_id = %s", [meeting_id]
+    touched = set() if meeting_id is not None else set(_tagged_meetings(links))
     links.delete()
     written = 0
     for topic in topics:
@@ -477,4 +491,12 @@ def tag_topics(*, topics: Iterable[Topic] | None = None, meeting_id: int | None 
                 [topic.pk, *params, *scope_params],
             )
             written += cursor.rowcount
+    if meeting_id is None:
+        touched.update(_tagged_meetings(through.objects.filter(topic__in=topics)))
+        ArchiveVersion.bump()
+        search_index.after_commit(touched)
     return written
+
+
+def _tagged_meetings(links) -> Iterator[int]:
+    return links.values_list("agendaitem__meeting_id", flat=True).distinct().iterator()

@@ -151,5 +151,10 @@ SGO_IMPORT_MAX_UNCOMPRESSED_BYTES = int(
 # Django's default storage, under MEDIA_ROOT/import-staging/; no URL serves MEDIA_ROOT.
 # A preview nobody confirms is removed this many seconds later, when the next is staged.
 SGO_IMPORT_STAGING_SECONDS = int(os.environ.get("SGO_IMPORT_STAGING_SECONDS", str(2 * 60 * 60)))
+# The search index (Tantivy), derived from the database and rebuilt with
+# `manage.py search_index --rebuild`; beside the embedded database's data by default.
+SEARCH_INDEX_DIR = os.environ.get("SGO_SEARCH_INDEX_DIR") or str(BASE_DIR / ".search-index")
+# How long an index update waits for another process's writer before it gives up.
+SEARCH_INDEX_WRITER_WAIT = float(os.environ.get("SGO_SEARCH_INDEX_WRITER_WAIT", "30"))
 # With more than one server, point this at storage they share.
 MEDIA_ROOT = os.environ.get("DJANGO_MEDIA_ROOT") or str(BASE_DIR / "media")

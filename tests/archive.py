@@ -33,8 +33,35 @@ def empty_archive() -> None:
     SearchTerm.objects.all().delete()
 
 
+class IndexedTestCase(TestCase):
+    """A test case whose own data (set up in setUpTestData) is in the search index too.
+
+    The index is rebuilt from the database inside the test case's transaction, and
+    again after it rolled back, so the next test finds the shared archive's index.
+    """
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        from minutes.search import index
+
+        index.rebuild()
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        super().tearDownClass()
+        from minutes.search import index
+
+        index.rebuild()
+
+
 class EmptyArchiveTestCase(TestCase):
-    """A test case that starts from an archive without minutes."""
+    """A test case that starts from an archive without minutes (and an index without them).
+
+    Imports inside a test case's transaction never reach the index (it is updated
+    after a commit); a test that needs them there runs the commit hooks with
+    `captureOnCommitCallbacks(execute=True)` and derives from IndexedTestCase.
+    """
 
     @classmethod
     def setUpTestData(cls) -> None:

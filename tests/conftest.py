@@ -1,5 +1,6 @@
 import os
 import shutil
+import tempfile
 from importlib import import_module
 from pathlib import Path
 
@@ -19,6 +20,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+# The search index of this run, in a folder of its own (subprocesses inherit it), never the
+# checkout's .search-index/.
+SEARCH_INDEX_DIR = Path(tempfile.mkdtemp(prefix="sgo-test-index-")) / "index"
+os.environ["SGO_SEARCH_INDEX_DIR"] = str(SEARCH_INDEX_DIR)
 
 # Playwright's sync API runs an event loop in the test thread; Django would then
 # refuse ORM calls from the test itself, which are synchronous and safe here.
@@ -104,26 +110,37 @@ def django_db_setup(django_db_setup, django_db_blocker):
     as it was. pytest-django runs the transactional tests (which end by emptying
     the database) after all the others; they ask for `imported_samples`.
     """
+    from django.conf import settings
+
+    from minutes.search import index
     from tests.archive import import_archive
 
+    settings.SEARCH_INDEX_DIR = str(SEARCH_INDEX_DIR)
+    index.forget()
     with django_db_blocker.unblock():
         import_archive()
+        index.ensure()
 
 
 @pytest.fixture
 def no_minutes(seeded):
     """A transactional test that starts from an archive without minutes."""
+    from minutes.search import index
     from tests.archive import empty_archive
 
     empty_archive()
+    index.rebuild()
 
 
 @pytest.fixture
 def imported_samples(seeded):
     """The archive for a transactional test: imported again if a flush emptied it."""
+    from minutes.search import index
     from tests.archive import import_archive
 
-    return import_archive()
+    result = import_archive()
+    index.rebuild()  # a flush emptied the tables, not the index
+    return result
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,8 @@
 """The search engine behind the archive: matching, ranking, snippets and facets.
 
-Today PostgreSQL full-text search over the agenda items' stored search vector.
+An embedded Tantivy index (minutes.search.index), queried with the query language
+of minutes.search.query: BM25 with the title boosted over the body, sorts on the
+date, filters and facets on the index's fast fields, snippets from the shown rows.
 Views, filters, feeds and the admin ask these functions for "items matching this
 query, ranked, with snippets and facets" and never build a search themselves, so
 the engine can change behind them. Every `query` here is already cleaned
@@ -9,26 +11,26 @@ the engine can change behind them. Every `query` here is already cleaned
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TypedDict
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, TypedDict, overload
 
-from django.contrib.postgres.search import SearchHeadline, SearchRank
+import tantivy
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import ExtractYear
 
-from minutes.models import (
-    AgendaItem,
-    Decision,
-    Meeting,
-    Ministry,
-    MinistryMention,
-    Topic,
-)
-from minutes.search.config import HEADLINE_START, HEADLINE_STOP, SEARCH_CONFIG, shield_tags
-from minutes.search.query import Sort, to_search_query
+from minutes.models import AgendaItem, Meeting, Ministry, Topic
+from minutes.search import index
+from minutes.search.config import HEADLINE_START, HEADLINE_STOP, SEARCH_CONFIG
+from minutes.search.query import Clause, Sort, Term, parse
+from minutes.search.terms import TOKEN_RE, fold, is_stop_word, stem
 
-VECTOR = "search_vector"
+VECTOR = "search_vector"  # PostgreSQL's stored vector, still used for topic tagging
+FIELDS = ("title", "body")
+SNIPPET_WORDS = 35
+SNIPPET_FRAGMENTS = 2
+ALL = 10_000_000  # "every bucket" for aggregations, "every hit" for id lists
 
 
 class Facets(TypedDict):
@@ -38,11 +40,360 @@ class Facets(TypedDict):
     with_decision: int
 
 
-def match(query: str, *, vector: str = VECTOR) -> Q:
-    """A condition matching `query` on a search vector (`vector` as a lookup path)."""
-    if not query:
-        return Q(pk__in=[])
-    return Q(**{vector: to_search_query(query)})
+@dataclass(frozen=True)
+class Filters:
+    """What narrows a search besides its words (each given value must hold)."""
+
+    start: date | None = None
+    end: date | None = None
+    year: int | None = None
+    ministries: tuple[int, ...] = ()
+    topics: tuple[int, ...] = ()
+    decided: bool = False
+    meeting: int | None = None
+
+
+# ------------------------------------------------------------------ queries
+
+
+def _term_query(term: Term, field_name: str) -> tantivy.Query | None:
+    schema = index.SCHEMA
+    if term.prefix:
+        # The index holds stems, often shorter than the word: "thuiswerke*" looks for
+        # terms that start with the stem "thuiswerk".
+        prefix = "".join(fold(word) for word in TOKEN_RE.findall(term.words[0]))
+        if not prefix:
+            return None
+        stemmed = stem(prefix)
+        start = stemmed if prefix.startswith(stemmed) else prefix
+        return tantivy.Query.regex_query(schema, field_name, re.escape(start) + ".*")
+    words = [word for text in term.words for word in TOKEN_RE.findall(text)]
+    if len(words) == 1 and is_stop_word(words[0]):
+        return None  # "de", "het": in nearly every item, so ignored as a word of its own
+    tokens = [stem(word) for word in words]
+    if not tokens:
+        return None
+    if len(tokens) == 1:
+        return tantivy.Query.term_query(schema, field_name, tokens[0])
+    return tantivy.Query.phrase_query(schema, field_name, tokens)
+
+
+def _term(term: Term) -> tantivy.Query | None:
+    title, body = _term_query(term, "title"), _term_query(term, "body")
+    if title is None or body is None:
+        return None
+    return tantivy.Query.boolean_query(
+        [
+            (tantivy.Occur.Should, tantivy.Query.boost_query(title, index.TITLE_BOOST)),
+            (tantivy.Occur.Should, body),
+        ]
+    )
+
+
+def _clause(clause: Clause) -> tantivy.Query | None:
+    queries = [q for q in (_term(term) for term in clause.terms) if q is not None]
+    if not queries:
+        return None
+    if len(queries) == 1:
+        return queries[0]
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in queries])
+
+
+def _filter_queries(filters: Filters) -> list[tantivy.Query]:
+    schema = index.SCHEMA
+    queries = []
+    if filters.start or filters.end:
+        queries.append(
+            tantivy.Query.range_query(
+                schema,
+                "day",
+                tantivy.FieldType.Unsigned,
+                int(filters.start.strftime("%Y%m%d")) if filters.start else None,
+                int(filters.end.strftime("%Y%m%d")) if filters.end else None,
+            )
+        )
+    if filters.year:
+        queries.append(tantivy.Query.term_query(schema, "year", filters.year))
+    for ministry in filters.ministries:
+        queries.append(tantivy.Query.term_query(schema, "ministry", ministry))
+    for topic in filters.topics:
+        queries.append(tantivy.Query.term_query(schema, "topic", topic))
+    if filters.decided:
+        queries.append(tantivy.Query.term_query(schema, "decided", 1))
+    if filters.meeting is not None:
+        queries.append(tantivy.Query.term_query(schema, "meeting_id", filters.meeting))
+    return queries
+
+
+def to_query(query: str, filters: Filters = Filters()) -> tantivy.Query | None:
+    """The index query for a cleaned query and filters; None when nothing can match."""
+    musts: list[tantivy.Query] = []
+    must_nots: list[tantivy.Query] = []
+    for clause in parse(query):
+        built = _clause(clause)
+        if built is not None:  # a stop word or lone punctuation is ignored
+            (must_nots if clause.exclude else musts).append(built)
+    if not musts and not must_nots:
+        return None
+    scoring = list(musts) or [tantivy.Query.all_query()]
+    filtering = _filter_queries(filters)
+    parts = [(tantivy.Occur.Must, q) for q in scoring]
+    parts += [(tantivy.Occur.MustNot, q) for q in must_nots]
+    if filtering:
+        # Filters decide membership only; the words decide the score.
+        parts += [(tantivy.Occur.Must, tantivy.Query.const_score_query(q, 0.0)) for q in filtering]
+    return tantivy.Query.boolean_query(parts)
+
+
+# ------------------------------------------------------------------ results
+
+
+class Results(Sequence[AgendaItem]):
+    """Matching agenda items, best first or by date: counted and sliced like a QuerySet.
+
+    Django's paginator asks for `count()` and a slice; a slice fetches its rows from
+    PostgreSQL in the index's order. Rows the database no longer has (an index a
+    moment behind a deletion) are left out of the page.
+    """
+
+    model = AgendaItem
+
+    def __init__(
+        self,
+        query: str,
+        *,
+        filters: Filters = Filters(),
+        sort: Sort = Sort.RELEVANCE,
+        items: models.QuerySet[AgendaItem] | None = None,
+    ) -> None:
+        self.query = query
+        self.filters = filters
+        self.sort = sort
+        self.items = items if items is not None else AgendaItem.objects.for_listing()
+        self._index_query = to_query(query, filters) if query else None
+        self._count: int | None = None
+
+    def _search(self, limit: int, offset: int = 0) -> tantivy.SearchResult:
+        searcher = index.searcher()
+        order: dict[str, Any] = {}
+        if self.sort == Sort.NEWEST:
+            order = {"order_by_field": "newest", "order": tantivy.Order.Desc}
+        elif self.sort == Sort.OLDEST:
+            order = {"order_by_field": "oldest", "order": tantivy.Order.Asc}
+        # limit=0 makes tantivy panic: ask for one hit at least.
+        return searcher.search(self._index_query, limit=max(limit, 1), offset=offset, **order)
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = 0 if self._index_query is None else self._search(1).count
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    @overload
+    def __getitem__(self, key: int) -> AgendaItem: ...
+    @overload
+    def __getitem__(self, key: slice) -> list[AgendaItem]: ...
+
+    def __getitem__(self, key: int | slice) -> AgendaItem | list[AgendaItem]:
+        if isinstance(key, int):
+            return self[key : key + 1][0]
+        start, stop = key.start or 0, key.stop if key.stop is not None else self.count()
+        if self._index_query is None or stop <= start:
+            return []
+        result = self._search(stop - start, offset=start)
+        searcher = index.searcher()
+        ids = searcher.fast_field_values("item_id", [address for _, address in result.hits])
+        rows = self.items.in_bulk(ids)
+        page = []
+        for (score, _), pk in zip(result.hits, ids, strict=True):
+            if pk in rows:
+                if self.sort == Sort.RELEVANCE:
+                    rows[pk].rank = score
+                page.append(rows[pk])
+        return page
+
+    def item_ids(self, limit: int = ALL) -> list[int]:
+        if self._index_query is None:
+            return []
+        result = self._search(min(limit, max(self.count(), 1)))
+        return index.searcher().fast_field_values(
+            "item_id", [address for _, address in result.hits]
+        )
+
+    def facets(self) -> Facets:
+        """Counts of all matches per year, ministry and topic, and with a decision.
+
+        One aggregation request over every match (not only the page shown); the
+        ministry and topic rows come back in the archive's order, empty ones left out.
+        """
+        if self._index_query is None:
+            return {"years": [], "ministries": [], "topics": [], "with_decision": 0}
+        terms = {"size": ALL, "min_doc_count": 1}
+        buckets = index.searcher().aggregate(
+            self._index_query,
+            {
+                "years": {"terms": {"field": "year", **terms}},
+                "ministries": {"terms": {"field": "ministry", **terms}},
+                "topics": {"terms": {"field": "topic", **terms}},
+                "decided": {"terms": {"field": "decided", **terms}},
+            },
+        )
+
+        def counts(name: str) -> dict[int, int]:
+            return {int(b["key"]): int(b["doc_count"]) for b in buckets[name]["buckets"]}
+
+        years, per_ministry, per_topic = counts("years"), counts("ministries"), counts("topics")
+        return {
+            "years": [{"year": y, "n": years[y]} for y in sorted(years, reverse=True)],
+            "ministries": [
+                {"ministry": m, "n": per_ministry[m.pk]}
+                for m in Ministry.objects.filter(pk__in=per_ministry)
+            ],
+            "topics": [
+                {"topic": t, "n": per_topic[t.pk]} for t in Topic.objects.filter(pk__in=per_topic)
+            ],
+            "with_decision": counts("decided").get(1, 0),
+        }
+
+
+def ranked(
+    query: str,
+    *,
+    filters: Filters = Filters(),
+    sort: Sort = Sort.RELEVANCE,
+    items: models.QuerySet[AgendaItem] | None = None,
+) -> Results:
+    """Matching items, best first (title hits outrank body hits), or by date."""
+    return Results(query, filters=filters, sort=sort, items=items)
+
+
+def facets(results: Results) -> Facets:
+    return results.facets()
+
+
+def item_ids(query: str, *, filters: Filters = Filters(), limit: int = ALL) -> list[int]:
+    """Ids of the items matching `query`, best first."""
+    return Results(query, filters=filters).item_ids(limit)
+
+
+def meetings_matching(meetings: models.QuerySet[Meeting], query: str) -> models.QuerySet[Meeting]:
+    """Meetings with at least one agenda item that matches `query`."""
+    index_query = to_query(query) if query else None
+    if index_query is None:
+        return meetings.none()
+    found = index.searcher().aggregate(
+        index_query, {"meetings": {"terms": {"field": "meeting_id", "size": ALL}}}
+    )
+    return meetings.filter(pk__in=[int(b["key"]) for b in found["meetings"]["buckets"]])
+
+
+# ------------------------------------------------------------------ highlighting
+
+
+@dataclass
+class _Highlighter:
+    """Marks the words of a text that a query's positive terms match."""
+
+    terms: set[str] = field(default_factory=set)
+    prefixes: tuple[str, ...] = ()
+
+    @classmethod
+    def for_query(cls, query: str) -> _Highlighter:
+        terms: set[str] = set()
+        prefixes: list[str] = []
+        for clause in parse(query):
+            if clause.exclude:
+                continue
+            for term in clause.terms:
+                if term.prefix:
+                    prefixes.append("".join(fold(w) for w in TOKEN_RE.findall(term.words[0])))
+                else:
+                    words = [w for text in term.words for w in TOKEN_RE.findall(text)]
+                    if len(words) == 1 and is_stop_word(words[0]):
+                        continue  # ignored by the search, so not marked either
+                    terms.update(stem(w) for w in words)
+        return cls(terms, tuple(p for p in prefixes if p))
+
+    def matches(self, word: str) -> bool:
+        if stem(word) in self.terms:
+            return True
+        return bool(self.prefixes) and fold(word).startswith(self.prefixes)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        return [(m.start(), m.end()) for m in TOKEN_RE.finditer(text) if self.matches(m.group())]
+
+    def mark(self, text: str, spans: Iterable[tuple[int, int]] | None = None) -> str:
+        """The text with every match between the headline sentinels."""
+        out, last = [], 0
+        for start, end in self.spans(text) if spans is None else spans:
+            out += [text[last:start], HEADLINE_START, text[start:end], HEADLINE_STOP]
+            last = end
+        out.append(text[last:])
+        return "".join(out)
+
+    def snippet(self, text: str) -> str:
+        """Up to two windows of about 35 words around the matches, joined by " … "."""
+        words = list(TOKEN_RE.finditer(text))
+        if not words:
+            return ""
+        hits = [i for i, m in enumerate(words) if self.matches(m.group())]
+        if not hits:
+            return text[: words[min(SNIPPET_WORDS, len(words)) - 1].end()]
+        windows: list[tuple[int, int]] = []
+        for hit in hits:
+            if len(windows) == SNIPPET_FRAGMENTS:
+                break
+            if windows and hit <= windows[-1][1]:
+                continue
+            first = max(0, hit - SNIPPET_WORDS // 3)
+            windows.append((first, min(len(words), first + SNIPPET_WORDS) - 1))
+        if len(windows) == 1:  # one window: as long as the text allows
+            first, last = windows[0]
+            windows = [(max(0, min(first, len(words) - SNIPPET_WORDS)), last)]
+        fragments = []
+        for first, last in windows:
+            start, end = words[first].start(), words[last].end()
+            spans = [
+                (m.start() - start, m.end() - start)
+                for m in words[first : last + 1]
+                if self.matches(m.group())
+            ]
+            fragments.append(self.mark(text[start:end], spans))
+        return " … ".join(fragments)
+
+
+def with_snippets(items: list[AgendaItem], query: str) -> list[AgendaItem]:
+    """The page's items with `title_headline` and `body_headline`: these rows only.
+
+    The headlines carry sentinels (minutes.search.config) that minutes.rendering
+    turns into <mark> after escaping.
+    """
+    highlighter = _Highlighter.for_query(query)
+    # Lists select narrow rows (no body): one query for the bodies of these rows.
+    bodies = dict(AgendaItem.objects.filter(pk__in=[i.pk for i in items]).values_list("pk", "body"))
+    for item in items:
+        item.title_headline = highlighter.mark(item.title)
+        item.body_headline = highlighter.snippet(bodies.get(item.pk, ""))
+    return list(items)
+
+
+def mark_matches(items: list[AgendaItem], query: str) -> int:
+    """Search within one meeting: give matching items their whole text with matches marked.
+
+    Sets `title_marked` and `body_marked` beside title and body (the table of
+    contents shows the plain title); returns the number of matching items.
+    """
+    if not items:
+        return 0
+    found = set(item_ids(query, filters=Filters(meeting=items[0].meeting_id)))
+    highlighter = _Highlighter.for_query(query)
+    for item in items:
+        if item.pk in found:
+            item.title_marked = highlighter.mark(item.title)
+            item.body_marked = highlighter.mark(item.body) if item.body else ""
+    return len(found & {item.pk for item in items})
 
 
 def keywords_condition(keywords: Iterable[str], *, table: str) -> tuple[str, list[object]] | None:
@@ -60,136 +411,3 @@ def keywords_condition(keywords: Iterable[str], *, table: str) -> tuple[str, lis
     for phrase in phrases:
         params.extend([SEARCH_CONFIG, phrase])
     return f"{table}.{VECTOR} @@ ({condition})", params
-
-
-def matching(items: models.QuerySet[AgendaItem], query: str) -> models.QuerySet[AgendaItem]:
-    """The agenda items that match `query`; none for an empty query."""
-    if not query:
-        return items.none()
-    return items.filter(match(query))
-
-
-def ranked(
-    items: models.QuerySet[AgendaItem], query: str, *, sort: Sort = Sort.RELEVANCE
-) -> models.QuerySet[AgendaItem]:
-    """Matching items, best first (title hits outrank body hits), or by date."""
-    matches = matching(items, query)
-    if not query:
-        return matches
-    matches = matches.annotate(rank=SearchRank(models.F(VECTOR), to_search_query(query)))
-    if sort == Sort.NEWEST:
-        return matches.order_by("-meeting__date", "-meeting__slug", "position")
-    if sort == Sort.OLDEST:
-        return matches.order_by("meeting__date", "meeting__slug", "position")
-    return matches.order_by("-rank", "-meeting__date", "position")
-
-
-def meetings_matching(meetings: models.QuerySet[Meeting], query: str) -> models.QuerySet[Meeting]:
-    """Meetings with at least one agenda item that matches `query`."""
-    items = matching(AgendaItem.objects.all(), query).filter(meeting=OuterRef("pk"))
-    return meetings.filter(Exists(items))
-
-
-def _with_headlines(
-    items: models.QuerySet[AgendaItem], query: str, *, whole: bool
-) -> models.QuerySet[AgendaItem]:
-    """Annotate title_headline and body_headline with sentinel-marked matches.
-
-    ts_headline re-parses the text and is the costly part of a search: call it on
-    the rows that are shown only (after LIMIT).
-    """
-    search_query = to_search_query(query)
-    options = {"config": SEARCH_CONFIG, "start_sel": HEADLINE_START, "stop_sel": HEADLINE_STOP}
-    body_options = (
-        {"highlight_all": True}
-        if whole
-        else {"max_words": 35, "min_words": 15, "max_fragments": 2, "fragment_delimiter": " … "}
-    )
-    return items.annotate(
-        title_headline=SearchHeadline(
-            shield_tags("title"), search_query, highlight_all=True, **options
-        ),
-        body_headline=SearchHeadline(shield_tags("body"), search_query, **body_options, **options),
-    )
-
-
-def with_snippets(items: list[AgendaItem], query: str) -> list[AgendaItem]:
-    """The page's items with `title_headline` and `body_headline`: these rows only.
-
-    The headlines carry sentinels (minutes.search.config) that minutes.rendering
-    turns into <mark> after escaping.
-    """
-    ids = [item.pk for item in items]
-    headlines = {
-        row.pk: row
-        for row in _with_headlines(AgendaItem.objects.filter(pk__in=ids), query, whole=False).only(
-            "pk", "title", "body"
-        )
-    }
-    for item in items:
-        item.title_headline = headlines[item.pk].title_headline
-        item.body_headline = headlines[item.pk].body_headline
-    return list(items)
-
-
-def mark_matches(items: list[AgendaItem], query: str) -> int:
-    """Search within one meeting: give matching items their whole text with matches marked.
-
-    Sets `title_marked` and `body_marked` beside title and body (the table of
-    contents shows the plain title); returns the number of matching items.
-    """
-    found = matching(AgendaItem.objects.filter(pk__in=[i.pk for i in items]), query)
-    marked = {
-        row.pk: row for row in _with_headlines(found, query, whole=True).only("pk", "title", "body")
-    }
-    for item in items:
-        if item.pk in marked:
-            item.title_marked = marked[item.pk].title_headline
-            item.body_marked = marked[item.pk].body_headline if item.body else ""
-    return len(marked)
-
-
-def facets(items: models.QuerySet[AgendaItem]) -> Facets:
-    """Counts of these items per year, ministry and topic, and with a decision.
-
-    One grouped query per facet over the (filtered) result set; the ministry and
-    topic rows come back in the archive's order, empty ones left out.
-    """
-    base = items.order_by()
-    pks = base.values("pk")
-    years = list(
-        base.annotate(year=ExtractYear("meeting__date"))
-        .values("year")
-        .annotate(n=models.Count("pk"))
-        .order_by("-year")
-    )
-    per_ministry = dict(
-        # order_by(): the default ordering would join meeting and ministry into
-        # the GROUP BY although nothing is sorted.
-        MinistryMention.objects.filter(agenda_item__in=pks)
-        .order_by()
-        .values("ministry")
-        .annotate(n=models.Count("agenda_item", distinct=True))
-        .values_list("ministry", "n")
-    )
-    per_topic = dict(
-        AgendaItem.topics.through.objects.filter(agendaitem__in=pks)
-        .values("topic")
-        .annotate(n=models.Count("agendaitem"))
-        .values_list("topic", "n")
-    )
-    with_decision = Decision.objects.filter(agenda_item__in=pks).aggregate(
-        n=models.Count("agenda_item", distinct=True)
-    )["n"]
-    return {
-        "years": years,
-        "ministries": [
-            {"ministry": m, "n": per_ministry[m.pk]}
-            for m in Ministry.objects.all()
-            if per_ministry.get(m.pk)
-        ],
-        "topics": [
-            {"topic": t, "n": per_topic[t.pk]} for t in Topic.objects.all() if per_topic.get(t.pk)
-        ],
-        "with_decision": with_decision,
-    }

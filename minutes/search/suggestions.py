@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from minutes.models import AgendaItem
 from minutes.search import vocabulary
-from minutes.search.engine import matching
+from minutes.search.engine import Results
 
 
 def suggest(query: str, *, found: int) -> str | None:
@@ -26,5 +25,5 @@ def suggest(query: str, *, found: int) -> str | None:
     if not changed:
         return None
     suggestion = " ".join(corrected)
-    better = matching(AgendaItem.objects.all(), suggestion)[: found + 1].count() > found
+    better = Results(suggestion).count() > found
     return suggestion if better else None

@@ -11,13 +11,12 @@ from collections import Counter
 from html import unescape
 
 from django.db import connection
-from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from minutes import search
 from minutes.models import AgendaItem, MinistryMention, SearchTerm
-from minutes.search.config import SEARCH_CONFIG
 from minutes.services import SourceFile, import_batch
+from tests.archive import IndexedTestCase
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -100,26 +99,21 @@ def items_where(pattern: str) -> set[int]:
 
 
 def matching_ids(query: str) -> set[int]:
-    """The items a query matches, asked of PostgreSQL directly (not through the ORM)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id FROM {AgendaItem._meta.db_table} "
-            "WHERE search_vector @@ websearch_to_tsquery(%s::regconfig, %s)",
-            [SEARCH_CONFIG, query],
-        )
-        return {row[0] for row in cursor.fetchall()}
+    """Every item a query matches, asked of the search index directly (no page, no view)."""
+    return set(search.item_ids(query))
 
 
 def item(slug: str, anchor: str) -> AgendaItem:
     return AgendaItem.objects.get(meeting__slug=slug, anchor=anchor)
 
 
-class SearchTestCase(TestCase):
+class SearchTestCase(IndexedTestCase):
     @classmethod
     def setUpTestData(cls):
         result = import_batch(INVENTED)
         assert not result.failed, result.failed
         assert result.count("imported") == len(INVENTED)
+        super().setUpTestData()  # index the invented minutes beside the shared archive
         cls.work = item("2021-01-19", "punt-3")  # Presentatie Rijksdienst 2022
         cls.housing = item("2020-09-09", "punt-ingelast")  # stand van zaken regels huisvesting
         cls.body_hit = item("2022-03-08", "punt-2")
@@ -135,7 +129,7 @@ class SearchTestCase(TestCase):
         return list(response.context["results"])
 
     def found_ids(self, query: str) -> set[int]:
-        return set(search.matching(AgendaItem.objects.all(), query).values_list("pk", flat=True))
+        return matching_ids(query)
 
 
 class InventedMinutesTests(SearchTestCase):
@@ -362,8 +356,8 @@ class HighlightTests(SearchTestCase):
         # One result: the same, plus the look-up of the typo suggestion.
         self.assertLessEqual(len(many), len(one))
 
-        # ts_headline runs once, on the 20 shown rows, not on all 25 matches.
-        headline_sql = [sql for sql in many if "ts_headline" in sql.lower()]
+        # Snippets are made from the 20 shown rows' text, not from all 25 matches.
+        headline_sql = [sql for sql in many if '."body"' in sql and " IN (" in sql]
         self.assertEqual(len(headline_sql), 1)
         ids = re.search(r'"id" IN \(([^)]*)\)', headline_sql[0])
         self.assertIsNotNone(ids, headline_sql[0])
@@ -410,7 +404,9 @@ class EscapingTests(SearchTestCase):
         self.assertContains(response, f"<title>Zoeken: {ESCAPED_SCRIPT} – SGO-archief</title>")
         self.assertContains(response, f'name="q" value="{ESCAPED_SCRIPT}"')
         self.assertContains(response, f"Zoekresultaten voor “{ESCAPED_SCRIPT}”")
-        self.assertContains(response, f"Geen agendapunten gevonden voor “{ESCAPED_SCRIPT}”")
+        # The item that holds this text literally is found, its markup escaped.
+        self.assertEqual([i.pk for i in response.context["results"]], [self.hostile.pk])
+        self.assertContains(response, "Beveiligingstest &lt;<mark>script</mark>&gt;")
 
     def test_markup_in_the_query_is_escaped_on_the_meeting_page_and_list(self):
         detail = self.client.get("/vergaderingen/2021-01-19/", {"q": SCRIPT})

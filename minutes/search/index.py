@@ -1,0 +1,333 @@
+"""The search index: an embedded Tantivy index of the agenda items, derived from PostgreSQL.
+
+PostgreSQL is the source of truth; this index is a copy shaped for search and can
+always be rebuilt from it (`manage.py search_index --rebuild`). One document per
+agenda item: the terms of its title and body (minutes.search.terms: folded, lower
+case, Dutch stems, positions kept for phrases), the fast fields the filters, sorts
+and facets need, the item's id to fetch its row and a digest of its text for
+`--check`. The text itself stays in PostgreSQL: snippets are made from the rows shown.
+
+Writers: the import service, topic re-tagging and admin edits call
+`update_meetings` after their transaction has committed (a rolled-back write
+leaves the index untouched). Tantivy allows one writer at a time; a second one
+waits up to SEARCH_INDEX_WRITER_WAIT seconds and then fails with IndexBusy.
+Readers (every request) share one opened index per process and see a commit
+within about a second; this process sees its own commits at once.
+
+The archive version (minutes.models.ArchiveVersion, bumped in every write's
+transaction) is written beside the index after each commit, so a missing or stale
+index is told apart from a current one (`status`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import tantivy
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Prefetch
+
+from minutes.models import AgendaItem, ArchiveVersion, Decision, MinistryMention
+from minutes.search import terms
+
+logger = logging.getLogger(__name__)
+
+# Bump when the schema or the analyzer changes: an index of another layout is rebuilt.
+LAYOUT = 1
+ANALYZER = "nl"
+TITLE_BOOST = 3.0
+STAMP = "archive-version.json"
+WRITER_HEAP = 64 * 1024 * 1024
+
+
+class IndexBusy(Exception):
+    """Another process holds the index writer for longer than we wait."""
+
+
+class IndexMissing(Exception):
+    """No index at SEARCH_INDEX_DIR, or one of another layout: rebuild it."""
+
+
+def analyzer() -> tantivy.TextAnalyzer:
+    """The index's analyzer: the text arrives as terms (terms.index_text), one a word."""
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace())
+        .filter(tantivy.Filter.remove_long(100))
+        .build()
+    )
+
+
+def build_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_unsigned_field("item_id", stored=True, indexed=True, fast=True)
+    builder.add_unsigned_field("meeting_id", stored=True, indexed=True, fast=True)
+    builder.add_text_field("title", tokenizer_name=ANALYZER)
+    builder.add_text_field("body", tokenizer_name=ANALYZER)
+    builder.add_unsigned_field("digest", stored=True)  # of title and body, for --check
+    builder.add_unsigned_field("day", indexed=True, fast=True)  # yyyymmdd
+    builder.add_unsigned_field("year", indexed=True, fast=True)
+    # Sort keys: date, then the meeting's place on its day, then the item's position.
+    builder.add_unsigned_field("newest", fast=True)
+    builder.add_unsigned_field("oldest", fast=True)
+    builder.add_unsigned_field("ministry", indexed=True, fast=True)  # named in the item
+    builder.add_unsigned_field("topic", indexed=True, fast=True)
+    builder.add_unsigned_field("decided", indexed=True, fast=True)  # 1 with a decision
+    return builder.build()
+
+
+SCHEMA = build_schema()
+
+
+@dataclass(frozen=True)
+class Status:
+    """How the index stands against the database."""
+
+    exists: bool
+    layout_ok: bool
+    index_version: int | None
+    archive_version: int
+    documents: int
+
+    @property
+    def current(self) -> bool:
+        return self.exists and self.layout_ok and self.index_version == self.archive_version
+
+
+def directory() -> Path:
+    return Path(settings.SEARCH_INDEX_DIR)
+
+
+_opened: dict[Path, tantivy.Index] = {}
+_lock = threading.Lock()
+
+
+def _register(index: tantivy.Index) -> tantivy.Index:
+    # The analyzer is not stored in the index: every process registers it on opening.
+    index.register_tokenizer(ANALYZER, analyzer())
+    return index
+
+
+def _read_stamp(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads((path / STAMP).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def open_index() -> tantivy.Index:
+    """This process's opened index; IndexMissing when there is none to open."""
+    path = directory()
+    with _lock:
+        index = _opened.get(path)
+        if index is None:
+            if _read_stamp(path).get("layout") != LAYOUT or not tantivy.Index.exists(str(path)):
+                raise IndexMissing(f"no search index of layout {LAYOUT} in {path}")
+            index = _opened[path] = _register(tantivy.Index(SCHEMA, path=str(path), reuse=True))
+        return index
+
+
+def forget() -> None:
+    """Drop this process's opened indexes (after a rebuild elsewhere, or in tests)."""
+    with _lock:
+        _opened.clear()
+
+
+def searcher() -> tantivy.Searcher:
+    return open_index().searcher()
+
+
+def item_query(item_id: int) -> tantivy.Query:
+    """The one document of an agenda item."""
+    return tantivy.Query.term_query(SCHEMA, "item_id", item_id)
+
+
+def _writer(index: tantivy.Index) -> tantivy.IndexWriter:
+    deadline = time.monotonic() + settings.SEARCH_INDEX_WRITER_WAIT
+    while True:
+        try:
+            return index.writer(heap_size=WRITER_HEAP, num_threads=1)
+        except ValueError as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                if "lock" in str(exc).lower():
+                    raise IndexBusy(
+                        "Another import is updating the search index; try again shortly."
+                    ) from exc
+                raise
+            time.sleep(0.1)
+
+
+def _sort_keys(item: AgendaItem) -> tuple[int, int, int]:
+    day = int(item.meeting.date.strftime("%Y%m%d"))
+    # "2021-01-19" is the day's first meeting, "2021-01-19-2" its second.
+    suffix = item.meeting.slug[10:].lstrip("-")
+    sequence = int(suffix) if suffix.isdigit() else 1
+    base = (day * 100 + min(sequence, 99)) * 10_000
+    return day, base + (9_999 - min(item.position, 9_999)), base + min(item.position, 9_999)
+
+
+def _documents(items: Iterable[AgendaItem]) -> Iterator[tantivy.Document]:
+    for item in items:
+        day, newest, oldest = _sort_keys(item)
+        doc = tantivy.Document()
+        doc.add_unsigned("item_id", item.pk)
+        doc.add_unsigned("meeting_id", item.meeting_id)
+        doc.add_text("title", terms.index_text(item.title))
+        doc.add_text("body", terms.index_text(item.body))
+        doc.add_unsigned("digest", digest(item.title, item.body))
+        doc.add_unsigned("day", day)
+        doc.add_unsigned("year", item.meeting.date.year)
+        doc.add_unsigned("newest", newest)
+        doc.add_unsigned("oldest", oldest)
+        for ministry_id in sorted({m.ministry_id for m in item.indexed_mentions}):
+            doc.add_unsigned("ministry", ministry_id)
+        for topic in item.topics.all():
+            doc.add_unsigned("topic", topic.pk)
+        doc.add_unsigned("decided", 1 if item.indexed_decisions else 0)
+        yield doc
+
+
+def digest(title: str, body: str) -> int:
+    """A fingerprint of an item's text: the index holds terms, not the text itself."""
+    data = f"{title}\0{body}".encode()
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
+
+
+def _items(meeting_ids: Iterable[int] | None = None):
+    items = AgendaItem.objects.select_related("meeting").only(
+        "pk", "meeting_id", "title", "body", "position", "meeting__date", "meeting__slug"
+    )
+    if meeting_ids is not None:
+        items = items.filter(meeting_id__in=list(meeting_ids))
+    return items.prefetch_related(
+        "topics",
+        Prefetch(
+            "ministry_mentions",
+            queryset=MinistryMention.objects.only("pk", "agenda_item_id", "ministry_id"),
+            to_attr="indexed_mentions",
+        ),
+        Prefetch(
+            "decisions",
+            queryset=Decision.objects.only("pk", "agenda_item_id"),
+            to_attr="indexed_decisions",
+        ),
+    ).order_by("pk")
+
+
+def _commit(index: tantivy.Index, writer: tantivy.IndexWriter, version: int) -> None:
+    writer.commit()
+    writer.wait_merging_threads()  # consumes the writer and releases its lock
+    path = directory()
+    stamp = _read_stamp(path)
+    stamp = {"layout": LAYOUT, "version": max(version, int(stamp.get("version") or 0))}
+    (path / (STAMP + ".tmp")).write_text(json.dumps(stamp))
+    (path / (STAMP + ".tmp")).replace(path / STAMP)
+    index.reload()
+
+
+def update_meetings(meeting_ids: Iterable[int]) -> None:
+    """Re-index these meetings' items (deleted meetings drop out); call after commit."""
+    ids = sorted(set(meeting_ids))
+    if not ids:
+        return
+    try:
+        index = open_index()
+    except IndexMissing:
+        rebuild()
+        return
+    version = ArchiveVersion.current()
+    writer = _writer(index)
+    try:
+        for meeting_id in ids:
+            writer.delete_documents_by_term("meeting_id", meeting_id)
+        for doc in _documents(_items(ids)):
+            writer.add_document(doc)
+    except BaseException:
+        writer.rollback()
+        raise
+    _commit(index, writer, version)
+
+
+def after_commit(meeting_ids: Iterable[int]) -> None:
+    """Re-index these meetings once the current transaction commits (now, outside one).
+
+    A rolled-back write never reaches the index. An update that cannot be made (the
+    writer busy for too long, a broken index) is logged; the index is then behind
+    the archive version, which `status` and `manage.py search_index --check` report.
+    """
+    ids = sorted(set(meeting_ids))
+    if ids:
+        transaction.on_commit(lambda: _update_or_log(ids))
+
+
+def _update_or_log(meeting_ids: list[int]) -> None:
+    try:
+        update_meetings(meeting_ids)
+    except Exception:
+        logger.exception(
+            "The search index was not updated for %d meeting(s); "
+            "run `manage.py search_index --rebuild`",
+            len(meeting_ids),
+        )
+
+
+def rebuild() -> int:
+    """Build the index afresh from the database; returns the number of documents."""
+    path = directory()
+    version = ArchiveVersion.current()
+    building = path.with_name(path.name + ".building")
+    shutil.rmtree(building, ignore_errors=True)
+    building.mkdir(parents=True)
+    index = _register(tantivy.Index(SCHEMA, path=str(building), reuse=False))
+    writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
+    count = 0
+    for doc in _documents(_items().iterator(chunk_size=2000)):
+        writer.add_document(doc)
+        count += 1
+    writer.commit()
+    writer.wait_merging_threads()
+    (building / STAMP).write_text(json.dumps({"layout": LAYOUT, "version": version}))
+    # Swap the finished index in: readers that have the old one open keep their files.
+    with _lock:
+        old = path.with_name(path.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if path.exists():
+            path.rename(old)
+        building.rename(path)
+        shutil.rmtree(old, ignore_errors=True)
+        _opened.clear()
+    return count
+
+
+def status() -> Status:
+    path = directory()
+    stamp = _read_stamp(path)
+    exists = tantivy.Index.exists(str(path)) if path.exists() else False
+    layout_ok = stamp.get("layout") == LAYOUT
+    documents = 0
+    if exists and layout_ok:
+        documents = searcher().num_docs
+    return Status(
+        exists=exists,
+        layout_ok=layout_ok,
+        index_version=stamp.get("version"),
+        archive_version=ArchiveVersion.current(),
+        documents=documents,
+    )
+
+
+def ensure() -> bool:
+    """Rebuild when the index is missing, of another layout or behind; True if rebuilt."""
+    if status().current:
+        return False
+    rebuild()
+    return True

@@ -1,0 +1,162 @@
+"""The words of the archive as the search index holds them: folded, lower case, stemmed.
+
+One function makes the terms of a text for the index (`index_text`) and of a query's
+word (`stem`), so a query finds what the index holds, and the highlighter marks what
+the query found. Stemming is Snowball's Porter algorithm for Dutch (PyStemmer's
+"dutch_porter", the one PostgreSQL's `dutch` configuration uses): it joins
+verslag/verslagen, maatregel/maatregelen and gemeente/gemeenten, which the newer
+Snowball Dutch stemmer built into Tantivy keeps apart (see docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+
+# Runs of letters and digits, as Tantivy's simple tokenizer splits text.
+TOKEN_RE = re.compile(r"[^\W_]+")
+
+_stemmer = Stemmer.Stemmer("dutch_porter")
+
+# Snowball's Dutch stop words (as PostgreSQL's dutch.stop): a word of a query that is
+# one of these is ignored, as "de" or "het" would match nearly every item. They stay
+# in the index, so a "phrase" with them still finds the words in their order.
+STOP_WORDS = frozenset(
+    (
+        "de",
+        "en",
+        "van",
+        "ik",
+        "te",
+        "dat",
+        "die",
+        "in",
+        "een",
+        "hij",
+        "het",
+        "niet",
+        "zijn",
+        "is",
+        "was",
+        "op",
+        "aan",
+        "met",
+        "als",
+        "voor",
+        "had",
+        "er",
+        "maar",
+        "om",
+        "hem",
+        "dan",
+        "zou",
+        "of",
+        "wat",
+        "mijn",
+        "men",
+        "dit",
+        "zo",
+        "door",
+        "over",
+        "ze",
+        "zich",
+        "bij",
+        "ook",
+        "tot",
+        "je",
+        "mij",
+        "uit",
+        "der",
+        "daar",
+        "haar",
+        "naar",
+        "heb",
+        "hoe",
+        "heeft",
+        "hebben",
+        "deze",
+        "u",
+        "want",
+        "nog",
+        "zal",
+        "me",
+        "zij",
+        "nu",
+        "ge",
+        "geen",
+        "omdat",
+        "iets",
+        "worden",
+        "toch",
+        "al",
+        "waren",
+        "veel",
+        "meer",
+        "doen",
+        "toen",
+        "moet",
+        "ben",
+        "zonder",
+        "kan",
+        "hun",
+        "dus",
+        "alles",
+        "onder",
+        "ja",
+        "eens",
+        "hier",
+        "wie",
+        "werd",
+        "altijd",
+        "doch",
+        "wordt",
+        "wezen",
+        "kunnen",
+        "ons",
+        "zelf",
+        "tegen",
+        "na",
+        "reeds",
+        "wil",
+        "kon",
+        "niets",
+        "uw",
+        "iemand",
+        "geweest",
+        "andere",
+    )
+)
+
+
+@lru_cache(maxsize=200_000)
+def fold(word: str) -> str:
+    """Lower case without accents: "Financiën" -> "financien"."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=500_000)
+def stem(word: str) -> str:
+    """The index term of one word (letters and digits only)."""
+    return _stemmer.stemWord(fold(word))
+
+
+def is_stop_word(word: str) -> bool:
+    return fold(word) in STOP_WORDS
+
+
+def words(text: str) -> list[str]:
+    return TOKEN_RE.findall(text)
+
+
+def stems(text: str) -> list[str]:
+    """The index terms of a text, one per word, in order."""
+    return [stem(word) for word in TOKEN_RE.findall(text)]
+
+
+def index_text(text: str) -> str:
+    """The text as the index's whitespace analyzer reads it: its terms, in order."""
+    return " ".join(stems(text))
