@@ -24,6 +24,7 @@ from minutes import search
 from minutes.admin_import import IMPORT_PERMISSION, MinutesImportAdminMixin
 from minutes.models import (
     AgendaItem,
+    ArchiveVersion,
     Decision,
     ImportFile,
     ImportRun,
@@ -34,6 +35,7 @@ from minutes.models import (
     SearchTerm,
     Topic,
 )
+from minutes.search import index as search_index
 from minutes.services import tag_topics
 
 admin.site.site_header = "SGO-archief beheer"
@@ -280,7 +282,43 @@ class MeetingImportFileInline(ImportFileDisplays, admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class SearchIndexedAdmin(admin.ModelAdmin):
+    """An admin whose edits change what the search index holds for a meeting.
+
+    Saving or deleting counts as a change of the archive (ArchiveVersion) and
+    re-indexes the meeting once the admin's transaction has committed.
+    """
+
+    @staticmethod
+    def meeting_of(obj: Any) -> int:
+        if isinstance(obj, Meeting):
+            return obj.pk
+        if isinstance(obj, Decision):
+            return obj.agenda_item.meeting_id
+        return obj.meeting_id
+
+    def reindex(self, meeting_ids: list[int]) -> None:
+        ArchiveVersion.bump()
+        search_index.after_commit(meeting_ids)
+
+    def save_related(
+        self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        self.reindex([self.meeting_of(form.instance)])
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        meeting = self.meeting_of(obj)
+        super().delete_model(request, obj)
+        self.reindex([meeting])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        meetings = [self.meeting_of(obj) for obj in queryset]
+        super().delete_queryset(request, queryset)
+        self.reindex(meetings)
+
+
+class MeetingAdmin(SearchIndexedAdmin):
     list_display = (
         "date",
         "slug",
@@ -390,7 +428,7 @@ class DecisionInline(admin.TabularInline):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
+class AgendaItemAdmin(SearchIndexedAdmin):
     list_display = ("__str__", "meeting", "topic_list", "decision_count")
     list_filter = ("topics", ("parent", admin.EmptyFieldListFilter))
     search_fields = ("title", "body", "meeting__slug")
@@ -428,7 +466,7 @@ class AgendaItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(SearchIndexedAdmin):
     list_display = ("short_text", "kind", "agenda_item", "meeting_date")
     list_filter = ("kind", DecisionYearFilter)
     search_fields = ("text", "agenda_item__title")
@@ -445,7 +483,7 @@ class DecisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(MinistryMention)
-class MinistryMentionAdmin(admin.ModelAdmin):
+class MinistryMentionAdmin(SearchIndexedAdmin):
     list_display = ("meeting", "ministry", "role", "agenda_item", "label")
     list_filter = ("role", "ministry")
     search_fields = ("text", "label", "meeting__slug", "ministry__abbreviation")

@@ -248,7 +248,10 @@ def update_meetings(meeting_ids: Iterable[int]) -> None:
     writer = _writer(index)
     try:
         for meeting_id in ids:
-            writer.delete_documents_by_term("meeting_id", meeting_id)
+            # delete_documents_by_term silently matches nothing on an unsigned field.
+            writer.delete_documents_by_query(
+                tantivy.Query.term_query(SCHEMA, "meeting_id", meeting_id)
+            )
         for doc in _documents(_items(ids)):
             writer.add_document(doc)
     except BaseException:
