@@ -20,6 +20,7 @@ APP_FILES = (
     "templates/minutes/search.html",
     "sgo_archive/settings.py",
 )
+SEARCH_PACKAGE = "minutes/search"  # every .py file in it is part of the digest as well
 
 
 def database_url(cli_value: str | None) -> str:
@@ -44,8 +45,20 @@ def maintenance_url(url: str) -> str:
     return urlunsplit(parts._replace(path="/postgres"))
 
 
+def index_dir(url: str) -> Path:
+    """The search index of this bench database: its own folder in bench/results/ (git-ignored).
+
+    Every bench database gets one, so the 10k and 100k archives never share (or
+    overwrite) an index, and the developers' index in .search-index/ is never touched.
+    """
+    return RESULTS / f"index-{database_name(url)}"
+
+
 def setup_django(url: str) -> None:
     os.environ["DATABASE_URL"] = url
+    # Before the settings load: they read SGO_SEARCH_INDEX_DIR once. A folder set
+    # explicitly (bench/relevance/ndcg.py sets a temporary one) is kept.
+    os.environ.setdefault("SGO_SEARCH_INDEX_DIR", str(index_dir(url)))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sgo_archive.settings")
     import django
 
@@ -107,7 +120,8 @@ def code_state() -> dict:
     dirty = _run("git", "-C", str(ROOT), "status", "--short", "minutes", "sgo_archive", "templates")
     # The search code itself, so runs on a tree that others edit can be told apart.
     digest = hashlib.sha256()
-    for name in APP_FILES:
+    search_files = sorted(str(p.relative_to(ROOT)) for p in (ROOT / SEARCH_PACKAGE).glob("*.py"))
+    for name in (*APP_FILES, *search_files):
         path = ROOT / name
         digest.update(path.read_bytes() if path.exists() else b"")
     return {
@@ -115,6 +129,24 @@ def code_state() -> dict:
         "commit": _run("git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"),
         "uncommitted": dirty.splitlines(),
         "migrations": migrations,
+    }
+
+
+def search_index_size() -> dict:
+    """The search index folder of the current settings: disk use (du), bytes, files."""
+    from django.conf import settings
+
+    path = Path(settings.SEARCH_INDEX_DIR)
+    if not path.is_dir():
+        return {"path": str(path), "exists": False}
+    files = [p for p in path.rglob("*") if p.is_file()]
+    du_kb = _run("du", "-sk", str(path)).split("\t")[0]
+    return {
+        "path": str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path),
+        "exists": True,
+        "du_mb": round(int(du_kb) / 1024, 1) if du_kb.isdigit() else None,
+        "bytes_mb": round(sum(p.stat().st_size for p in files) / 2**20, 1),
+        "files": len(files),
     }
 
 
@@ -152,4 +184,5 @@ def corpus_size() -> dict:
             "SELECT coalesce(sum(length(title) + length(body)), 0) FROM minutes_agendaitem"
         )
         sizes["agenda_text_mb"] = round(cursor.fetchone()[0] / 2**20, 1)
+    sizes["search_index"] = search_index_size()
     return sizes

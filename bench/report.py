@@ -2,6 +2,12 @@
 
     .venv/bin/python -m bench.report bench/results/100k-*.json
     .venv/bin/python -m bench.report --compare http:p95 bench/results/a.json bench/results/b.json
+    .venv/bin/python -m bench.report --engines tantivy-http=t.json:http fts5=f.json:fts5 \
+        postgres-http=p.json:http
+
+`--engines` puts runs of different engines side by side (search_bench.py and
+fts5_bench.py write the same format): per query, then per query class, with the
+ratios of the first column to each of the others.
 
 No database and no Django needed.
 """
@@ -10,6 +16,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import statistics
 from pathlib import Path
 
 PAGE_TARGET_MS = 50
@@ -21,6 +29,8 @@ def load(path: str) -> dict:
 
 
 def ms(value: float) -> str:
+    if value < 1:
+        return f"{value:.2f}"
     return f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
 
 
@@ -111,11 +121,78 @@ def compare(spec: str, paths: list[str]) -> str:
     return f"{mode} {stat} (ms)\n\n" + "\n".join(lines)
 
 
+def _columns(specs: list[str]) -> list[tuple[str, dict[str, dict]]]:
+    """NAME=FILE:MODE -> (NAME, {query name: record with that mode's stats})."""
+    columns = []
+    for spec in specs:
+        name, _, rest = spec.partition("=")
+        path, _, mode = rest.rpartition(":")
+        records = {}
+        for record in load(path)["queries"]:
+            records[record["name"]] = {
+                "category": record["category"],
+                "matches": record["matches"],
+                **record["stats"][mode],
+            }
+        columns.append((name, records))
+    return columns
+
+
+def geomean(values: list[float]) -> float:
+    return math.exp(sum(math.log(v) for v in values) / len(values))
+
+
+def engines(specs: list[str]) -> str:
+    """Runs of several engines side by side: per query, per class, and ratios."""
+    columns = _columns(specs)
+    first_name, first = columns[0]
+    names = list(first)
+    head = ["query", "kind", "matches"] + [f"{n} median / p95" for n, _ in columns]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for query in names:
+        matches = " / ".join(dict.fromkeys(f"{c[query]['matches']:,}" for _, c in columns))
+        cells = [f"`{query}`", first[query]["category"], matches]
+        cells += [f"{ms(c[query]['median'])} / {ms(c[query]['p95'])}" for _, c in columns]
+        lines.append("| " + " | ".join(cells) + " |")
+    out = ["Per query: median / p95 (ms); matches per engine where they differ.\n", *lines]
+
+    classes = list(dict.fromkeys(first[q]["category"] for q in names))
+    head = ["class", "queries"] + [f"{n} median / worst p95" for n, _ in columns]
+    head += [f"{first_name} / {n}" for n, _ in columns[1:]]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for kind in [*classes, "all"]:
+        group = [q for q in names if kind == "all" or first[q]["category"] == kind]
+        cells = [kind, str(len(group))]
+        for _, c in columns:
+            median = statistics.median(c[q]["median"] for q in group)
+            cells.append(f"{ms(median)} / {ms(max(c[q]['p95'] for q in group))}")
+        for _, c in columns[1:]:
+            ratios = [first[q]["median"] / c[q]["median"] for q in group]
+            faster = sum(r < 1 for r in ratios)
+            cells.append(f"{geomean(ratios):.2f} ({faster}/{len(group)} faster)")
+        lines.append("| " + " | ".join(cells) + " |")
+    out += [
+        "",
+        "Per class: the median of the queries' medians / the worst p95 (ms); ratios are the "
+        f"geometric mean of the per-query ratios of the medians ({first_name} ÷ other; below 1: "
+        f"{first_name} is faster), with how many of the class's queries {first_name} answers "
+        "faster.\n",
+        *lines,
+    ]
+    return "\n".join(out)
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("files", nargs="+")
+    parser.add_argument("files", nargs="*")
     parser.add_argument("--compare", metavar="MODE:STAT", help="e.g. http:p95")
+    parser.add_argument(
+        "--engines", nargs="+", metavar="NAME=FILE:MODE", help="side by side, ratios to the first"
+    )
     args = parser.parse_args(argv)
+    if args.engines:
+        print(engines(args.engines))
+        return
     if args.compare:
         print(compare(args.compare, args.files))
         return
