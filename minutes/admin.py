@@ -281,7 +281,6 @@ class MeetingImportFileInline(ImportFileDisplays, admin.TabularInline):
         return super().has_view_permission(request, obj) or request.user.has_perm(IMPORT_PERMISSION)
 
 
-@admin.register(Meeting)
 class SearchIndexedAdmin(admin.ModelAdmin):
     """An admin whose edits change what the search index holds for a meeting.
 
@@ -318,6 +317,7 @@ class SearchIndexedAdmin(admin.ModelAdmin):
         self.reindex(meetings)
 
 
+@admin.register(Meeting)
 class MeetingAdmin(SearchIndexedAdmin):
     list_display = (
         "date",

@@ -24,7 +24,7 @@ from minutes.models import AgendaItem, Meeting, Ministry, Topic
 from minutes.search import index
 from minutes.search.config import HEADLINE_START, HEADLINE_STOP, SEARCH_CONFIG
 from minutes.search.query import Clause, Sort, Term, parse
-from minutes.search.terms import TOKEN_RE, fold, is_stop_word, stem
+from minutes.search.terms import TOKEN_RE, fold, is_stop_word, part_stems, stem
 
 VECTOR = "search_vector"  # PostgreSQL's stored vector, still used for topic tagging
 FIELDS = ("title", "body")
@@ -82,12 +82,15 @@ def _term(term: Term) -> tantivy.Query | None:
     title, body = _term_query(term, "title"), _term_query(term, "body")
     if title is None or body is None:
         return None
-    return tantivy.Query.boolean_query(
-        [
-            (tantivy.Occur.Should, tantivy.Query.boost_query(title, index.TITLE_BOOST)),
-            (tantivy.Occur.Should, body),
-        ]
-    )
+    should = [
+        (tantivy.Occur.Should, tantivy.Query.boost_query(title, index.TITLE_BOOST)),
+        (tantivy.Occur.Should, body),
+    ]
+    if not term.prefix and len(term.words) == 1 and len(TOKEN_RE.findall(term.words[0])) == 1:
+        # One word is found inside compounds too, ranked below the word itself.
+        part = tantivy.Query.term_query(index.SCHEMA, "parts", stem(term.words[0]))
+        should.append((tantivy.Occur.Should, tantivy.Query.boost_query(part, index.PARTS_BOOST)))
+    return tantivy.Query.boolean_query(should)
 
 
 def _clause(clause: Clause) -> tantivy.Query | None:
@@ -317,7 +320,7 @@ class _Highlighter:
         return cls(terms, tuple(p for p in prefixes if p))
 
     def matches(self, word: str) -> bool:
-        if stem(word) in self.terms:
+        if stem(word) in self.terms or not self.terms.isdisjoint(part_stems(word)):
             return True
         return bool(self.prefixes) and fold(word).startswith(self.prefixes)
 

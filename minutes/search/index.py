@@ -43,9 +43,12 @@ from minutes.search import terms
 logger = logging.getLogger(__name__)
 
 # Bump when the schema or the analyzer changes: an index of another layout is rebuilt.
-LAYOUT = 1
+LAYOUT = 2
 ANALYZER = "nl"
 TITLE_BOOST = 3.0
+# A word found only as part of a compound ("thuiswerken" in "thuiswerkvergoeding")
+# counts for less than the word itself.
+PARTS_BOOST = 0.5
 STAMP = "archive-version.json"
 WRITER_HEAP = 64 * 1024 * 1024
 
@@ -73,6 +76,8 @@ def build_schema() -> tantivy.Schema:
     builder.add_unsigned_field("meeting_id", stored=True, indexed=True, fast=True)
     builder.add_text_field("title", tokenizer_name=ANALYZER)
     builder.add_text_field("body", tokenizer_name=ANALYZER)
+    # The stems of the compounds' parts, title and body together (no phrases over them).
+    builder.add_text_field("parts", tokenizer_name=ANALYZER, index_option="freq")
     builder.add_unsigned_field("digest", stored=True)  # of title and body, for --check
     builder.add_unsigned_field("day", indexed=True, fast=True)  # yyyymmdd
     builder.add_unsigned_field("year", indexed=True, fast=True)
@@ -183,6 +188,7 @@ def _documents(items: Iterable[AgendaItem]) -> Iterator[tantivy.Document]:
         doc.add_unsigned("meeting_id", item.meeting_id)
         doc.add_text("title", terms.index_text(item.title))
         doc.add_text("body", terms.index_text(item.body))
+        doc.add_text("parts", terms.index_parts(f"{item.title} {item.body}"))
         doc.add_unsigned("digest", digest(item.title, item.body))
         doc.add_unsigned("day", day)
         doc.add_unsigned("year", item.meeting.date.year)

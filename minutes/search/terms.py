@@ -2,24 +2,20 @@
 
 One function makes the terms of a text for the index (`index_text`) and of a query's
 word (`stem`), so a query finds what the index holds, and the highlighter marks what
-the query found. Stemming is Snowball's Porter algorithm for Dutch (PyStemmer's
-"dutch_porter", the one PostgreSQL's `dutch` configuration uses): it joins
-verslag/verslagen, maatregel/maatregelen and gemeente/gemeenten, which the newer
-Snowball Dutch stemmer built into Tantivy keeps apart (see docs/benchmarks.md).
+the query found. Stemming and compound splitting are minutes.search.analysis (the
+study behind them: docs/search-analysis.md); this module caches them per word and
+turns texts into the strings the index's whitespace analyzer reads.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
-import Stemmer
+from minutes.search import analysis
 
 # Runs of letters and digits, as Tantivy's simple tokenizer splits text.
 TOKEN_RE = re.compile(r"[^\W_]+")
-
-_stemmer = Stemmer.Stemmer("dutch_porter")
 
 # Snowball's Dutch stop words (as PostgreSQL's dutch.stop): a word of a query that is
 # one of these is ignored, as "de" or "het" would match nearly every item. They stay
@@ -134,14 +130,20 @@ STOP_WORDS = frozenset(
 @lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
     """Lower case without accents: "Financiën" -> "financien"."""
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return analysis.fold(word)
 
 
 @lru_cache(maxsize=500_000)
 def stem(word: str) -> str:
     """The index term of one word (letters and digits only)."""
-    return _stemmer.stemWord(fold(word))
+    return analysis.stem(word)
+
+
+@lru_cache(maxsize=500_000)
+def part_stems(word: str) -> tuple[str, ...]:
+    """The terms of a compound's parts, without the word's own: () for a simple word."""
+    own = stem(word)
+    return tuple(dict.fromkeys(t for t in map(stem, analysis.compound_parts(word)) if t != own))
 
 
 def is_stop_word(word: str) -> bool:
@@ -160,3 +162,8 @@ def stems(text: str) -> list[str]:
 def index_text(text: str) -> str:
     """The text as the index's whitespace analyzer reads it: its terms, in order."""
     return " ".join(stems(text))
+
+
+def index_parts(text: str) -> str:
+    """The terms of the compound parts of a text's words, for the index's "parts" field."""
+    return " ".join(term for word in TOKEN_RE.findall(text) for term in part_stems(word))
