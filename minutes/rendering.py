@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from minutes.parsing import REDACTION_RE
 from minutes.redactions import ground
-from minutes.search.config import HEADLINE_START, HEADLINE_STOP, TAG_CLOSE, TAG_OPEN
+from minutes.search.config import HEADLINE_START, HEADLINE_STOP
 
 DECISION_START, DECISION_END = "\x01", "\x02"
 MARK_START, MARK_END = HEADLINE_START, HEADLINE_STOP
@@ -60,7 +60,6 @@ def _join_marked_codes(text: str) -> str:
 
 
 def _inline(text: str) -> str:
-    text = text.replace(TAG_OPEN, "<").replace(TAG_CLOSE, ">")
     html = escape(_join_marked_codes(text))
     html = REDACTION_RE.sub(lambda m: redaction_html(m.group(0)), html)
     html = html.replace(

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -456,10 +456,9 @@ def _create_children(meeting: Meeting, parsed: parsing.ParsedMeeting) -> None:
 def tag_topics(*, topics: Iterable[Topic] | None = None, meeting_id: int | None = None) -> int:
     """(Re)tag agenda items with the topics whose keywords they match.
 
-    Every item, or those of one meeting. Matching uses the same Dutch text search as
-    the search page (stemmed, accents folded), so the keyword "thuiswerken" also tags
-    "thuiswerk". Returns the number of links written. One INSERT per topic, whatever
-    the number of items.
+    Every item, or those of one meeting. Matching is the search's own (stemmed,
+    accents folded, each keyword as a phrase: minutes.search.keyword_matches), so the
+    keyword "thuiswerken" also tags "thuiswerk". Returns the number of links written.
 
     Retagging every item changes what the search index holds: the meetings whose
     tags change are re-indexed after the commit. (For one meeting, the caller is
@@ -468,34 +467,25 @@ def tag_topics(*, topics: Iterable[Topic] | None = None, meeting_id: int | None 
     topics = list(topics if topics is not None else Topic.objects.all())
     through = AgendaItem.topics.through
     links = through.objects.filter(topic__in=topics)
-    scope, scope_params = "", []
     if meeting_id is not None:
         links = links.filter(agendaitem__meeting_id=meeting_id)
-        scope, scope_params = "AND item.meeting_id = %s", [meeting_id]
     touched = set() if meeting_id is not None else set(_tagged_meetings(links))
+    found = search.keyword_matches(
+        {topic.pk: list(topic.keywords) for topic in topics if topic.keywords},
+        meeting_id=meeting_id,
+    )
     links.delete()
-    written = 0
-    for topic in topics:
-        condition = search.keywords_condition(topic.keywords, table="item")
-        if condition is None:
-            continue
-        sql, params = condition
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"""
-                INSERT INTO {through._meta.db_table} (agendaitem_id, topic_id)
-                SELECT item.id, %s FROM {AgendaItem._meta.db_table} AS item
-                WHERE {sql} {scope}
-                ON CONFLICT DO NOTHING
-                """,
-                [topic.pk, *params, *scope_params],
-            )
-            written += cursor.rowcount
+    new = [
+        through(agendaitem_id=item, topic_id=topic)
+        for topic, items in found.items()
+        for item in items
+    ]
+    through.objects.bulk_create(new, batch_size=5000, ignore_conflicts=True)
     if meeting_id is None:
         touched.update(_tagged_meetings(through.objects.filter(topic__in=topics)))
         ArchiveVersion.bump()
         search_index.after_commit(touched)
-    return written
+    return len(new)
 
 
 def _tagged_meetings(links) -> Iterator[int]:

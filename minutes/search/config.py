@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib.postgres.search import CombinedSearchVector, SearchVector
 from django.db import models
 from django.db.models import Value
-from django.db.models.functions import Cast, Replace
+from django.db.models.functions import Cast
 
 # A copy of PostgreSQL's `dutch` configuration that folds accents first, created in
 # migration 0001; every text search names it explicitly, because the server's
@@ -24,10 +24,6 @@ MAX_QUERY_LENGTH = 1000
 # Markers for search highlights that cannot occur in stored text (the parser drops
 # control characters); minutes.rendering swaps them for <mark> after escaping.
 HEADLINE_START, HEADLINE_STOP = "\x03", "\x04"
-
-# ts_headline treats "<script>" or "<naam>" in plain text as markup and drops it from
-# snippets; stand-ins keep it, and minutes.rendering puts the brackets back (escaped).
-TAG_OPEN, TAG_CLOSE = "\ue000", "\ue001"
 
 
 def slash_as_space(field: str) -> models.Func:
@@ -54,9 +50,3 @@ def item_search_vector() -> CombinedSearchVector:
     return SearchVector(slash_as_space("title"), weight="A", config=SEARCH_CONFIG) + SearchVector(
         slash_as_space("body"), weight="B", config=SEARCH_CONFIG
     )
-
-
-def shield_tags(field: str) -> Replace:
-    """The field with "<" and ">" swapped for stand-ins ts_headline leaves alone."""
-    opened = Replace(field, Value("<"), Value(TAG_OPEN), output_field=models.TextField())
-    return Replace(opened, Value(">"), Value(TAG_CLOSE), output_field=models.TextField())

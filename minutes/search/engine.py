@@ -22,11 +22,10 @@ from django.db import models
 
 from minutes.models import AgendaItem, Meeting, Ministry, Topic
 from minutes.search import index
-from minutes.search.config import HEADLINE_START, HEADLINE_STOP, SEARCH_CONFIG
+from minutes.search.config import HEADLINE_START, HEADLINE_STOP
 from minutes.search.query import Clause, Sort, Term, parse
 from minutes.search.terms import TOKEN_RE, fold, is_stop_word, part_stems, stem
 
-VECTOR = "search_vector"  # PostgreSQL's stored vector, still used for topic tagging
 FIELDS = ("title", "body")
 SNIPPET_WORDS = 35
 SNIPPET_FRAGMENTS = 2
@@ -399,18 +398,57 @@ def mark_matches(items: list[AgendaItem], query: str) -> int:
     return len(found & {item.pk for item in items})
 
 
-def keywords_condition(keywords: Iterable[str], *, table: str) -> tuple[str, list[object]] | None:
-    """SQL matching any of these words or phrases (topic keywords), with its parameters.
+def _keyword_phrases(keywords: Iterable[str]) -> list[tuple[str, ...]]:
+    return [
+        phrase
+        for phrase in (tuple(stem(w) for w in TOKEN_RE.findall(k)) for k in keywords)
+        if phrase
+    ]
 
-    Each keyword is matched as a phrase on the search vector of the agenda items
-    table named `table` in the statement (an alias such as ``item``), for statements
-    that insert what matches in one go (topic tagging). None when no keyword has text.
+
+def _contains(terms: Sequence[str], phrase: tuple[str, ...]) -> bool:
+    size = len(phrase)
+    return any(
+        terms[i : i + size] == list(phrase) for i, term in enumerate(terms) if term == phrase[0]
+    )
+
+
+def keyword_matches(
+    keywords_by_topic: dict[int, list[str]], *, meeting_id: int | None = None
+) -> dict[int, list[int]]:
+    """The agenda items each topic's keywords match, as the search matches a "phrase".
+
+    A keyword matches an item whose title or body holds its words in order (stemmed,
+    accents folded, as a quoted phrase in the search box). For one meeting the items
+    are read from the database (the meeting may not be committed, let alone indexed);
+    for the whole archive the index answers, brought up to date first.
     """
-    phrases = [keyword for keyword in (k.strip() for k in keywords) if keyword]
-    if not phrases:
-        return None
-    condition = " || ".join(["phraseto_tsquery(%s::regconfig, %s)"] * len(phrases))
-    params: list[object] = []
-    for phrase in phrases:
-        params.extend([SEARCH_CONFIG, phrase])
-    return f"{table}.{VECTOR} @@ ({condition})", params
+    phrases = {topic: _keyword_phrases(keywords) for topic, keywords in keywords_by_topic.items()}
+    found: dict[int, list[int]] = {topic: [] for topic in phrases}
+    if meeting_id is not None:
+        items = AgendaItem.objects.filter(meeting_id=meeting_id).values_list("pk", "title", "body")
+        for pk, title, body in items:
+            texts = [[stem(w) for w in TOKEN_RE.findall(text)] for text in (title, body)]
+            for topic, topic_phrases in phrases.items():
+                if any(_contains(terms, p) for terms in texts for p in topic_phrases):
+                    found[topic].append(pk)
+        return found
+    index.ensure()
+    searcher = index.searcher()
+    for topic, topic_phrases in phrases.items():
+        if not topic_phrases:
+            continue
+        queries = []
+        for phrase in topic_phrases:
+            for field_name in FIELDS:
+                if len(phrase) == 1:
+                    queries.append(tantivy.Query.term_query(index.SCHEMA, field_name, phrase[0]))
+                else:
+                    queries.append(
+                        tantivy.Query.phrase_query(index.SCHEMA, field_name, list(phrase))
+                    )
+        query = tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in queries])
+        count = searcher.search(query, limit=1).count
+        hits = searcher.search(query, limit=max(count, 1)).hits
+        found[topic] = searcher.fast_field_values("item_id", [address for _, address in hits])
+    return found

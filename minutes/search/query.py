@@ -12,9 +12,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.contrib.postgres.search import SearchQuery
-
-from minutes.search.config import MAX_QUERY_LENGTH, SEARCH_CONFIG
+from minutes.search.config import MAX_QUERY_LENGTH
 
 
 class Sort(StrEnum):
@@ -40,11 +38,6 @@ def clean_query(text: str | None) -> str:
     # Slashes between words separate them, as in the search vector ("wel/niet").
     text = re.sub(r"(?<=\w)/(?=\w)", " ", text)
     return " ".join(text.split())[:MAX_QUERY_LENGTH]
-
-
-def to_search_query(query: str) -> SearchQuery:
-    """A cleaned query in web-search syntax as a PostgreSQL text query."""
-    return SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
 
 
 @dataclass(frozen=True)

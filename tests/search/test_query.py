@@ -55,7 +55,3 @@ def test_the_ui_sort_values_map_onto_every_sort():
     choices = {value for value, _ in SearchFilter.base_filters["sorteer"].extra["choices"]}
     assert set(SearchFilter.SORTS) == choices
     assert set(SearchFilter.SORTS.values()) == set(search.Sort)
-
-
-def test_keywords_condition_without_a_keyword_is_none():
-    assert search.keywords_condition(["", "  "], table="item") is None
