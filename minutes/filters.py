@@ -153,6 +153,7 @@ class MeetingFilter(ArchiveFilterSet):
 
 
 class DecisionFilter(ArchiveFilterSet):
+    q = QueryFilter(label="Zoekterm", method="filter_q")
     soort = django_filters.MultipleChoiceFilter(
         label="Soort besluit",
         choices=Decision.Kind.choices,
@@ -168,7 +169,11 @@ class DecisionFilter(ArchiveFilterSet):
     class Meta:
         model = Decision
         form = FilterForm
-        fields = ["van", "tot", "jaar", "ministerie", "onderwerp", "soort"]
+        fields = ["q", "van", "tot", "jaar", "ministerie", "onderwerp", "soort"]
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Decisions whose own text matches (the list keeps its order by date)."""
+        return queryset.filter(pk__in=search.decision_ids(value))
 
 
 class SearchFilter(ArchiveFilterSet):

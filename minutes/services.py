@@ -483,8 +483,9 @@ def tag_topics(*, topics: Iterable[Topic] | None = None, meeting_id: int | None 
     through.objects.bulk_create(new, batch_size=5000, ignore_conflicts=True)
     if meeting_id is None:
         touched.update(_tagged_meetings(through.objects.filter(topic__in=topics)))
-        ArchiveVersion.bump()
-        search_index.after_commit(touched)
+        if touched:  # a change the index must follow; none when no item had or has a tag
+            ArchiveVersion.bump()
+            search_index.after_commit(touched)
     return len(new)
 
 

@@ -50,6 +50,8 @@ class Filters:
     topics: tuple[int, ...] = ()
     decided: bool = False
     meeting: int | None = None
+    # Search the decisions' texts instead of the agenda items.
+    decisions: bool = False
 
 
 # ------------------------------------------------------------------ queries
@@ -65,6 +67,8 @@ def _term_query(term: Term, field_name: str) -> tantivy.Query | None:
             return None
         stemmed = stem(prefix)
         start = stemmed if prefix.startswith(stemmed) else prefix
+        if len(start) > index.MAX_TERM:
+            return tantivy.Query.empty_query()  # no term of the index is that long
         return tantivy.Query.regex_query(schema, field_name, re.escape(start) + ".*")
     words = [word for text in term.words for word in TOKEN_RE.findall(text)]
     if len(words) == 1 and is_stop_word(words[0]):
@@ -103,7 +107,7 @@ def _clause(clause: Clause) -> tantivy.Query | None:
 
 def _filter_queries(filters: Filters) -> list[tantivy.Query]:
     schema = index.SCHEMA
-    queries = []
+    queries = [index.of_kind(index.DECISION if filters.decisions else index.ITEM)]
     if filters.start or filters.end:
         queries.append(
             tantivy.Query.range_query(
@@ -138,12 +142,13 @@ def to_query(query: str, filters: Filters = Filters()) -> tantivy.Query | None:
     if not musts and not must_nots:
         return None
     scoring = list(musts) or [tantivy.Query.all_query()]
-    filtering = _filter_queries(filters)
     parts = [(tantivy.Occur.Must, q) for q in scoring]
     parts += [(tantivy.Occur.MustNot, q) for q in must_nots]
-    if filtering:
-        # Filters decide membership only; the words decide the score.
-        parts += [(tantivy.Occur.Must, tantivy.Query.const_score_query(q, 0.0)) for q in filtering]
+    # Filters decide membership only; the words decide the score.
+    parts += [
+        (tantivy.Occur.Must, tantivy.Query.const_score_query(q, 0.0))
+        for q in _filter_queries(filters)
+    ]
     return tantivy.Query.boolean_query(parts)
 
 
@@ -278,6 +283,17 @@ def facets(results: Results) -> Facets:
 def item_ids(query: str, *, filters: Filters = Filters(), limit: int = ALL) -> list[int]:
     """Ids of the items matching `query`, best first."""
     return Results(query, filters=filters).item_ids(limit)
+
+
+def decision_ids(query: str, *, limit: int = ALL) -> list[int]:
+    """Ids of the decisions whose text matches `query`, best first."""
+    index_query = to_query(query, Filters(decisions=True)) if query else None
+    if index_query is None:
+        return []
+    searcher = index.searcher()
+    count = searcher.search(index_query, limit=1).count
+    hits = searcher.search(index_query, limit=max(1, min(limit, count))).hits
+    return searcher.fast_field_values("decision_id", [address for _, address in hits])
 
 
 def meetings_matching(meetings: models.QuerySet[Meeting], query: str) -> models.QuerySet[Meeting]:
@@ -447,7 +463,15 @@ def keyword_matches(
                     queries.append(
                         tantivy.Query.phrase_query(index.SCHEMA, field_name, list(phrase))
                     )
-        query = tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in queries])
+        query = tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Must, index.of_kind(index.ITEM)),
+                (
+                    tantivy.Occur.Must,
+                    tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in queries]),
+                ),
+            ]
+        )
         count = searcher.search(query, limit=1).count
         hits = searcher.search(query, limit=max(count, 1)).hits
         found[topic] = searcher.fast_field_values("item_id", [address for _, address in hits])

@@ -2,10 +2,12 @@
 
 PostgreSQL is the source of truth; this index is a copy shaped for search and can
 always be rebuilt from it (`manage.py search_index --rebuild`). One document per
-agenda item: the terms of its title and body (minutes.search.terms: folded, lower
-case, Dutch stems, positions kept for phrases), the fast fields the filters, sorts
-and facets need, the item's id to fetch its row and a digest of its text for
-`--check`. The text itself stays in PostgreSQL: snippets are made from the rows shown.
+agenda item (`kind` ITEM) and one per decision (`kind` DECISION, its text as the body,
+the facets of its agenda item), each with the terms of its title and body
+(minutes.search.terms: folded, lower case, Dutch stems, positions kept for phrases,
+compound parts in a field of their own), the fast fields the filters, sorts and
+facets need, the ids to fetch its row and a digest of its text for `--check`. The
+text itself stays in PostgreSQL: snippets are made from the rows shown.
 
 Writers: the import service, topic re-tagging and admin edits call
 `update_meetings` after their transaction has committed (a rolled-back write
@@ -43,14 +45,18 @@ from minutes.search import terms
 logger = logging.getLogger(__name__)
 
 # Bump when the schema or the analyzer changes: an index of another layout is rebuilt.
-LAYOUT = 2
+LAYOUT = 3
 ANALYZER = "nl"
 TITLE_BOOST = 3.0
 # A word found only as part of a compound ("thuiswerken" in "thuiswerkvergoeding")
 # counts for less than the word itself.
 PARTS_BOOST = 0.25  # tuned on the judged set: bench/relevance/tune.py
 STAMP = "archive-version.json"
+MAX_TERM = 100  # longer "words" (no Dutch word is) are left out of the index
 WRITER_HEAP = 64 * 1024 * 1024
+
+
+ITEM, DECISION = 0, 1  # the `kind` of a document
 
 
 class IndexBusy(Exception):
@@ -65,14 +71,16 @@ def analyzer() -> tantivy.TextAnalyzer:
     """The index's analyzer: the text arrives as terms (terms.index_text), one a word."""
     return (
         tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace())
-        .filter(tantivy.Filter.remove_long(100))
+        .filter(tantivy.Filter.remove_long(MAX_TERM))
         .build()
     )
 
 
 def build_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
+    builder.add_unsigned_field("kind", indexed=True, fast=True)  # ITEM or DECISION
     builder.add_unsigned_field("item_id", stored=True, indexed=True, fast=True)
+    builder.add_unsigned_field("decision_id", stored=True, indexed=True, fast=True)
     builder.add_unsigned_field("meeting_id", stored=True, indexed=True, fast=True)
     builder.add_text_field("title", tokenizer_name=ANALYZER)
     builder.add_text_field("body", tokenizer_name=ANALYZER)
@@ -101,7 +109,8 @@ class Status:
     layout_ok: bool
     index_version: int | None
     archive_version: int
-    documents: int
+    documents: int  # of agenda items
+    decisions: int = 0
 
     @property
     def current(self) -> bool:
@@ -151,9 +160,18 @@ def searcher() -> tantivy.Searcher:
     return open_index().searcher()
 
 
+def of_kind(kind: int) -> tantivy.Query:
+    return tantivy.Query.term_query(SCHEMA, "kind", kind)
+
+
 def item_query(item_id: int) -> tantivy.Query:
-    """The one document of an agenda item."""
-    return tantivy.Query.term_query(SCHEMA, "item_id", item_id)
+    """The one document of an agenda item (not those of its decisions)."""
+    return tantivy.Query.boolean_query(
+        [
+            (tantivy.Occur.Must, tantivy.Query.term_query(SCHEMA, "item_id", item_id)),
+            (tantivy.Occur.Must, of_kind(ITEM)),
+        ]
+    )
 
 
 def _writer(index: tantivy.Index) -> tantivy.IndexWriter:
@@ -180,26 +198,36 @@ def _sort_keys(item: AgendaItem) -> tuple[int, int, int]:
     return day, base + (9_999 - min(item.position, 9_999)), base + min(item.position, 9_999)
 
 
+def _document(item: AgendaItem, kind: int, title: str, body: str) -> tantivy.Document:
+    day, newest, oldest = _sort_keys(item)
+    doc = tantivy.Document()
+    doc.add_unsigned("kind", kind)
+    doc.add_unsigned("item_id", item.pk)
+    doc.add_unsigned("meeting_id", item.meeting_id)
+    doc.add_text("title", terms.index_text(title))
+    doc.add_text("body", terms.index_text(body))
+    doc.add_text("parts", terms.index_parts(f"{title} {body}"))
+    doc.add_unsigned("digest", digest(title, body))
+    doc.add_unsigned("day", day)
+    doc.add_unsigned("year", item.meeting.date.year)
+    doc.add_unsigned("newest", newest)
+    doc.add_unsigned("oldest", oldest)
+    for ministry_id in sorted({m.ministry_id for m in item.indexed_mentions}):
+        doc.add_unsigned("ministry", ministry_id)
+    for topic in item.topics.all():
+        doc.add_unsigned("topic", topic.pk)
+    doc.add_unsigned("decided", 1 if item.indexed_decisions else 0)
+    return doc
+
+
 def _documents(items: Iterable[AgendaItem]) -> Iterator[tantivy.Document]:
+    """An agenda item's document, then one per decision it holds."""
     for item in items:
-        day, newest, oldest = _sort_keys(item)
-        doc = tantivy.Document()
-        doc.add_unsigned("item_id", item.pk)
-        doc.add_unsigned("meeting_id", item.meeting_id)
-        doc.add_text("title", terms.index_text(item.title))
-        doc.add_text("body", terms.index_text(item.body))
-        doc.add_text("parts", terms.index_parts(f"{item.title} {item.body}"))
-        doc.add_unsigned("digest", digest(item.title, item.body))
-        doc.add_unsigned("day", day)
-        doc.add_unsigned("year", item.meeting.date.year)
-        doc.add_unsigned("newest", newest)
-        doc.add_unsigned("oldest", oldest)
-        for ministry_id in sorted({m.ministry_id for m in item.indexed_mentions}):
-            doc.add_unsigned("ministry", ministry_id)
-        for topic in item.topics.all():
-            doc.add_unsigned("topic", topic.pk)
-        doc.add_unsigned("decided", 1 if item.indexed_decisions else 0)
-        yield doc
+        yield _document(item, ITEM, item.title, item.body)
+        for decision in item.indexed_decisions:
+            doc = _document(item, DECISION, "", decision.text)
+            doc.add_unsigned("decision_id", decision.pk)
+            yield doc
 
 
 def digest(title: str, body: str) -> int:
@@ -223,7 +251,7 @@ def _items(meeting_ids: Iterable[int] | None = None):
         ),
         Prefetch(
             "decisions",
-            queryset=Decision.objects.only("pk", "agenda_item_id"),
+            queryset=Decision.objects.only("pk", "agenda_item_id", "text").order_by("position"),
             to_attr="indexed_decisions",
         ),
     ).order_by("pk")
@@ -322,15 +350,18 @@ def status() -> Status:
     stamp = _read_stamp(path)
     exists = tantivy.Index.exists(str(path)) if path.exists() else False
     layout_ok = stamp.get("layout") == LAYOUT
-    documents = 0
+    counts = {ITEM: 0, DECISION: 0}
     if exists and layout_ok:
-        documents = searcher().num_docs
+        found = searcher()
+        for kind in counts:
+            counts[kind] = found.search(of_kind(kind), limit=1).count
     return Status(
         exists=exists,
         layout_ok=layout_ok,
         index_version=stamp.get("version"),
         archive_version=ArchiveVersion.current(),
-        documents=documents,
+        documents=counts[ITEM],
+        decisions=counts[DECISION],
     )
 
 

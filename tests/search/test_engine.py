@@ -693,3 +693,25 @@ class SearchFeedTests(SearchTestCase):
         response = self.client.get("/zoeken/feed/", {"q": "  "})
         self.assertEqual(response.status_code, 200)
         self.assertEqual(list(ET.fromstring(response.content).iter("item")), [])
+
+
+class DecisionSearchTests(SearchTestCase):
+    def test_decisions_are_found_by_their_own_text(self):
+        from minutes.models import Decision
+
+        adopted = Decision.objects.filter(text__icontains="vastgesteld")
+        self.assertTrue(adopted.exists())
+        response = self.client.get("/besluiten/", {"q": "vastgesteld"})
+        self.assertEqual(response.status_code, 200)
+        shown = {d.pk for d in response.context["decisions"]}
+        self.assertEqual(shown, set(adopted.values_list("pk", flat=True)))
+        # A word that is in the agenda item's text but not in any decision finds none.
+        response = self.client.get("/besluiten/", {"q": "Webex"})
+        self.assertEqual(list(response.context["decisions"]), [])
+        self.assertEqual(search.decision_ids("vastgesteld -verslag"), [])
+
+    def test_decision_documents_do_not_count_as_agenda_items(self):
+        self.assertEqual(len(set(matching_ids("vastgesteld"))), len(matching_ids("vastgesteld")))
+        self.assertTrue(
+            set(matching_ids("vastgesteld")) <= set(AgendaItem.objects.values_list("pk", flat=True))
+        )

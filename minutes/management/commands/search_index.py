@@ -12,7 +12,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from minutes.models import AgendaItem
+from minutes.models import AgendaItem, Decision
 from minutes.search import index
 
 SAMPLE = 200  # documents compared one by one with their rows in --check
@@ -60,9 +60,12 @@ class Command(BaseCommand):
                 f"index reflects archive version {status.index_version}, "
                 f"the database is at {status.archive_version}"
             )
-        items = AgendaItem.objects.count()
-        if status.documents != items:
-            problems.append(f"{status.documents} documents for {items} agenda items")
+        items, decisions = AgendaItem.objects.count(), Decision.objects.count()
+        if (status.documents, status.decisions) != (items, decisions):
+            problems.append(
+                f"{status.documents} agenda items and {status.decisions} decisions in the index, "
+                f"{items} and {decisions} in the database"
+            )
         problems += self._sample_differences()
         if problems:
             raise CommandError(
