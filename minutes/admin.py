@@ -297,8 +297,8 @@ class SearchIndexedAdmin(admin.ModelAdmin):
         return obj.meeting_id
 
     def reindex(self, meeting_ids: list[int]) -> None:
-        ArchiveVersion.bump()
-        search_index.after_commit(meeting_ids)
+        ArchiveVersion.bump(meeting_ids)
+        search_index.after_commit()
 
     def save_related(
         self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool

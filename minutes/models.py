@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -518,8 +518,11 @@ class Topic(models.Model):
 class ArchiveVersion(models.Model):
     """A counter of the archive's content, bumped in every write's own transaction.
 
-    The search index records the version it reflects, so a missing update (a crash
-    between a commit and the index update) shows as a stale index. One row.
+    Each bump records the meetings it changed (MeetingChange). The search index
+    records the version it reflects and catches up on the changes after it, so an
+    update that was missed (a crash between a commit and the index update) is made
+    by the next one, and a stale index shows. One row; a bump keeps it locked until
+    the commit, so versions become visible in the order they were given.
     """
 
     number = models.BigIntegerField(default=0)
@@ -531,14 +534,32 @@ class ArchiveVersion(models.Model):
         return f"archiefversie {self.number}"
 
     @classmethod
-    def bump(cls) -> None:
-        """Count one change; call inside the transaction that makes it."""
+    def bump(cls, meeting_ids: Iterable[int]) -> int:
+        """Count one change of these meetings; call inside the transaction that makes it."""
         if not cls.objects.filter(pk=1).update(number=models.F("number") + 1):
             cls.objects.update_or_create(pk=1, defaults={"number": 1})
+        version = cls.current()
+        MeetingChange.objects.bulk_create(
+            MeetingChange(version=version, meeting_id=pk) for pk in sorted(set(meeting_ids))
+        )
+        return version
 
     @classmethod
     def current(cls) -> int:
         return cls.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+
+
+class MeetingChange(models.Model):
+    """A meeting (perhaps deleted since) changed at an archive version."""
+
+    version = models.BigIntegerField(db_index=True)
+    meeting_id = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "wijziging van een vergadering"
+
+    def __str__(self) -> str:
+        return f"vergadering {self.meeting_id} in versie {self.version}"
 
 
 class SearchTerm(models.Model):

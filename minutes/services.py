@@ -189,12 +189,8 @@ def import_batch(
         result.outcomes.append(outcome)
         if on_file:
             on_file(outcome)
-    if not dry_run:
-        search_index.after_commit(
-            outcome.meeting.pk
-            for outcome in result.outcomes
-            if outcome.status in (Status.IMPORTED, Status.REPLACED) and outcome.meeting is not None
-        )
+    if not dry_run and any(o.status in (Status.IMPORTED, Status.REPLACED) for o in result.outcomes):
+        search_index.after_commit()
     if result.run is not None:
         result.run.status = ImportRun.Status.FINISHED
         result.run.finished_at = timezone.now()
@@ -350,7 +346,7 @@ def save_meeting(
     _create_children(meeting, parsed)
     tag_topics(meeting_id=meeting.pk)
     vocabulary.count_terms(meeting_id=meeting.pk, sign=+1)
-    ArchiveVersion.bump()
+    ArchiveVersion.bump([meeting.pk])
     return meeting
 
 
@@ -484,8 +480,8 @@ def tag_topics(*, topics: Iterable[Topic] | None = None, meeting_id: int | None 
     if meeting_id is None:
         touched.update(_tagged_meetings(through.objects.filter(topic__in=topics)))
         if touched:  # a change the index must follow; none when no item had or has a tag
-            ArchiveVersion.bump()
-            search_index.after_commit(touched)
+            ArchiveVersion.bump(touched)
+            search_index.after_commit()
     return len(new)
 
 

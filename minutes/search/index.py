@@ -9,16 +9,14 @@ compound parts in a field of their own), the fast fields the filters, sorts and
 facets need, the ids to fetch its row and a digest of its text for `--check`. The
 text itself stays in PostgreSQL: snippets are made from the rows shown.
 
-Writers: the import service, topic re-tagging and admin edits call
-`update_meetings` after their transaction has committed (a rolled-back write
-leaves the index untouched). Tantivy allows one writer at a time; a second one
-waits up to SEARCH_INDEX_WRITER_WAIT seconds and then fails with IndexBusy.
-Readers (every request) share one opened index per process and see a commit
-within about a second; this process sees its own commits at once.
-
-The archive version (minutes.models.ArchiveVersion, bumped in every write's
-transaction) is written beside the index after each commit, so a missing or stale
-index is told apart from a current one (`status`).
+Writers: the import service, topic re-tagging and admin edits record the meetings
+they change (ArchiveVersion.bump) and call `after_commit`, which catches the index up
+on every change after the version it reflects once the transaction has committed (a
+rolled-back write leaves the index untouched; a missed update is made by the next).
+Tantivy allows one writer at a time; a second one waits up to
+SEARCH_INDEX_WRITER_WAIT seconds and then fails with IndexBusy. Readers (every
+request) share one opened index per process and see a commit within about a second;
+this process sees its own commits at once.
 """
 
 from __future__ import annotations
@@ -37,9 +35,9 @@ from typing import Any
 import tantivy
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
 
-from minutes.models import AgendaItem, ArchiveVersion, Decision, MinistryMention
+from minutes.models import AgendaItem, ArchiveVersion, Decision, MeetingChange, MinistryMention
 from minutes.search import terms
 
 logger = logging.getLogger(__name__)
@@ -257,63 +255,93 @@ def _items(meeting_ids: Iterable[int] | None = None):
     ).order_by("pk")
 
 
-def _commit(index: tantivy.Index, writer: tantivy.IndexWriter, version: int) -> None:
+def _commit(index: tantivy.Index, writer: tantivy.IndexWriter, version: int | None) -> None:
+    """Commit the writer (releasing its lock) and stamp the version now reflected."""
     writer.commit()
     writer.wait_merging_threads()  # consumes the writer and releases its lock
-    path = directory()
-    stamp = _read_stamp(path)
-    stamp = {"layout": LAYOUT, "version": max(version, int(stamp.get("version") or 0))}
-    (path / (STAMP + ".tmp")).write_text(json.dumps(stamp))
-    (path / (STAMP + ".tmp")).replace(path / STAMP)
+    if version is not None:
+        path = directory()
+        (path / (STAMP + ".tmp")).write_text(json.dumps({"layout": LAYOUT, "version": version}))
+        (path / (STAMP + ".tmp")).replace(path / STAMP)
     index.reload()
 
 
+def _reindex(writer: tantivy.IndexWriter, meeting_ids: list[int]) -> None:
+    for meeting_id in meeting_ids:
+        # delete_documents_by_term silently matches nothing on an unsigned field.
+        writer.delete_documents_by_query(tantivy.Query.term_query(SCHEMA, "meeting_id", meeting_id))
+    for doc in _documents(_items(meeting_ids)):
+        writer.add_document(doc)
+
+
 def update_meetings(meeting_ids: Iterable[int]) -> None:
-    """Re-index these meetings' items (deleted meetings drop out); call after commit."""
+    """Re-index these meetings' documents now (deleted meetings drop out).
+
+    Leaves the archive version the index records alone: `catch_up` is what follows
+    the database's changes.
+    """
     ids = sorted(set(meeting_ids))
     if not ids:
         return
+    index = open_index()
+    writer = _writer(index)
+    try:
+        _reindex(writer, ids)
+    except BaseException:
+        writer.rollback()
+        raise
+    _commit(index, writer, None)
+
+
+def catch_up() -> int:
+    """Re-index every meeting changed since the version the index reflects.
+
+    Changes are read under the index's writer lock, so two processes never apply
+    the same ones at once; a missed update is made by the next. Returns the number
+    of meetings re-indexed. Builds the index when there is none.
+    """
     try:
         index = open_index()
     except IndexMissing:
         rebuild()
-        return
-    version = ArchiveVersion.current()
+        return 0
     writer = _writer(index)
     try:
-        for meeting_id in ids:
-            # delete_documents_by_term silently matches nothing on an unsigned field.
-            writer.delete_documents_by_query(
-                tantivy.Query.term_query(SCHEMA, "meeting_id", meeting_id)
-            )
-        for doc in _documents(_items(ids)):
-            writer.add_document(doc)
+        stamp = _read_stamp(directory()).get("version") or 0
+        changes = MeetingChange.objects.filter(version__gt=stamp)
+        latest = changes.aggregate(latest=Max("version"))["latest"]
+        if latest is None:
+            writer.rollback()
+            return 0
+        ids = sorted(set(changes.filter(version__lte=latest).values_list("meeting_id", flat=True)))
+        _reindex(writer, ids)
     except BaseException:
         writer.rollback()
         raise
-    _commit(index, writer, version)
+    _commit(index, writer, latest)
+    # One index per database: what it reflects need not be kept.
+    MeetingChange.objects.filter(version__lte=latest).delete()
+    return len(ids)
 
 
-def after_commit(meeting_ids: Iterable[int]) -> None:
-    """Re-index these meetings once the current transaction commits (now, outside one).
+def after_commit() -> None:
+    """Bring the index up to date once the current transaction commits (now, outside one).
 
     A rolled-back write never reaches the index. An update that cannot be made (the
     writer busy for too long, a broken index) is logged; the index is then behind
-    the archive version, which `status` and `manage.py search_index --check` report.
+    the archive version, which `status` and `manage.py search_index --check` report,
+    and the next update (or `--ensure`) catches up.
     """
-    ids = sorted(set(meeting_ids))
-    if ids:
-        transaction.on_commit(lambda: _update_or_log(ids))
+    transaction.on_commit(_catch_up_or_log)
 
 
-def _update_or_log(meeting_ids: list[int]) -> None:
+def _catch_up_or_log() -> None:
     try:
-        update_meetings(meeting_ids)
+        catch_up()
     except Exception:
         logger.exception(
-            "The search index was not updated for %d meeting(s); "
-            "run `manage.py search_index --rebuild`",
-            len(meeting_ids),
+            "The search index is behind the database; "
+            "it catches up with the next import, or run `manage.py search_index --ensure`"
         )
 
 
@@ -342,6 +370,7 @@ def rebuild() -> int:
         building.rename(path)
         shutil.rmtree(old, ignore_errors=True)
         _opened.clear()
+    MeetingChange.objects.filter(version__lte=version).delete()
     return count
 
 
@@ -366,8 +395,14 @@ def status() -> Status:
 
 
 def ensure() -> bool:
-    """Rebuild when the index is missing, of another layout or behind; True if rebuilt."""
-    if status().current:
+    """Bring the index up to date: build it when missing or of another layout, catch up
+    when behind (rebuild if that does not do it). False when it was current already."""
+    state = status()
+    if state.current:
         return False
+    if state.exists and state.layout_ok:
+        catch_up()
+        if status().current:
+            return True
     rebuild()
     return True
