@@ -25,7 +25,7 @@ class Command(BaseCommand):
         action = parser.add_mutually_exclusive_group(required=True)
         action.add_argument("--rebuild", action="store_true", help="Build it afresh.")
         action.add_argument(
-            "--ensure", action="store_true", help="Rebuild only when missing or behind."
+            "--ensure", action="store_true", help="Catch up, or build it when missing."
         )
         action.add_argument("--check", action="store_true", help="Compare it with the database.")
 
