@@ -1,7 +1,7 @@
 """Build, check or repair the search index, which is derived from the database.
 
 manage.py search_index --rebuild   build it afresh from the database
-manage.py search_index --ensure    rebuild only when missing, of another layout or behind
+manage.py search_index --ensure    catch up when behind; build when missing or of an old layout
 manage.py search_index --check     compare it with the database (exit 1 when it differs)
 """
 
