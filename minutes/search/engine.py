@@ -12,7 +12,7 @@ the engine can change behind them. Every `query` here is already cleaned
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypedDict, overload
@@ -197,6 +197,10 @@ class Results(Sequence[AgendaItem]):
 
     def __len__(self) -> int:
         return self.count()
+
+    def __iter__(self) -> Iterator[AgendaItem]:
+        # One search for all, not one per position (Sequence's default).
+        return iter(self[0 : self.count()])
 
     @overload
     def __getitem__(self, key: int) -> AgendaItem: ...
