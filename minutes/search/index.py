@@ -38,12 +38,13 @@ from django.db import transaction
 from django.db.models import Max, Prefetch
 
 from minutes.models import AgendaItem, ArchiveVersion, Decision, MeetingChange, MinistryMention
+from minutes.parsing import REDACTION_RE
 from minutes.search import terms
 
 logger = logging.getLogger(__name__)
 
 # Bump when the schema or the analyzer changes: an index of another layout is rebuilt.
-LAYOUT = 3
+LAYOUT = 4
 ANALYZER = "nl"
 TITLE_BOOST = 3.0
 # A word found only as part of a compound ("thuiswerken" in "thuiswerkvergoeding")
@@ -91,8 +92,12 @@ def build_schema() -> tantivy.Schema:
     builder.add_unsigned_field("newest", fast=True)
     builder.add_unsigned_field("oldest", fast=True)
     builder.add_unsigned_field("ministry", indexed=True, fast=True)  # named in the item
+    builder.add_unsigned_field("speaker", indexed=True, fast=True)  # spoke in its rondvraag
     builder.add_unsigned_field("topic", indexed=True, fast=True)
     builder.add_unsigned_field("decided", indexed=True, fast=True)  # 1 with a decision
+    # Decision kinds (the item's decisions; a decision document's own), redaction codes.
+    builder.add_text_field("decision_kind", tokenizer_name="raw", fast=True)
+    builder.add_text_field("ground", tokenizer_name="raw", fast=True)
     return builder.build()
 
 
@@ -196,7 +201,9 @@ def _sort_keys(item: AgendaItem) -> tuple[int, int, int]:
     return day, base + (9_999 - min(item.position, 9_999)), base + min(item.position, 9_999)
 
 
-def _document(item: AgendaItem, kind: int, title: str, body: str) -> tantivy.Document:
+def _document(
+    item: AgendaItem, kind: int, title: str, body: str, decisions: Iterable[Decision]
+) -> tantivy.Document:
     day, newest, oldest = _sort_keys(item)
     doc = tantivy.Document()
     doc.add_unsigned("kind", kind)
@@ -212,6 +219,15 @@ def _document(item: AgendaItem, kind: int, title: str, body: str) -> tantivy.Doc
     doc.add_unsigned("oldest", oldest)
     for ministry_id in sorted({m.ministry_id for m in item.indexed_mentions}):
         doc.add_unsigned("ministry", ministry_id)
+    speakers = {
+        m.ministry_id for m in item.indexed_mentions if m.role == MinistryMention.Role.SPEAKER
+    }
+    for ministry_id in sorted(speakers):
+        doc.add_unsigned("speaker", ministry_id)
+    for decision_kind in sorted({d.kind for d in decisions}):
+        doc.add_text("decision_kind", decision_kind)
+    for code in sorted(set(REDACTION_RE.findall(f"{title}\n{body}"))):
+        doc.add_text("ground", code)
     for topic in item.topics.all():
         doc.add_unsigned("topic", topic.pk)
     doc.add_unsigned("decided", 1 if item.indexed_decisions else 0)
@@ -221,9 +237,9 @@ def _document(item: AgendaItem, kind: int, title: str, body: str) -> tantivy.Doc
 def _documents(items: Iterable[AgendaItem]) -> Iterator[tantivy.Document]:
     """An agenda item's document, then one per decision it holds."""
     for item in items:
-        yield _document(item, ITEM, item.title, item.body)
+        yield _document(item, ITEM, item.title, item.body, item.indexed_decisions)
         for decision in item.indexed_decisions:
-            doc = _document(item, DECISION, "", decision.text)
+            doc = _document(item, DECISION, "", decision.text, [decision])
             doc.add_unsigned("decision_id", decision.pk)
             yield doc
 
@@ -244,12 +260,14 @@ def _items(meeting_ids: Iterable[int] | None = None):
         "topics",
         Prefetch(
             "ministry_mentions",
-            queryset=MinistryMention.objects.only("pk", "agenda_item_id", "ministry_id"),
+            queryset=MinistryMention.objects.only("pk", "agenda_item_id", "ministry_id", "role"),
             to_attr="indexed_mentions",
         ),
         Prefetch(
             "decisions",
-            queryset=Decision.objects.only("pk", "agenda_item_id", "text").order_by("position"),
+            queryset=Decision.objects.only("pk", "agenda_item_id", "text", "kind").order_by(
+                "position"
+            ),
             to_attr="indexed_decisions",
         ),
     ).order_by("pk")

@@ -715,3 +715,37 @@ class DecisionSearchTests(SearchTestCase):
         self.assertTrue(
             set(matching_ids("vastgesteld")) <= set(AgendaItem.objects.values_list("pk", flat=True))
         )
+
+
+class IndexFieldTests(SearchTestCase):
+    """The index carries what the facets of later pages need: grounds, speakers, kinds."""
+
+    def buckets(self, field_name: str, kind: int) -> dict:
+        from minutes.search import index
+
+        found = index.searcher().aggregate(
+            index.of_kind(kind), {"f": {"terms": {"field": field_name, "size": 1000}}}
+        )
+        return {b["key"]: b["doc_count"] for b in found["f"]["buckets"]}
+
+    def test_redaction_grounds_are_counted_per_item(self):
+        from minutes.search import index
+
+        grounds = self.buckets("ground", index.ITEM)
+        with_i = [i for i in AgendaItem.objects.all() if "5.1.2i" in f"{i.title}\n{i.body}"]
+        self.assertEqual(grounds["5.1.2i"], len(with_i))
+        with_e = [i for i in AgendaItem.objects.all() if "5.1.2e" in f"{i.title}\n{i.body}"]
+        self.assertEqual(grounds["5.1.2e"], len(with_e))
+
+    def test_speakers_and_decision_kinds(self):
+        from minutes.models import Decision
+        from minutes.search import index
+
+        speakers = self.buckets("speaker", index.ITEM)
+        spoken = MinistryMention.objects.filter(role=MinistryMention.Role.SPEAKER)
+        expected = Counter(
+            m for m, _ in spoken.values_list("ministry_id", "agenda_item_id").distinct()
+        )
+        self.assertEqual({int(k): v for k, v in speakers.items()}, dict(expected))
+        kinds = self.buckets("decision_kind", index.DECISION)
+        self.assertEqual(kinds, dict(Counter(Decision.objects.values_list("kind", flat=True))))
