@@ -149,6 +149,12 @@ class CompoundSplitter:
         self.heads = frozenset(heads)
         self.linked = frozenset(linked)
         self.forbidden = tuple(forbidden)
+        # The forbidden joins by the first letter after the boundary: _refused looks
+        # only at the few that can apply (it runs for every candidate part).
+        self._forbidden_at: dict[str, tuple[tuple[str, str], ...]] = {}
+        for end, start in self.forbidden:
+            key = start[:1]
+            self._forbidden_at[key] = (*self._forbidden_at.get(key, ()), (end, start))
         self.min_part = min_part
         self._cache: dict[str, tuple[str, ...]] = {}
 
@@ -194,9 +200,12 @@ class CompoundSplitter:
         return winner[2] if winner else ()
 
     def _refused(self, word: str, boundary: int) -> bool:
+        candidates = self._forbidden_at.get(word[boundary : boundary + 1], ())
+        if "" in self._forbidden_at:
+            candidates = (*candidates, *self._forbidden_at[""])
         return any(
             word.startswith(start, boundary) and word[:boundary].endswith(end)
-            for end, start in self.forbidden
+            for end, start in candidates
         )
 
     def _inflects_a_simple_word(self, word: str) -> bool:

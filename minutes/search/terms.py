@@ -1,6 +1,6 @@
 """The words of the archive as the search index holds them: folded, lower case, stemmed.
 
-One function makes the terms of a text for the index (`index_text`) and of a query's
+One function makes the terms of a text for the index (`index_words`) and of a query's
 word (`stem`), so a query finds what the index holds, and the highlighter marks what
 the query found. Stemming and compound splitting are minutes.search.analysis (the
 study behind them: docs/search-analysis.md); this module caches them per word and
@@ -154,16 +154,11 @@ def words(text: str) -> list[str]:
     return TOKEN_RE.findall(text)
 
 
-def stems(text: str) -> list[str]:
-    """The index terms of a text, one per word, in order."""
-    return [stem(word) for word in TOKEN_RE.findall(text)]
+def index_words(words: list[str]) -> str:
+    """A text's words as the index's whitespace analyzer reads them: their terms, in order."""
+    return " ".join(map(stem, words))
 
 
-def index_text(text: str) -> str:
-    """The text as the index's whitespace analyzer reads it: its terms, in order."""
-    return " ".join(stems(text))
-
-
-def index_parts(text: str) -> str:
+def index_word_parts(words: list[str]) -> str:
     """The terms of the compound parts of a text's words, for the index's "parts" field."""
-    return " ".join(term for word in TOKEN_RE.findall(text) for term in part_stems(word))
+    return " ".join(term for word in words for term in part_stems(word))
