@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "minutes.middleware.SearchUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "sgo_archive.urls"
