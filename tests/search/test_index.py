@@ -400,7 +400,8 @@ class CheckCommandTests(IndexTestCase):
 
     def test_check_passes_on_a_current_index(self):
         out = self.check()
-        self.assertIn(f"matches the database: {AgendaItem.objects.count()} documents", out)
+        items, decisions = AgendaItem.objects.count(), Decision.objects.count()
+        self.assertIn(f"matches the database: {items} agenda items and {decisions} decisions", out)
         self.assertIn(f"archive version {ArchiveVersion.current()}", out)
 
     def test_check_names_an_item_whose_text_changed_and_rebuild_repairs_it(self):
@@ -421,7 +422,9 @@ class CheckCommandTests(IndexTestCase):
 
         out = StringIO()
         call_command("search_index", "--rebuild", stdout=out)
-        self.assertIn(f"Search index built: {AgendaItem.objects.count()} documents", out.getvalue())
+        self.assertIn(
+            f"Search index up to date: {AgendaItem.objects.count()} agenda items", out.getvalue()
+        )
         self.assertIn("matches the database", self.check())
         self.assertEqual(found("luchtschipwerf"), {item.pk})
 
@@ -444,7 +447,7 @@ class CheckCommandTests(IndexTestCase):
 
         out = StringIO()
         call_command("search_index", "--ensure", stdout=out)
-        self.assertIn(f"Search index built: {items} documents", out.getvalue())
+        self.assertIn(f"Search index up to date: {items} agenda items", out.getvalue())
         self.assertIn("matches the database", self.check())
         out = StringIO()
         call_command("search_index", "--ensure", stdout=out)

@@ -18,6 +18,10 @@ from minutes.search import index
 SAMPLE = 200  # documents compared one by one with their rows in --check
 
 
+def contents(status: index.Status) -> str:
+    return f"{status.documents} agenda items and {status.decisions} decisions"
+
+
 class Command(BaseCommand):
     help = "Rebuild, ensure or check the search index (derived from the database)."
 
@@ -35,15 +39,15 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         if options["ensure"] and not index.ensure():
-            self.stdout.write(f"Search index is current: {index.status().documents} documents.")
+            self.stdout.write(f"Search index is current: {contents(index.status())}.")
             return
         if options["rebuild"]:
             index.rebuild()
-        documents = index.status().documents
         seconds = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
-                f"Search index built: {documents} documents in {seconds:.1f}s ({index.directory()})"
+                f"Search index up to date: {contents(index.status())}, {seconds:.1f}s "
+                f"({index.directory()})"
             )
         )
 
@@ -75,7 +79,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Search index matches the database: {status.documents} documents, "
+                f"Search index matches the database: {contents(status)}, "
                 f"archive version {status.archive_version}."
             )
         )
