@@ -451,7 +451,7 @@ class CheckCommandTests(IndexTestCase):
         self.assertIn("matches the database", self.check())
         out = StringIO()
         call_command("search_index", "--ensure", stdout=out)
-        self.assertIn(f"Search index is current: {items} documents", out.getvalue())
+        self.assertIn(f"Search index is current: {items} agenda items", out.getvalue())
 
 
 class FacetCountTests(IndexTestCase):
