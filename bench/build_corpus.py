@@ -14,8 +14,7 @@ rare words really are rare. Meetings are spread weekly over 1990–2025 (several
 week at these sizes: slugs get -2, -3 …), and dated subjects (the euro, Brexit,
 corona, Oekraïne …) appear only in their years. The seed fixes everything.
 
-Rows are written with COPY in batches, the GIN index is built once after the load,
-topics are tagged with the app's `tag_topics` and the "Bedoelde u" vocabulary is
+Rows are written with COPY in batches, topics are tagged with the app's `tag_topics` and the "Bedoelde u" vocabulary is
 counted with `minutes.search.vocabulary.recount_all` (the import's expression, for all
 meetings at once), and the Tantivy search index is built with
 `minutes.search.index.rebuild` into bench/results/index-<database>/ (timed, size printed).
@@ -864,12 +863,6 @@ def build(args) -> None:
         flush=True,
     )
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'agenda_item_search_idx'")
-        index_sql = cursor.fetchone()[0]
-        # One build after the load is far cheaper than updating the GIN index per row.
-        cursor.execute("DROP INDEX agenda_item_search_idx")
-
     writer = Writer(args.url)
     writer.start()
     progress = Progress(args.meetings, sys.stdout, unit="meetings")
@@ -896,12 +889,6 @@ def build(args) -> None:
         f"({writer.bytes / 2**20:.0f} MB of COPY data)"
     )
 
-    def index():
-        with connection.cursor() as cursor:
-            cursor.execute("SET maintenance_work_mem = '1GB'")
-            cursor.execute(index_sql)
-
-    step("GIN index agenda_item_search_idx", index)
     step("topics (minutes.services.tag_topics)", tag_topics)
 
     step("search terms (minutes.search.vocabulary.recount_all)", vocabulary.recount_all)

@@ -176,8 +176,11 @@ def corpus_size() -> dict:
                 "heap_mb": round(heap / 2**20, 1),
                 "indexes_mb": round(indexes / 2**20, 1),
             }
-        cursor.execute("SELECT pg_relation_size('agenda_item_search_idx')")
-        sizes["agenda_item_search_idx_mb"] = round(cursor.fetchone()[0] / 2**20, 1)
+        # PostgreSQL's own search index, gone since the switch to the Tantivy index.
+        cursor.execute("SELECT to_regclass('agenda_item_search_idx')")
+        if cursor.fetchone()[0] is not None:
+            cursor.execute("SELECT pg_relation_size('agenda_item_search_idx')")
+            sizes["agenda_item_search_idx_mb"] = round(cursor.fetchone()[0] / 2**20, 1)
         cursor.execute("SELECT pg_database_size(current_database())")
         sizes["database_mb"] = round(cursor.fetchone()[0] / 2**20, 1)
         cursor.execute(

@@ -56,8 +56,12 @@ def corpus(result: dict) -> str:
         f"{c['minutes_ministrymention']['rows']:,} ministry mentions, "
         f"{c['minutes_agendaitem_topics']['rows']:,} topic tags, "
         f"{c['minutes_searchterm']['rows']:,} search terms; database {c['database_mb']:,.0f} MB, "
-        f"agenda item table {c['minutes_agendaitem']['total_mb']:,.0f} MB, "
-        f"GIN index {c['agenda_item_search_idx_mb']} MB"
+        f"agenda item table {c['minutes_agendaitem']['total_mb']:,.0f} MB"
+        + (
+            f", GIN index {c['agenda_item_search_idx_mb']} MB"
+            if "agenda_item_search_idx_mb" in c
+            else ""
+        )
     )
 
 

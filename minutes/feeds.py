@@ -59,7 +59,7 @@ class SearchFeed(Feed):
     def get_object(self, request):
         return SearchFilter(
             request.GET,
-            queryset=AgendaItem.objects.select_related("meeting").defer("search_vector"),
+            queryset=AgendaItem.objects.select_related("meeting"),
         )
 
     def title(self, filterset) -> str:

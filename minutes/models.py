@@ -7,14 +7,12 @@ from collections.abc import Iterable, Mapping
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce, ExtractYear, Upper
 from django.urls import reverse
 
 from minutes.parsing import INSERTED, DecisionKind, item_label, list_label
-from minutes.search.config import item_search_vector
 
 
 class MinistryQuerySet(models.QuerySet):
@@ -279,13 +277,11 @@ class AgendaItemQuerySet(models.QuerySet):
         return self.filter(parent=None)
 
     def for_listing(self) -> AgendaItemQuerySet:
-        """Items with their meeting (and parent) for a list of results: no body text,
-        no search vector and no heavy meeting columns, so ranking sorts narrow rows."""
+        """Items with their meeting (and parent) for a list of results: no body text
+        and no heavy meeting columns, so a page of results reads narrow rows."""
         return self.select_related("meeting", "parent").defer(
             "body",
-            "search_vector",
             "parent__body",
-            "parent__search_vector",
             *(f"meeting__{name}" for name in MEETING_HEAVY_FIELDS),
         )
 
@@ -327,13 +323,7 @@ class AgendaItem(models.Model):
     title = models.CharField("titel", max_length=500)
     body = models.TextField("tekst", blank=True)
     topics = models.ManyToManyField("Topic", blank=True, related_name="agenda_items")
-    # Tokenising lives in the search package (minutes.search.config).
-    search_vector = models.GeneratedField(
-        expression=item_search_vector(),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
-
+    # Searched through the search index (minutes.search.index), not in PostgreSQL.
     objects = AgendaItemQuerySet.as_manager()
 
     class Meta:
@@ -353,7 +343,6 @@ class AgendaItem(models.Model):
                 name="agenda_item_unique_number",
             ),
         ]
-        indexes = [GinIndex(fields=["search_vector"], name="agenda_item_search_idx")]
 
     def __str__(self) -> str:
         return f"{self.list_label} {self.title}"

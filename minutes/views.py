@@ -229,9 +229,7 @@ class DecisionListView(FilteredListView):
             Decision.objects.select_related("agenda_item__meeting", "agenda_item__parent")
             .defer(
                 "agenda_item__body",
-                "agenda_item__search_vector",
                 "agenda_item__parent__body",
-                "agenda_item__parent__search_vector",
                 *(f"agenda_item__meeting__{name}" for name in MEETING_HEAVY_FIELDS),
             )
             .order_by("-agenda_item__meeting__date", "agenda_item__position", "position")

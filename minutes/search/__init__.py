@@ -2,9 +2,9 @@
 suggestions and the vocabulary behind them.
 
 Views, filters, feeds, the admin and rendering call `minutes.search.<name>`;
-nothing else builds a search. The models import `minutes.search.config` (the
-stored vector's expression) while they are being defined, so the names that need
-the models are loaded on first use (PEP 562) rather than when this package is.
+nothing else builds a search. The names that need the models and the index are
+loaded on first use (PEP 562), so the query language and the limits can be
+imported before Django's apps are ready (forms, settings-free tools).
 """
 
 from __future__ import annotations
