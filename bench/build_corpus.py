@@ -14,12 +14,12 @@ rare words really are rare. Meetings are spread weekly over 1990–2025 (several
 week at these sizes: slugs get -2, -3 …), and dated subjects (the euro, Brexit,
 corona, Oekraïne …) appear only in their years. The seed fixes everything.
 
-Rows are written with COPY in batches, topics are tagged with the app's `tag_topics` and the "Bedoelde u" vocabulary is
-counted with `minutes.search.vocabulary.recount_all` (the import's expression, for all
-meetings at once), and the Tantivy search index is built with
-`minutes.search.index.rebuild` into bench/results/index-<database>/ (timed, size printed).
-`--verify N` parses the first N generated texts with the real parser and compares the
-result with the generated rows.
+Rows are written with COPY in batches, topics are tagged with the app's `tag_topics`
+and the "Bedoelde u" vocabulary is counted with `minutes.search.vocabulary.recount_all`
+(the import's expression, for all meetings at once), and the Tantivy search index is
+built with `minutes.search.index.rebuild` into bench/results/index-<database>/ (timed,
+size printed). `--verify N` parses the first N generated texts with the real parser
+and compares the result with the generated rows.
 """
 
 from __future__ import annotations
