@@ -1,4 +1,5 @@
-"""The archive every database test starts from: both sample minutes, imported once.
+"""The archive every database test starts from: both sample minutes, imported once;
+and small invented minutes (`minutes()`) for what the samples lack.
 
 `django_db_setup` (conftest) imports the samples through the real import service
 into the test database once per session; each test runs in a transaction on top of
@@ -67,3 +68,18 @@ class EmptyArchiveTestCase(TestCase):
     def setUpTestData(cls) -> None:
         empty_archive()
         super().setUpTestData()
+
+
+def minutes(day: str, items: list[tuple[str, str]]) -> bytes:
+    """Small invented minutes in the layout of the real ones, names redacted."""
+    lines = [
+        "Omschrijving\tSGO, verslag",
+        f"Vergaderdatum en -tijd\t{day}, 16.00 - 17.30 uur",
+        "Vergaderplaats\tTrêveszaal",
+        "Aanwezig\t5.1.2e (AZ, vz), 5.1.2e (FIN)",
+        "Afwezig\t",
+        "",
+    ]
+    for number, (title, body) in enumerate(items, start=1):
+        lines += [f"{number}. {title}", "", body, ""]
+    return "\n".join(lines).encode("utf-8")

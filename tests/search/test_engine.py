@@ -16,27 +16,12 @@ from django.test.utils import CaptureQueriesContext
 from minutes import search
 from minutes.models import AgendaItem, MinistryMention, SearchTerm
 from minutes.services import SourceFile, import_batch
-from tests.archive import IndexedTestCase
+from tests.archive import IndexedTestCase, minutes
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
 MANY = 25  # more matches than one page of results (20)
 FEW = 6  # fewer than one page, but enough (5+) that no typo suggestion is looked up
-
-
-def minutes(day: str, items: list[tuple[str, str]]) -> bytes:
-    """Small invented minutes in the layout of the real ones, names redacted."""
-    lines = [
-        "Omschrijving\tSGO, verslag",
-        f"Vergaderdatum en -tijd\t{day}, 16.00 - 17.30 uur",
-        "Vergaderplaats\tTrêveszaal",
-        "Aanwezig\t5.1.2e (AZ, vz), 5.1.2e (FIN)",
-        "Afwezig\t",
-        "",
-    ]
-    for number, (title, body) in enumerate(items, start=1):
-        lines += [f"{number}. {title}", "", body, ""]
-    return "\n".join(lines).encode("utf-8")
 
 
 INVENTED = [

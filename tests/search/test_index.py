@@ -46,25 +46,10 @@ from minutes.models import (
 )
 from minutes.search import index
 from minutes.services import SourceFile, import_batch
-from tests.archive import IndexedTestCase
+from tests.archive import IndexedTestCase, minutes
 from tests.conftest import ROOT, SAMPLES
 
 SAMPLE_2021 = SAMPLES / "sgo-2021-01-19.txt"
-
-
-def minutes(day: str, items: list[tuple[str, str]]) -> bytes:
-    """Small invented minutes in the layout of the real ones, names redacted."""
-    lines = [
-        "Omschrijving\tSGO, verslag",
-        f"Vergaderdatum en -tijd\t{day}, 16.00 - 17.30 uur",
-        "Vergaderplaats\tTrêveszaal",
-        "Aanwezig\t5.1.2e (AZ, vz), 5.1.2e (FIN)",
-        "Afwezig\t",
-        "",
-    ]
-    for number, (title, body) in enumerate(items, start=1):
-        lines += [f"{number}. {title}", "", body, ""]
-    return "\n".join(lines).encode("utf-8")
 
 
 NEW = SourceFile(
