@@ -30,6 +30,7 @@ FIELDS = ("title", "body")
 SNIPPET_WORDS = 35
 SNIPPET_FRAGMENTS = 2
 ALL = 10_000_000  # "every bucket" for aggregations, "every hit" for id lists
+FIRST_PAGE = 25  # hits fetched with the count: the largest first page of a list
 
 
 class Facets(TypedDict):
@@ -179,6 +180,7 @@ class Results(Sequence[AgendaItem]):
         self.items = items if items is not None else AgendaItem.objects.for_listing()
         self._index_query = to_query(query, filters) if query else None
         self._count: int | None = None
+        self._first: tantivy.SearchResult | None = None  # the count's search: the first page
 
     def _search(self, limit: int, offset: int = 0) -> tantivy.SearchResult:
         searcher = index.searcher()
@@ -192,7 +194,12 @@ class Results(Sequence[AgendaItem]):
 
     def count(self) -> int:
         if self._count is None:
-            self._count = 0 if self._index_query is None else self._search(1).count
+            if self._index_query is None:
+                self._count = 0
+            else:
+                # Counted with the first page's hits, which the page then reuses.
+                self._first = self._search(FIRST_PAGE)
+                self._count = self._first.count
         return self._count
 
     def __len__(self) -> int:
@@ -213,12 +220,17 @@ class Results(Sequence[AgendaItem]):
         start, stop = key.start or 0, key.stop if key.stop is not None else self.count()
         if self._index_query is None or stop <= start:
             return []
-        result = self._search(stop - start, offset=start)
+        if start == 0 and self._first is not None and stop <= FIRST_PAGE:
+            result = self._first
+            hits = result.hits[:stop]
+        else:
+            result = self._search(stop - start, offset=start)
+            hits = result.hits
         searcher = index.searcher()
-        ids = searcher.fast_field_values("item_id", [address for _, address in result.hits])
+        ids = searcher.fast_field_values("item_id", [address for _, address in hits])
         rows = self.items.in_bulk(ids)
         page = []
-        for (score, _), pk in zip(result.hits, ids, strict=True):
+        for (score, _), pk in zip(hits, ids, strict=True):
             if pk in rows:
                 if self.sort == Sort.RELEVANCE:
                     rows[pk].rank = score
