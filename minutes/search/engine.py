@@ -181,16 +181,23 @@ class Results(Sequence[AgendaItem]):
         self._index_query = to_query(query, filters) if query else None
         self._count: int | None = None
         self._first: tantivy.SearchResult | None = None  # the count's search: the first page
+        self._searcher: tantivy.Searcher | None = None
+
+    @property
+    def searcher(self) -> tantivy.Searcher:
+        """One view of the index for the whole request: doc addresses stay valid."""
+        if self._searcher is None:
+            self._searcher = index.searcher()
+        return self._searcher
 
     def _search(self, limit: int, offset: int = 0) -> tantivy.SearchResult:
-        searcher = index.searcher()
         order: dict[str, Any] = {}
         if self.sort == Sort.NEWEST:
             order = {"order_by_field": "newest", "order": tantivy.Order.Desc}
         elif self.sort == Sort.OLDEST:
             order = {"order_by_field": "oldest", "order": tantivy.Order.Asc}
         # limit=0 makes tantivy panic: ask for one hit at least.
-        return searcher.search(self._index_query, limit=max(limit, 1), offset=offset, **order)
+        return self.searcher.search(self._index_query, limit=max(limit, 1), offset=offset, **order)
 
     def count(self) -> int:
         if self._count is None:
@@ -226,8 +233,7 @@ class Results(Sequence[AgendaItem]):
         else:
             result = self._search(stop - start, offset=start)
             hits = result.hits
-        searcher = index.searcher()
-        ids = searcher.fast_field_values("item_id", [address for _, address in hits])
+        ids = self.searcher.fast_field_values("item_id", [address for _, address in hits])
         rows = self.items.in_bulk(ids)
         page = []
         for (score, _), pk in zip(hits, ids, strict=True):
@@ -241,9 +247,7 @@ class Results(Sequence[AgendaItem]):
         if self._index_query is None:
             return []
         result = self._search(min(limit, max(self.count(), 1)))
-        return index.searcher().fast_field_values(
-            "item_id", [address for _, address in result.hits]
-        )
+        return self.searcher.fast_field_values("item_id", [address for _, address in result.hits])
 
     def facets(self) -> Facets:
         """Counts of all matches per year, ministry and topic, and with a decision.
@@ -254,7 +258,7 @@ class Results(Sequence[AgendaItem]):
         if self._index_query is None:
             return {"years": [], "ministries": [], "topics": [], "with_decision": 0}
         terms = {"size": ALL, "min_doc_count": 1}
-        buckets = index.searcher().aggregate(
+        buckets = self.searcher.aggregate(
             self._index_query,
             {
                 "years": {"terms": {"field": "year", **terms}},
