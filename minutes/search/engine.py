@@ -108,7 +108,7 @@ def _clause(clause: Clause) -> tantivy.Query | None:
 
 def _filter_queries(filters: Filters) -> list[tantivy.Query]:
     schema = index.SCHEMA
-    queries = [index.of_kind(index.DECISION if filters.decisions else index.ITEM)]
+    queries = [index.of_kind(index.DECISION)] if filters.decisions else []
     if filters.start or filters.end:
         queries.append(
             tantivy.Query.range_query(
@@ -150,6 +150,10 @@ def to_query(query: str, filters: Filters = Filters()) -> tantivy.Query | None:
         (tantivy.Occur.Must, tantivy.Query.const_score_query(q, 0.0))
         for q in _filter_queries(filters)
     ]
+    if not filters.decisions:
+        # Agenda items: "not a decision" is cheaper than "an item" (decisions are fewer;
+        # 15 % on common words, bench at 10k).
+        parts.append((tantivy.Occur.MustNot, index.of_kind(index.DECISION)))
     return tantivy.Query.boolean_query(parts)
 
 
