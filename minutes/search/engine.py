@@ -380,17 +380,19 @@ class _Highlighter:
         words = list(TOKEN_RE.finditer(text))
         if not words:
             return ""
-        hits = [i for i, m in enumerate(words) if self.matches(m.group())]
-        if not hits:
-            return text[: words[min(SNIPPET_WORDS, len(words)) - 1].end()]
+        # A window around the first match, the next around the first match after it;
+        # the words after the last window are never looked at.
         windows: list[tuple[int, int]] = []
-        for hit in hits:
-            if len(windows) == SNIPPET_FRAGMENTS:
-                break
-            if windows and hit <= windows[-1][1]:
+        for i, match in enumerate(words):
+            if windows and i <= windows[-1][1]:
                 continue
-            first = max(0, hit - SNIPPET_WORDS // 3)
-            windows.append((first, min(len(words), first + SNIPPET_WORDS) - 1))
+            if self.matches(match.group()):
+                first = max(0, i - SNIPPET_WORDS // 3)
+                windows.append((first, min(len(words), first + SNIPPET_WORDS) - 1))
+                if len(windows) == SNIPPET_FRAGMENTS:
+                    break
+        if not windows:
+            return text[: words[min(SNIPPET_WORDS, len(words)) - 1].end()]
         if len(windows) == 1:  # one window: as long as the text allows
             first, last = windows[0]
             windows = [(max(0, min(first, len(words) - SNIPPET_WORDS)), last)]
