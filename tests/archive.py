@@ -10,6 +10,8 @@ transaction (rolled back afterwards, so the next test finds it again).
 
 from __future__ import annotations
 
+import re
+
 from django.test import TestCase
 
 from tests.conftest import SAMPLES
@@ -68,6 +70,14 @@ class EmptyArchiveTestCase(TestCase):
     def setUpTestData(cls) -> None:
         empty_archive()
         super().setUpTestData()
+
+
+def items_where(pattern: str, flags: int = re.IGNORECASE) -> set[int]:
+    """Agenda items whose own title or body matches a regular expression: a search's oracle."""
+    from minutes.models import AgendaItem
+
+    regex = re.compile(pattern, flags)
+    return {i.pk for i in AgendaItem.objects.all() if regex.search(f"{i.title}\n{i.body}")}
 
 
 def minutes(day: str, items: list[tuple[str, str]]) -> bytes:

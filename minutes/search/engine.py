@@ -58,28 +58,52 @@ class Filters:
 # ------------------------------------------------------------------ queries
 
 
+def _words(term: Term) -> list[str]:
+    """The words of a term as the index splits them ("5.1.2e" is three)."""
+    return [word for text in term.words for word in TOKEN_RE.findall(text)]
+
+
+def _ignored(words: list[str]) -> bool:
+    """A lone stop word ("de", "het"): in nearly every item, so not searched or marked."""
+    return len(words) == 1 and is_stop_word(words[0])
+
+
+def _prefix(term: Term) -> str:
+    return "".join(fold(word) for word in TOKEN_RE.findall(term.words[0]))
+
+
+def _sequence_query(field_name: str, tokens: Sequence[str]) -> tantivy.Query:
+    """One index term, or several in this order (a phrase)."""
+    if len(tokens) == 1:
+        return tantivy.Query.term_query(index.SCHEMA, field_name, tokens[0])
+    return tantivy.Query.phrase_query(index.SCHEMA, field_name, list(tokens))
+
+
+def _all_ids(
+    searcher: tantivy.Searcher, query: tantivy.Query, field_name: str, limit: int
+) -> list[int]:
+    """The `field_name` values of the best `limit` hits of `query` (all of them by default)."""
+    count = searcher.search(query, limit=1).count
+    hits = searcher.search(query, limit=max(1, min(limit, count))).hits
+    return searcher.fast_field_values(field_name, [address for _, address in hits])
+
+
 def _term_query(term: Term, field_name: str) -> tantivy.Query | None:
-    schema = index.SCHEMA
     if term.prefix:
         # The index holds stems, often shorter than the word: "thuiswerke*" looks for
         # terms that start with the stem "thuiswerk".
-        prefix = "".join(fold(word) for word in TOKEN_RE.findall(term.words[0]))
+        prefix = _prefix(term)
         if not prefix:
             return None
         stemmed = stem(prefix)
         start = stemmed if prefix.startswith(stemmed) else prefix
         if len(start) > index.MAX_TERM:
             return tantivy.Query.empty_query()  # no term of the index is that long
-        return tantivy.Query.regex_query(schema, field_name, re.escape(start) + ".*")
-    words = [word for text in term.words for word in TOKEN_RE.findall(text)]
-    if len(words) == 1 and is_stop_word(words[0]):
-        return None  # "de", "het": in nearly every item, so ignored as a word of its own
-    tokens = [stem(word) for word in words]
-    if not tokens:
+        return tantivy.Query.regex_query(index.SCHEMA, field_name, re.escape(start) + ".*")
+    words = _words(term)
+    if not words or _ignored(words):
         return None
-    if len(tokens) == 1:
-        return tantivy.Query.term_query(schema, field_name, tokens[0])
-    return tantivy.Query.phrase_query(schema, field_name, tokens)
+    return _sequence_query(field_name, [stem(word) for word in words])
 
 
 def _term(term: Term) -> tantivy.Query | None:
@@ -90,7 +114,7 @@ def _term(term: Term) -> tantivy.Query | None:
         (tantivy.Occur.Should, tantivy.Query.boost_query(title, index.TITLE_BOOST)),
         (tantivy.Occur.Should, body),
     ]
-    if not term.prefix and len(term.words) == 1 and len(TOKEN_RE.findall(term.words[0])) == 1:
+    if not term.prefix and len(_words(term)) == 1:
         # One word is found inside compounds too, ranked below the word itself.
         part = tantivy.Query.term_query(index.SCHEMA, "parts", stem(term.words[0]))
         should.append((tantivy.Occur.Should, tantivy.Query.boost_query(part, index.PARTS_BOOST)))
@@ -250,8 +274,7 @@ class Results(Sequence[AgendaItem]):
     def item_ids(self, limit: int = ALL) -> list[int]:
         if self._index_query is None:
             return []
-        result = self._search(min(limit, max(self.count(), 1)))
-        return self.searcher.fast_field_values("item_id", [address for _, address in result.hits])
+        return _all_ids(self.searcher, self._index_query, "item_id", limit)
 
     def facets(self) -> Facets:
         """Counts of all matches per year, ministry and topic, and with a decision.
@@ -314,10 +337,7 @@ def decision_ids(query: str, *, limit: int = ALL) -> list[int]:
     index_query = to_query(query, Filters(decisions=True)) if query else None
     if index_query is None:
         return []
-    searcher = index.searcher()
-    count = searcher.search(index_query, limit=1).count
-    hits = searcher.search(index_query, limit=max(1, min(limit, count))).hits
-    return searcher.fast_field_values("decision_id", [address for _, address in hits])
+    return _all_ids(index.searcher(), index_query, "decision_id", limit)
 
 
 def meetings_matching(meetings: models.QuerySet[Meeting], query: str) -> models.QuerySet[Meeting]:
@@ -350,11 +370,8 @@ class _Highlighter:
                 continue
             for term in clause.terms:
                 if term.prefix:
-                    prefixes.append("".join(fold(w) for w in TOKEN_RE.findall(term.words[0])))
-                else:
-                    words = [w for text in term.words for w in TOKEN_RE.findall(text)]
-                    if len(words) == 1 and is_stop_word(words[0]):
-                        continue  # ignored by the search, so not marked either
+                    prefixes.append(_prefix(term))
+                elif not _ignored(words := _words(term)):
                     terms.update(stem(w) for w in words)
         return cls(terms, tuple(p for p in prefixes if p))
 
@@ -480,15 +497,7 @@ def keyword_matches(
     for topic, topic_phrases in phrases.items():
         if not topic_phrases:
             continue
-        queries = []
-        for phrase in topic_phrases:
-            for field_name in FIELDS:
-                if len(phrase) == 1:
-                    queries.append(tantivy.Query.term_query(index.SCHEMA, field_name, phrase[0]))
-                else:
-                    queries.append(
-                        tantivy.Query.phrase_query(index.SCHEMA, field_name, list(phrase))
-                    )
+        queries = [_sequence_query(f, phrase) for phrase in topic_phrases for f in FIELDS]
         query = tantivy.Query.boolean_query(
             [
                 (tantivy.Occur.Must, index.of_kind(index.ITEM)),
@@ -498,7 +507,5 @@ def keyword_matches(
                 ),
             ]
         )
-        count = searcher.search(query, limit=1).count
-        hits = searcher.search(query, limit=max(count, 1)).hits
-        found[topic] = searcher.fast_field_values("item_id", [address for _, address in hits])
+        found[topic] = _all_ids(searcher, query, "item_id", ALL)
     return found

@@ -135,6 +135,12 @@ def _register(index: tantivy.Index) -> tantivy.Index:
     return index
 
 
+def _write_stamp(path: Path, version: int) -> None:
+    """Record the layout and the archive version the index at `path` reflects."""
+    (path / (STAMP + ".tmp")).write_text(json.dumps({"layout": LAYOUT, "version": version}))
+    (path / (STAMP + ".tmp")).replace(path / STAMP)
+
+
 def _read_stamp(path: Path) -> dict[str, Any]:
     try:
         return json.loads((path / STAMP).read_text())
@@ -184,12 +190,12 @@ def _writer(index: tantivy.Index) -> tantivy.IndexWriter:
         try:
             return index.writer(heap_size=WRITER_HEAP, num_threads=1)
         except ValueError as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
-                if "lock" in str(exc).lower():
-                    raise IndexBusy(
-                        "Another import is updating the search index; try again shortly."
-                    ) from exc
+            if "lock" not in str(exc).lower():
                 raise
+            if time.monotonic() >= deadline:
+                raise IndexBusy(
+                    "Another import is updating the search index; try again shortly."
+                ) from exc
             time.sleep(0.1)
 
 
@@ -315,9 +321,7 @@ def _commit(index: tantivy.Index, writer: tantivy.IndexWriter, version: int | No
     writer.commit()
     writer.wait_merging_threads()  # consumes the writer and releases its lock
     if version is not None:
-        path = directory()
-        (path / (STAMP + ".tmp")).write_text(json.dumps({"layout": LAYOUT, "version": version}))
-        (path / (STAMP + ".tmp")).replace(path / STAMP)
+        _write_stamp(directory(), version)
     index.reload()
 
 
@@ -417,7 +421,7 @@ def rebuild() -> int:
         count += 1
     writer.commit()
     writer.wait_merging_threads()
-    (building / STAMP).write_text(json.dumps({"layout": LAYOUT, "version": version}))
+    _write_stamp(building, version)
     # Swap the finished index in: readers that have the old one open keep their files.
     with _lock:
         old = path.with_name(path.name + ".old")

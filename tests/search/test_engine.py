@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from minutes import search
 from minutes.models import AgendaItem, MinistryMention, SearchTerm
 from minutes.services import SourceFile, import_batch
-from tests.archive import IndexedTestCase, minutes
+from tests.archive import IndexedTestCase, items_where, minutes
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -75,12 +75,6 @@ INVENTED = [
 
 def text_of(item: AgendaItem) -> str:
     return f"{item.title}\n{item.body}"
-
-
-def items_where(pattern: str) -> set[int]:
-    """Agenda items whose own text matches a regular expression (case-insensitive)."""
-    regex = re.compile(pattern, re.IGNORECASE)
-    return {item.pk for item in AgendaItem.objects.all() if regex.search(text_of(item))}
 
 
 def matching_ids(query: str) -> set[int]:

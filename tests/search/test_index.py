@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import re
 import shutil
 import subprocess
 import sys
@@ -46,7 +45,7 @@ from minutes.models import (
 )
 from minutes.search import index
 from minutes.services import SourceFile, import_batch
-from tests.archive import IndexedTestCase, minutes
+from tests.archive import IndexedTestCase, items_where, minutes
 from tests.conftest import ROOT, SAMPLES
 
 SAMPLE_2021 = SAMPLES / "sgo-2021-01-19.txt"
@@ -90,12 +89,6 @@ BUDGET = SourceFile(
 def found(query: str, **filters) -> set[int]:
     """The ids of every item the index matches for a query and filters."""
     return set(search.item_ids(query, filters=search.Filters(**filters)))
-
-
-def items_where(pattern: str, flags: int = re.IGNORECASE) -> set[int]:
-    """Agenda items whose own title or body matches a regular expression."""
-    regex = re.compile(pattern, flags)
-    return {i.pk for i in AgendaItem.objects.all() if regex.search(f"{i.title}\n{i.body}")}
 
 
 def items_of(meeting: Meeting) -> set[int]:
