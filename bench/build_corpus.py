@@ -14,9 +14,8 @@ rare words really are rare. Meetings are spread weekly over 1990–2025 (several
 week at these sizes: slugs get -2, -3 …), and dated subjects (the euro, Brexit,
 corona, Oekraïne …) appear only in their years. The seed fixes everything.
 
-Rows are written with COPY in batches, topics are tagged with the app's `tag_topics`
-and the "Bedoelde u" vocabulary is counted with `minutes.search.vocabulary.recount_all`
-(the import's expression, for all meetings at once), and the Tantivy search index is
+Rows are written with COPY in batches, topics are tagged with the app's `tag_topics`,
+and the Tantivy search index (which holds the "Bedoelde u" vocabulary too) is
 built with `minutes.search.index.rebuild` into bench/results/index-<database>/ (timed,
 size printed). `--verify N` parses the first N generated texts with the real parser
 and compares the result with the generated rows.
@@ -847,7 +846,6 @@ def build(args) -> None:
 
     from minutes.management.progress import Progress
     from minutes.models import Meeting, Ministry
-    from minutes.search import vocabulary
     from minutes.services import tag_topics
 
     step("migrate", call_command, "migrate", verbosity=0)
@@ -890,8 +888,6 @@ def build(args) -> None:
     )
 
     step("topics (minutes.services.tag_topics)", tag_topics)
-
-    step("search terms (minutes.search.vocabulary.recount_all)", vocabulary.recount_all)
 
     def finish():
         with connection.cursor() as cursor:

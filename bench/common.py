@@ -160,11 +160,14 @@ def corpus_size() -> dict:
         "minutes_decision",
         "minutes_ministrymention",
         "minutes_agendaitem_topics",
-        "minutes_searchterm",
+        "minutes_searchterm",  # the "Bedoelde u" vocabulary, in the index since 0011
     ]
     sizes = {}
     with connection.cursor() as cursor:
         for table in tables:
+            cursor.execute("SELECT to_regclass(%s)", [table])
+            if cursor.fetchone()[0] is None:
+                continue
             cursor.execute(
                 f"SELECT count(*), pg_total_relation_size('{table}'), pg_relation_size('{table}'), "
                 f"pg_indexes_size('{table}') FROM {table}"

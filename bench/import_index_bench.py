@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from django.core.management import call_command
 
-    from minutes.models import AgendaItem, ImportRun, Meeting, MeetingChange, SearchTerm
+    from minutes.models import AgendaItem, ImportRun, Meeting, MeetingChange
     from minutes.search import index
     from minutes.services import SourceFile, import_batch
 
@@ -70,7 +70,6 @@ def main(argv: list[str] | None = None) -> None:
     for round_no in range(args.rounds):
         Meeting.objects.all().delete()
         ImportRun.objects.all().delete()
-        SearchTerm.objects.all().delete()
         MeetingChange.objects.all().delete()
         index.rebuild()  # empty, stamped at the current version
         sources = [SourceFile(name=name, data=data) for name, data in texts]

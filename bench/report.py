@@ -54,8 +54,13 @@ def corpus(result: dict) -> str:
         f"items ({c['agenda_text_mb']} MB of title and body text), "
         f"{c['minutes_decision']['rows']:,} decisions, "
         f"{c['minutes_ministrymention']['rows']:,} ministry mentions, "
-        f"{c['minutes_agendaitem_topics']['rows']:,} topic tags, "
-        f"{c['minutes_searchterm']['rows']:,} search terms; database {c['database_mb']:,.0f} MB, "
+        f"{c['minutes_agendaitem_topics']['rows']:,} topic tags"
+        + (
+            f", {c['minutes_searchterm']['rows']:,} search terms"
+            if "minutes_searchterm" in c
+            else ""
+        )
+        + f"; database {c['database_mb']:,.0f} MB, "
         f"agenda item table {c['minutes_agendaitem']['total_mb']:,.0f} MB"
         + (
             f", GIN index {c['agenda_item_search_idx_mb']} MB"

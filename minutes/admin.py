@@ -32,7 +32,6 @@ from minutes.models import (
     Ministry,
     MinistryAlias,
     MinistryMention,
-    SearchTerm,
     Topic,
 )
 from minutes.search import index as search_index
@@ -601,13 +600,6 @@ class TopicAdmin(admin.ModelAdmin):
     @admin.display(description="agendapunten", ordering="item_count")
     def item_count(self, obj: Topic) -> int:
         return obj.item_count
-
-
-@admin.register(SearchTerm)
-class SearchTermAdmin(admin.ModelAdmin):
-    list_display = ("word", "frequency")
-    search_fields = ("word",)
-    ordering = ("-frequency", "word")
 
 
 # --------------------------------------------------------------------------- import log

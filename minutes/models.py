@@ -6,7 +6,6 @@ from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce, ExtractYear, Upper
@@ -549,23 +548,6 @@ class MeetingChange(models.Model):
 
     def __str__(self) -> str:
         return f"vergadering {self.meeting_id} in versie {self.version}"
-
-
-class SearchTerm(models.Model):
-    """A word of the archive's own vocabulary, for "Bedoelde u …?" suggestions."""
-
-    word = models.CharField(max_length=100)
-    frequency = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["word"]
-        constraints = [models.UniqueConstraint(fields=["word"], name="search_term_unique_word")]
-        indexes = [
-            GinIndex(OpClass("word", name="gin_trgm_ops"), name="search_term_trgm_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return self.word
 
 
 class ImportLogManager(models.Manager):

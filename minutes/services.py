@@ -36,7 +36,6 @@ from minutes.models import (
     Topic,
 )
 from minutes.search import index as search_index
-from minutes.search import vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -340,12 +339,10 @@ def save_meeting(
     meeting.full_clean()
     meeting.save()
     if existing is not None:
-        vocabulary.count_terms(meeting_id=meeting.pk, sign=-1)
         meeting.agenda_items.all().delete()
         meeting.ministry_mentions.all().delete()
     _create_children(meeting, parsed)
     tag_topics(meeting_id=meeting.pk)
-    vocabulary.count_terms(meeting_id=meeting.pk, sign=+1)
     ArchiveVersion.bump([meeting.pk])
     return meeting
 

@@ -27,13 +27,12 @@ def import_archive():
 
 
 def empty_archive() -> None:
-    """Remove every meeting, import run and vocabulary word; keep the seeded tables."""
-    from minutes.models import ImportRun, Meeting, SearchTerm
+    """Remove every meeting and import run; keep the seeded tables."""
+    from minutes.models import ImportRun, Meeting
 
     Meeting.objects.all().delete()
     ImportRun.objects.all().delete()
     ImportRun.staged.all().delete()
-    SearchTerm.objects.all().delete()
 
 
 class IndexedTestCase(TestCase):

@@ -27,7 +27,6 @@ from minutes.models import (
     Ministry,
     MinistryAlias,
     MinistryMention,
-    SearchTerm,
     Topic,
 )
 from minutes.services import SourceFile, import_batch
@@ -511,7 +510,6 @@ class AdminPagesTests(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         cls.superuser = User.objects.create_superuser("beheer", password="geheim-wachtwoord-1")
-        SearchTerm.objects.get_or_create(word="thuiswerken", defaults={"frequency": 3})
 
     def setUp(self) -> None:
         self.client.force_login(self.superuser)
@@ -529,7 +527,6 @@ class AdminPagesTests(TestCase):
             MinistryAlias,
             MinistryMention,
             Topic,
-            SearchTerm,
             ImportRun,
             ImportFile,
         ):

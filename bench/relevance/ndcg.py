@@ -125,13 +125,12 @@ def prepare_database() -> dict:
     from django.core.management import call_command, get_commands
 
     from bench.relevance import corpus
-    from minutes.models import AgendaItem, ImportRun, Meeting, SearchTerm
+    from minutes.models import AgendaItem, ImportRun, Meeting
 
     call_command("migrate", verbosity=0)
     Meeting.objects.all().delete()
     ImportRun.objects.all().delete()
     ImportRun.staged.all().delete()
-    SearchTerm.objects.all().delete()
     outcome = corpus.load(corpus.sources())
     if "search_index" in get_commands():
         # An engine with an index of its own: rebuild it from exactly this corpus.

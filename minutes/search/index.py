@@ -45,7 +45,7 @@ from minutes.search import terms
 logger = logging.getLogger(__name__)
 
 # Bump when the schema or the analyzer changes: an index of another layout is rebuilt.
-LAYOUT = 4
+LAYOUT = 5
 ANALYZER = "nl"
 TITLE_BOOST = 3.0
 # A word found only as part of a compound ("thuiswerken" in "thuiswerkvergoeding")
@@ -86,6 +86,8 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field("body", tokenizer_name=ANALYZER)
     # The stems of the compounds' parts, title and body together (no phrases over them).
     builder.add_text_field("parts", tokenizer_name=ANALYZER, index_option="freq")
+    # An item's words as written (lower case, accents kept), for "Bedoelde u …?".
+    builder.add_text_field("words", tokenizer_name=ANALYZER, index_option="basic")
     builder.add_unsigned_field("digest", stored=True)  # of title and body, for --check
     builder.add_unsigned_field("day", indexed=True, fast=True)  # yyyymmdd
     builder.add_unsigned_field("year", indexed=True, fast=True)
@@ -256,7 +258,9 @@ def _specs(rows: Iterable[_Row]) -> list[Spec]:
     """An agenda item's document, then one per decision it holds."""
     specs = []
     for row in rows:
-        specs.append(_spec(row, ITEM, row.title, row.body, [k for _, _, k in row.decisions]))
+        item = _spec(row, ITEM, row.title, row.body, [k for _, _, k in row.decisions])
+        item["words"] = terms.vocabulary_words(terms.words(f"{row.title}\n{row.body}"))
+        specs.append(item)
         for pk, text, kind in row.decisions:
             specs.append({**_spec(row, DECISION, "", text, [kind]), "decision_id": pk})
     return specs

@@ -162,3 +162,11 @@ def index_words(words: list[str]) -> str:
 def index_word_parts(words: list[str]) -> str:
     """The terms of the compound parts of a text's words, for the index's "parts" field."""
     return " ".join(term for word in words for term in part_stems(word))
+
+
+def vocabulary_words(words: list[str]) -> str:
+    """A text's real words (letters only, four or more) in lower case, each once.
+
+    Accents are kept, so a "Bedoelde u …?" suggestion offers the archive's spelling.
+    """
+    return " ".join(sorted({w.lower() for w in words if len(w) >= 4 and w.isalpha()}))

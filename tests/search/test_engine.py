@@ -14,7 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from minutes import search
-from minutes.models import AgendaItem, MinistryMention, SearchTerm
+from minutes.models import AgendaItem, MinistryMention
+from minutes.search import vocabulary
 from minutes.services import SourceFile, import_batch
 from tests.archive import IndexedTestCase, items_where, minutes
 
@@ -265,7 +266,8 @@ class FacetTests(SearchTestCase):
 
 class SuggestionTests(SearchTestCase):
     def test_a_typo_gets_a_suggestion_that_finds_results(self):
-        self.assertFalse(SearchTerm.objects.filter(word="thuiswerkn").exists())
+        self.assertFalse(vocabulary.is_known("thuiswerkn"))
+        self.assertTrue(vocabulary.is_known("thuiswerken"))
         response = self.client.get("/zoeken/", {"q": "thuiswerkn"})
         self.assertEqual(response.context["paginator"].count, 0)
         self.assertEqual(response.context["suggestion"], "thuiswerken")
@@ -280,6 +282,29 @@ class SuggestionTests(SearchTestCase):
             {i.pk for i in followed.context["results"]}, {self.work.pk, self.housing.pk}
         )
         self.assertNotContains(followed, "Bedoelde u")
+
+    def test_the_vocabulary_is_the_archives_words_as_written(self):
+        for word in ("kompasnaald", "zandloper", "lantaarn", "financiën", "mededelingen"):
+            with self.subTest(word=word):
+                expected = items_where(rf"\b{word}\b")
+                self.assertTrue(expected)
+                self.assertEqual(vocabulary.frequency(word), len(expected))
+        self.assertEqual(vocabulary.frequency("kompasnaald"), 2)
+        self.assertEqual(vocabulary.frequency("financien"), 0)  # the archive writes "ë"
+
+    def test_the_closest_word_is_the_fewest_edits_away(self):
+        for typo, word in (
+            ("kompasnald", "kompasnaald"),  # a letter left out
+            ("kompasnaaldd", "kompasnaald"),  # one added
+            ("kompasnaalt", "kompasnaald"),  # one changed
+            ("kopmasnaald", "kompasnaald"),  # two swapped
+            ("kompsnald", "kompasnaald"),  # two edits in a long word
+            ("financien", "financiën"),  # the archive's spelling
+        ):
+            with self.subTest(typo=typo):
+                self.assertEqual(vocabulary.closest(typo), word)
+        self.assertIsNone(vocabulary.closest("lntarn"))  # two edits in a short word
+        self.assertIsNone(vocabulary.closest("qqqqqqqq"))
 
     def test_no_suggestion_when_the_query_is_a_known_word(self):
         response = self.client.get("/zoeken/", {"q": "zonnepaneel"})

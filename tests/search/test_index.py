@@ -43,7 +43,7 @@ from minutes.models import (
     MinistryMention,
     Topic,
 )
-from minutes.search import index
+from minutes.search import index, vocabulary
 from minutes.services import SourceFile, import_batch
 from tests.archive import IndexedTestCase, items_where, minutes
 from tests.conftest import ROOT, SAMPLES
@@ -157,6 +157,7 @@ class ImportTests(IndexTestCase):
         meeting = self.import_and_index(NEW).outcomes[0].meeting
         self.assertEqual(len(found("zeppelinhangar")), 1)
         documents = index.status().documents
+        self.assertEqual(vocabulary.closest("zeppelinhanger"), "zeppelinhangar")
 
         result = self.import_and_index(CHANGED)
 
@@ -170,6 +171,11 @@ class ImportTests(IndexTestCase):
         self.assertEqual(all_of(meeting), items_of(meeting))
         self.assertEqual(len(items_of(meeting)), 2)
         self.assertEqual(index.status().documents, documents - 1)
+        # The "Bedoelde u" vocabulary follows: the old word is gone, the new one known.
+        self.assertEqual(vocabulary.frequency("zeppelinhangar"), 0)
+        self.assertEqual(vocabulary.frequency("kabelbaan"), 1)
+        self.assertEqual(vocabulary.closest("zeppelinhanger"), None)
+        self.assertEqual(vocabulary.closest("kabelbaam"), "kabelbaan")
         self.assertEqual(index.status().documents, AgendaItem.objects.count())
         self.assertIndexMatchesDatabase()
 
