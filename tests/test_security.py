@@ -59,6 +59,14 @@ class DeploySettingsTests(TestCase):
         self.assertIn("System check identified no issues (0 silenced).", output)
         self.assertNotIn("WARNINGS", output)
 
+    def test_the_environment_here_is_the_one_the_readme_documents(self):
+        readme = (ROOT / "README.md").read_text(encoding="utf-8")
+        section = readme.split("### Production", 1)[1].split("\n### ", 1)[0]
+        block = section.split("The production environment:", 1)[1].split("```sh", 1)[1]
+        lines = block.split("```", 1)[0].strip().splitlines()
+        documented = {line.split("=", 1)[0] for line in lines}
+        self.assertEqual(documented, set(PRODUCTION_ENV))
+
     def test_check_deploy_warns_without_it(self):
         # The guard above can fail: without the production variables the same check warns.
         result = run_django(
