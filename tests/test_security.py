@@ -167,6 +167,16 @@ class SecurityHeaderTests(TestCase):
         self.assertTrue(session["secure"])
         self.assertTrue(session["httponly"])
 
+    def test_the_error_pages_stylesheet_is_served_at_its_plain_path(self):
+        # templates/500.html links it without a template tag (nothing that could fail again).
+        self.assertIn(
+            '<link rel="stylesheet" href="/static/css/error.css">',
+            (ROOT / "templates/500.html").read_text(encoding="utf-8"),
+        )
+        response = self.client.get("/static/css/error.css")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(b"font-family", b"".join(response.streaming_content))
+
     def test_the_templates_have_no_inline_script_or_style(self):
         # What the CSP would block: the pages must not depend on it.
         templates = sorted((ROOT / "templates").rglob("*.html"))
