@@ -44,8 +44,6 @@ admin.site.index_title = "Beheer"
 EMPTY = "—"
 # The best matches of the archive's text search that the agenda item list adds to its own.
 ADMIN_SEARCH_LIMIT = 1000
-# Long texts (minutes, earlier versions) are shown escaped in a scrollable block.
-PRE_STYLE = "white-space: pre-wrap; max-height: 40em; overflow: auto; font-size: 0.9em;"
 
 
 def admin_link(obj: models.Model | None, text: str | None = None) -> str:
@@ -57,9 +55,13 @@ def admin_link(obj: models.Model | None, text: str | None = None) -> str:
 
 
 def preformatted(text: str) -> str:
+    """A long text (minutes, an earlier version) escaped in a scrollable block.
+
+    Styled by .sgo-preformatted in static/css/admin.css: the CSP allows no style attribute.
+    """
     if not text:
         return EMPTY
-    return format_html('<pre style="{}">{}</pre>', PRE_STYLE, text)
+    return format_html('<pre class="sgo-preformatted">{}</pre>', text)
 
 
 def short_sha256(value: str) -> str:

@@ -1,15 +1,28 @@
-"""RSS feed of meetings, for the same filters as the meeting list."""
+"""RSS feeds: meetings (for the same filters as the meeting list) and a saved search.
+
+Feed readers show an RSS title or description as HTML, while the minutes (and a search
+query) are plain text from outside that may contain markup such as "<script>". Every
+text a feed carries therefore goes out HTML-escaped (`plain`), so a reader shows it as
+written, redaction codes included, and never runs it. The XML writer then escapes it
+once more for the XML itself.
+"""
 
 from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.timezone import make_aware
 
 from minutes import search
 from minutes.filters import MeetingFilter, SearchFilter
 from minutes.models import AgendaItem, Meeting
+
+
+def plain(text: str) -> str:
+    """Plain text for a feed's title or description: escaped, so readers show it as text."""
+    return escape(text)
 
 
 class MeetingFeed(Feed):
@@ -34,11 +47,11 @@ class MeetingFeed(Feed):
         return filterset.qs.with_agenda_titles().order_by("-date", "-slug")[: self.limit]
 
     def item_title(self, meeting: Meeting) -> str:
-        return f"Verslag SGO {date_format(meeting.date, 'j F Y')}"
+        return plain(f"Verslag SGO {date_format(meeting.date, 'j F Y')}")
 
     def item_description(self, meeting: Meeting) -> str:
         titles = [f"{item.list_label} {item.title}" for item in meeting.top_items]
-        return "Agenda: " + "; ".join(titles) if titles else ""
+        return plain("Agenda: " + "; ".join(titles)) if titles else ""
 
     def item_pubdate(self, meeting: Meeting) -> datetime:
         return make_aware(datetime.combine(meeting.date, time.min))
@@ -64,7 +77,7 @@ class SearchFeed(Feed):
 
     def title(self, filterset) -> str:
         query = filterset.form.cleaned_data.get("q") if filterset.is_valid() else ""
-        return f"SGO-archief: zoeken naar “{query}”" if query else "SGO-archief: zoeken"
+        return plain(f"SGO-archief: zoeken naar “{query}”" if query else "SGO-archief: zoeken")
 
     def description(self, filterset) -> str:
         return "Nieuwste agendapunten in het SGO-archief die aan deze zoekopdracht voldoen."
@@ -83,10 +96,10 @@ class SearchFeed(Feed):
         return newest[: self.limit]
 
     def item_title(self, item: AgendaItem) -> str:
-        return f"{item.title} (SGO {date_format(item.meeting.date, 'j F Y')})"
+        return plain(f"{item.title} (SGO {date_format(item.meeting.date, 'j F Y')})")
 
     def item_description(self, item: AgendaItem) -> str:
-        return item.body[:500] + ("…" if len(item.body) > 500 else "")
+        return plain(item.body[:500] + ("…" if len(item.body) > 500 else ""))
 
     def item_link(self, item: AgendaItem) -> str:
         return item.get_absolute_url()

@@ -6,9 +6,11 @@ The defaults are for a developer's machine.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -44,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "django_filters",
+    "axes",
     "minutes",
 ]
 
@@ -56,7 +59,16 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "minutes.middleware.SearchUnavailableMiddleware",
+    # Last: turns a locked-out login into the lock-out page (AXES_LOCKOUT_CALLABLE).
+    "axes.middleware.AxesMiddleware",
+]
+
+# Axes first: it refuses a locked-out user+address before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "sgo_archive.urls"
@@ -122,12 +134,67 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Production hardening that costs nothing locally.
+# --- Web security ----------------------------------------------------------------------
+# Headers every response carries (SecurityMiddleware, XFrameOptionsMiddleware, CSPMiddleware).
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# HTTPS only, for this long (sent on HTTPS responses only, so harmless on plain-HTTP
+# development servers); one year unless DEBUG is on.
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 60 * 60))
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+# Off by default so a development server on http:// keeps working; on in production.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
+# Behind a reverse proxy that ends TLS: the header the proxy sets to "https" on requests
+# that came in over HTTPS (e.g. X-Forwarded-Proto). Only when the proxy always sets or
+# strips it, since a client could send it too.
+if proxy_ssl_header := os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + proxy_ssl_header.upper().replace("-", "_"), "https")
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: the site and the admin post plain forms
+
+# Content-Security-Policy (django-csp): scripts, styles and everything else from this
+# site's own origin only, no inline code or style attributes ('unsafe-inline'). Images may
+# also be data: URIs (the design system's check-box marks are inline SVG in its CSS).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# --- Login throttling (django-axes) ----------------------------------------------------
+# After this many failed logins for one user name from one address, that combination is
+# refused for the cool-off time; other users, and the same user elsewhere, are not.
+# Each failure and each lock-out is logged at WARNING (logger "axes").
+AXES_FAILURE_LIMIT = int(os.environ.get("SGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("SGO_LOGIN_COOLOFF_MINUTES", "15")))
+if timedelta(0) >= AXES_COOLOFF_TIME:
+    # Axes would read a zero cool-off as "locked out for good".
+    raise ImproperlyConfigured("SGO_LOGIN_COOLOFF_MINUTES must be more than 0.")
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The log names the user name and address (never the password), so an operator can see
+# which account is under attack and from where; axes would mask both.
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+AXES_LOCKOUT_CALLABLE = "minutes.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "minutes.security.client_ip"
+# The request header that holds the client's address behind a reverse proxy (the proxy
+# must set or append it, e.g. X-Real-IP or X-Forwarded-For); empty: the connection's own.
+SGO_CLIENT_IP_HEADER = os.environ.get("SGO_CLIENT_IP_HEADER", "").strip()
 
 LOGGING = {
     "version": 1,

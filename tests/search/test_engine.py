@@ -690,7 +690,9 @@ class SearchFeedTests(SearchTestCase):
         response = self.client.get("/zoeken/feed/", {"q": "kwetsbaarheidstest"})
         rss = ET.fromstring(response.content)
         (entry,) = rss.iter("item")
-        self.assertIn(SCRIPT, entry.findtext("title"))
+        # Readers show a title as HTML: it is escaped, and shows the markup as written.
+        self.assertIn(ESCAPED_SCRIPT, entry.findtext("title"))
+        self.assertIn(SCRIPT, unescape(entry.findtext("title")))
         self.assertNotIn(b"<script>", response.content)
 
     def test_an_empty_query_gives_an_empty_feed(self):
