@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -38,6 +38,17 @@ class SearchUnavailableMiddleware:
         return response.render()
 
 
+def outage_errors() -> tuple[type[Exception], ...]:
+    """The errors of a database that is gone: Django's, and the driver's own, which
+    some paths raise unwrapped (closing a server-side cursor on a dropped connection
+    raises psycopg.OperationalError as it is)."""
+    errors: list[type[Exception]] = [OperationalError, InterfaceError]
+    for alias in connections:
+        driver = connections[alias].Database
+        errors += [driver.OperationalError, driver.InterfaceError]
+    return tuple(errors)
+
+
 class DatabaseUnavailableMiddleware:
     """A request that finds the database down answers 503 with a Dutch page, not 500.
 
@@ -56,7 +67,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, (OperationalError, InterfaceError)):
+        if not isinstance(exception, outage_errors()):
             return None
         logger.error("Database unavailable for %s: %s", request.path, exception)
         response = HttpResponse(

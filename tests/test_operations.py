@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from unittest import mock
 
 import psutil
+import psycopg
 import pytest
 from django.contrib.auth.models import User
 from django.core.handlers.wsgi import WSGIHandler
@@ -22,11 +23,13 @@ from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
 from django.db.migrations.recorder import MigrationRecorder
-from django.test import RequestFactory, TestCase, override_settings
+from django.http import HttpResponse
+from django.test import RequestFactory, SimpleTestCase, TestCase, override_settings
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from minutes import rendering, urls
+from minutes.middleware import DatabaseUnavailableMiddleware
 from minutes.models import (
     AgendaItem,
     ArchiveVersion,
@@ -150,6 +153,20 @@ def test_unreachable_database_answers_503_not_500():
         assert retry_after == "30", url
         assert "Het archief is even niet bereikbaar" in body, url
         assert '<html lang="nl">' in body
+
+
+class DriverErrorTests(SimpleTestCase):
+    def test_the_drivers_own_error_answers_503_too(self):
+        """Seen under load while the database stopped: a server-side cursor's close
+        raised psycopg.OperationalError unwrapped by Django, and the page said 500."""
+        middleware = DatabaseUnavailableMiddleware(lambda request: HttpResponse())
+        request = RequestFactory().get("/zoeken/?q=besproken")
+        error = psycopg.OperationalError("consuming input failed: server closed the connection")
+        response = middleware.process_exception(request, error)
+        self.assertEqual(response.status_code, 503)
+        self.assertEqual(response["Retry-After"], "30")
+        self.assertContains(response, "even niet bereikbaar", status_code=503)
+        self.assertIsNone(middleware.process_exception(request, ValueError("no outage")))
 
 
 # --------------------------------------------------------------------------- HEAD
