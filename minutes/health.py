@@ -51,6 +51,8 @@ def check_search_index() -> str:
         state = search_index.status()
     except DatabaseError as exc:
         return f"not checkable: {exc}".strip()
+    except (OSError, ValueError) as exc:  # a damaged index folder or files
+        return f"unreadable: {exc}: run `manage.py search_index --rebuild`"
     if not state.exists:
         return "missing: run `manage.py search_index --ensure`"
     if not state.current:

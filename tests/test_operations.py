@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from datetime import date, timedelta
+from pathlib import Path
 from unittest import mock
 
 import psutil
 import psycopg
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
@@ -39,6 +43,7 @@ from minutes.models import (
     MinistryMention,
 )
 from minutes.services import SourceFile, import_batch, mark_interrupted_runs, this_process
+from tests.archive import IndexedTestCase
 from tests.conftest import ROOT, SAMPLES
 
 UNREACHABLE_DATABASE = "postgres://postgres@127.0.0.1:1/sgo_archive"
@@ -75,7 +80,9 @@ test_database_url.__test__ = False  # a helper, not a test
 # --------------------------------------------------------------------------- /healthz
 
 
-class HealthTests(TestCase):
+class HealthTests(IndexedTestCase):
+    """The index is rebuilt for the case: tests before it may leave it at another version."""
+
     def get(self):
         response = self.client.get("/healthz")
         return response.status_code, json.loads(response.content)
@@ -108,6 +115,18 @@ class HealthTests(TestCase):
         self.assertEqual(status, 503)
         self.assertTrue(body["checks"]["search_index"].startswith("missing"))
         self.assertEqual(body["checks"]["migrations"], "ok")
+
+    def test_damaged_index_fails_and_is_named(self):
+        damaged = Path(tempfile.mkdtemp(prefix="sgo-damaged-index-")) / "index"
+        shutil.copytree(settings.SEARCH_INDEX_DIR, damaged)
+        self.addCleanup(shutil.rmtree, damaged.parent)
+        for segment in damaged.glob("*.idx"):
+            segment.write_bytes(b"not an index")
+        (damaged / "meta.json").write_text("{broken")
+        with override_settings(SEARCH_INDEX_DIR=str(damaged)):
+            status, body = self.get()
+        self.assertEqual(status, 503)
+        self.assertTrue(body["checks"]["search_index"].startswith("unreadable"), body)
 
     def test_index_behind_the_archive_fails(self):
         ArchiveVersion.bump([])
