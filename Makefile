@@ -1,12 +1,13 @@
 # Two commands do everything on a fresh clone:
 #   make run   - set up, migrate, import sample_data/ and serve on 127.0.0.1:$(PORT)
 #   make test  - set up and run the whole test suite
+#   make serve - set up, migrate, bring the search index up to date and serve with gunicorn
 PYTHON ?= python3
 PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test check setup static clean
+.PHONY: run serve test check setup static clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +25,12 @@ run: static
 	$(PY) manage.py import_minutes sample_data/
 	$(PY) manage.py search_index --ensure
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Production-style: gunicorn with gunicorn.conf.py (bind from SGO_BIND or PORT).
+serve: static
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py search_index --ensure
+	$(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 test: static
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -15,7 +15,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, TextField, Value
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -35,7 +35,7 @@ from minutes.models import (
     Topic,
 )
 from minutes.search import index as search_index
-from minutes.services import tag_topics
+from minutes.services import mark_interrupted_runs, tag_topics
 
 admin.site.site_header = "SGO-archief beheer"
 admin.site.site_title = "SGO-archief beheer"
@@ -645,6 +645,7 @@ class ImportRunAdmin(ImportLogPermissions, MinutesImportAdminMixin, admin.ModelA
     list_display = (
         "__str__",
         "origin",
+        "status",
         "importer",
         "started_at",
         "finished_at",
@@ -653,12 +654,23 @@ class ImportRunAdmin(ImportLogPermissions, MinutesImportAdminMixin, admin.ModelA
         "unchanged",
         "failed",
     )
-    list_filter = ("origin", ("user", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("origin", "status", ("user", admin.RelatedOnlyFieldListFilter))
     date_hierarchy = "started_at"
     list_select_related = ("user",)
-    fields = ("origin", "importer", "started_at", "finished_at", "summary")
+    fields = ("origin", "status", "importer", "started_at", "finished_at", "summary")
     readonly_fields = fields
     inlines = [ImportFileInline]
+
+    # A run whose process died shows as interrupted wherever the log is looked at.
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        mark_interrupted_runs()
+        return super().changelist_view(request, extra_context)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        mark_interrupted_runs()
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         counts = {

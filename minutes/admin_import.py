@@ -37,6 +37,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from minutes import uploads
 from minutes.models import ImportFile
+from minutes.services import mark_interrupted_runs
 from minutes.uploads import ImportLimits, SelectionInvalid, StagingUnavailable, UploadRefused
 
 IMPORT_PERMISSION = "minutes.import_minutes"
@@ -179,6 +180,7 @@ class MinutesImportAdminMixin:
             raise PermissionDenied
         limits = ImportLimits.from_settings()
         if request.method != "POST":
+            mark_interrupted_runs()
             return self._render_upload(request, UploadForm(limits=limits))
         # This view is csrf_exempt only so that an oversized body is refused before
         # anything reads it (the CSRF middleware would parse the whole upload first).

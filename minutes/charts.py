@@ -26,7 +26,9 @@ def bar_chart(periods: list[dict], *, width: int = 720, height: int = 200) -> di
         bar_height = plot_height * period["count"] / peak
         x = left + index * slot + (slot - bar_width) / 2
         label = (
-            str(period["year"])
+            f"{period['year']}–{period['until']}"
+            if period.get("until")
+            else str(period["year"])
             if not period["month"]
             # "b" is Django's short month name in the active language: "jan", "mrt", "okt".
             else date_format(date(period["year"], period["month"], 1), "b Y")

@@ -1,7 +1,11 @@
 """CSV and JSON exports of the meetings that match the list filters, streamed.
 
 Rows are fetched in chunks with their children prefetched per chunk, so memory
-stays flat however many meetings match.
+stays flat however many meetings match, and the answer streams, so a slow client
+holds a connection, not a finished file in a worker's memory. One export holds at
+most settings.SGO_EXPORT_MAX_ROWS meetings: a selection with more is refused whole
+with a Dutch explanation (never a file cut off at the limit), so the visitor can
+narrow the filters.
 """
 
 from __future__ import annotations
@@ -10,9 +14,12 @@ import csv
 import json
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.views.decorators.http import require_GET
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from minutes.filters import MeetingFilter
 from minutes.models import AgendaItem, Meeting, MinistryMention
@@ -36,6 +43,32 @@ def _meetings(request: HttpRequest):
         Prefetch("agenda_items", queryset=items), Prefetch("ministry_mentions", queryset=mentions)
     )
     return qs, filterset
+
+
+def _too_many(request: HttpRequest, qs) -> HttpResponse | None:
+    """The refusal of a selection over the limit, or None when it fits.
+
+    Counted before the first byte is sent: a streamed file cannot take back its
+    status once it has started, and a file cut off at the limit would look whole.
+    """
+    limit = settings.SGO_EXPORT_MAX_ROWS
+    found = qs.order_by().count()
+    if found <= limit:
+        return None
+    query = request.GET.copy()
+    query.pop("page", None)
+    list_url = reverse("minutes:meeting_list") + (f"?{query.urlencode()}" if query else "")
+    context = {"found": found, "limit": limit, "list_url": list_url}
+    # 400: the request asks for more than one export gives; narrower filters will do.
+    return TemplateResponse(request, "minutes/export_too_large.html", context, status=400)
+
+
+def _stream_or_nothing(request: HttpRequest, stream: Iterator[str]) -> Iterator[str]:
+    """HEAD asks for the headers only: do not run the export's queries for it."""
+    if request.method == "HEAD":
+        stream.close()
+        return iter(())
+    return stream
 
 
 def meeting_record(meeting: Meeting, base_url: str) -> dict:
@@ -76,11 +109,13 @@ def _bad_request(filterset) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def meetings_json(request: HttpRequest) -> HttpResponse:
     qs, filterset = _meetings(request)
     if qs is None:
         return _bad_request(filterset)
+    if refusal := _too_many(request, qs):
+        return refusal
     base = request.build_absolute_uri("/").rstrip("/")
 
     def stream() -> Iterator[str]:
@@ -93,7 +128,9 @@ def meetings_json(request: HttpRequest) -> HttpResponse:
             )
         yield "\n]\n"
 
-    response = StreamingHttpResponse(stream(), content_type="application/json; charset=utf-8")
+    response = StreamingHttpResponse(
+        _stream_or_nothing(request, stream()), content_type="application/json; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="sgo-vergaderingen.json"'
     return response
 
@@ -116,11 +153,13 @@ def _safe_cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-@require_GET
+@require_safe
 def meetings_csv(request: HttpRequest) -> HttpResponse:
     qs, filterset = _meetings(request)
     if qs is None:
         return _bad_request(filterset)
+    if refusal := _too_many(request, qs):
+        return refusal
     base = request.build_absolute_uri("/").rstrip("/")
     writer = csv.writer(_Echo())
 
@@ -139,6 +178,8 @@ def meetings_csv(request: HttpRequest) -> HttpResponse:
                 record[key] = " ".join(record[key])
             yield writer.writerow([_safe_cell(record[c]) for c in CSV_COLUMNS])
 
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        _stream_or_nothing(request, stream()), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="sgo-vergaderingen.csv"'
     return response

@@ -45,12 +45,18 @@ class Ministry(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("minutes:ministry_detail", kwargs={"slug": self.slug})
 
+    # A run of more empty years than this is one period ("1946–2009") in a timeline.
+    TIMELINE_MAX_EMPTY_YEARS = 10
+
     def timeline(self, items: models.QuerySet | None = None) -> list[dict]:
         """Meetings involving this ministry per year (per month for a short span).
 
         `items` (agenda items, e.g. filtered by period) limits the count to the
-        meetings those items belong to. Every period in the span is listed, also
-        the empty ones, so the chart's gaps are real.
+        meetings those items belong to. Empty periods between the first and last are
+        listed too, so the chart's gaps are real; but a long run of empty years (a
+        stray date far from the rest, year 1 say) is one period with an `until`
+        year, so the rows stay bounded by the years that have meetings, not by the
+        span between them.
         """
         meetings = Meeting.objects.filter(ministry_mentions__ministry=self)
         if items is not None:
@@ -63,14 +69,27 @@ class Ministry(models.Model):
         for day in dates:
             key = (day.year, day.month if monthly else 0)
             counts[key] = counts.get(key, 0) + 1
-        periods = []
-        year, month = dates[0].year, dates[0].month if monthly else 0
-        while (year, month) <= (dates[-1].year, dates[-1].month if monthly else 0):
-            periods.append({"year": year, "month": month, "count": counts.get((year, month), 0)})
-            if monthly:
+        if monthly:
+            periods = []
+            year, month = dates[0].year, dates[0].month
+            while (year, month) <= (dates[-1].year, dates[-1].month):
+                periods.append(
+                    {"year": year, "month": month, "count": counts.get((year, month), 0)}
+                )
                 year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+            return periods
+        periods = []
+        years = sorted(year for year, _month in counts)
+        for year, following in zip(years, [*years[1:], None], strict=True):
+            periods.append({"year": year, "month": 0, "count": counts[(year, 0)]})
+            if following is None or following == year + 1:
+                continue
+            if following - year - 1 > self.TIMELINE_MAX_EMPTY_YEARS:
+                periods.append({"year": year + 1, "month": 0, "count": 0, "until": following - 1})
             else:
-                year += 1
+                periods.extend(
+                    {"year": empty, "month": 0, "count": 0} for empty in range(year + 1, following)
+                )
         return periods
 
 
@@ -259,6 +278,14 @@ class Meeting(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("minutes:meeting_detail", kwargs={"slug": self.slug})
+
+    def render_cache_key(self) -> str:
+        """The cache key of this meeting's rendered text: a new import or replacement
+        (imported_at, sha256) and any edit (the archive version) give a new key."""
+        return (
+            f"meeting-bodies:{self.pk}:{self.sha256}:{self.imported_at.timestamp()}:"
+            f"{ArchiveVersion.current()}"
+        )
 
     def get_previous(self) -> Meeting | None:
         earlier = Q(date__lt=self.date) | Q(date=self.date, slug__lt=self.slug)
@@ -580,6 +607,8 @@ class ImportRun(models.Model):
         STAGED = "staged", "voorvertoning"
         RUNNING = "running", "bezig"
         FINISHED = "finished", "klaar"
+        # Its process ended without finishing it (killed, crashed, a server restart).
+        INTERRUPTED = "interrupted", "afgebroken"
 
     origin = models.CharField("herkomst", max_length=20, choices=Origin.choices)
     user = models.ForeignKey(
@@ -596,6 +625,11 @@ class ImportRun(models.Model):
     staged_at = models.DateTimeField("voorvertoning gemaakt", null=True, blank=True)
     started_at = models.DateTimeField("gestart")
     finished_at = models.DateTimeField("klaar", null=True, blank=True)
+    # The process that carries out a running import, to tell a live one from a dead one:
+    # its host, pid and the pid's start time (a pid is reused, its start time is not).
+    host = models.CharField("server", max_length=255, blank=True)
+    pid = models.PositiveIntegerField("proces", null=True, blank=True)
+    process_started = models.FloatField("proces gestart", null=True, blank=True)
 
     objects = ImportLogManager()
     staged = StagedRunManager()
@@ -609,7 +643,7 @@ class ImportRun(models.Model):
         permissions = [("import_minutes", "Kan verslagen importeren")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["staged", "running", "finished"]),
+                condition=Q(status__in=["staged", "running", "finished", "interrupted"]),
                 name="import_run_status_valid",
             ),
             models.CheckConstraint(

@@ -8,8 +8,10 @@ characters are never kept by the parser), which keeps escaping and marking apart
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
+from django.core.cache import cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -144,3 +146,32 @@ def render_inline(text: str, *, marks: bool = False) -> SafeString:
     """
     text = re.sub("[\x01\x02]", "", text) if marks else SENTINELS.sub("", text)
     return mark_safe(_inline(text))
+
+
+def item_bodies(items: Sequence[Any], *, marked: bool = False) -> dict[int, SafeString]:
+    """The rendered body of each agenda item and sub-item of a meeting page, by pk.
+
+    `items` are the top-level items, each with its `children` and `decisions` (as
+    MeetingQuerySet.with_agenda gives them); a sub-item's decisions are its parent's.
+    With `marked`, the search highlights (`body_marked`) are rendered.
+    """
+    bodies: dict[int, SafeString] = {}
+    for item in items:
+        sentences = [d.text for d in item.decisions.all()]
+        for each in (*item.children, item):
+            text = (getattr(each, "body_marked", "") if marked else "") or each.body
+            bodies[each.pk] = render_text(text, sentences) if text else mark_safe("")
+    return bodies
+
+
+def cached_item_bodies(key: str, items: Sequence[Any]) -> dict[int, SafeString]:
+    """item_bodies from Django's cache under `key`, rendered and stored on a miss.
+
+    The key must change whenever the meeting's text can have changed (its import,
+    a replacement, an edit in the admin): the caller builds it from those.
+    """
+    bodies = cache.get(key)
+    if bodies is None:
+        bodies = item_bodies(items)
+        cache.set(key, bodies)
+    return bodies

@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import socket
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
+import psutil
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, transaction
@@ -206,10 +211,14 @@ def _start_run(
             user=user if user is not None and user.is_authenticated else None,
             status=ImportRun.Status.RUNNING,
             started_at=timezone.now(),
+            **this_process(),
         )
     run.status = ImportRun.Status.RUNNING
     run.started_at = timezone.now()
-    run.save(update_fields=["status", "started_at"])
+    process = this_process()
+    for name, value in process.items():
+        setattr(run, name, value)
+    run.save(update_fields=["status", "started_at", *process])
     return run
 
 
@@ -484,3 +493,58 @@ def tag_topics(*, topics: Iterable[Topic] | None = None, meeting_id: int | None 
 
 def _tagged_meetings(links) -> Iterator[int]:
     return links.values_list("agendaitem__meeting_id", flat=True).distinct().iterator()
+
+
+# --------------------------------------------------------------------------- interrupted runs
+
+
+def this_process() -> dict[str, object]:
+    """The identity an import run records of the process carrying it out."""
+    return {
+        "host": socket.gethostname()[:255],
+        "pid": os.getpid(),
+        "process_started": psutil.Process().create_time(),
+    }
+
+
+def _process_alive(run: ImportRun) -> bool | None:
+    """Whether the run's process still runs; None when this host cannot tell
+    (the run was started on another server, or recorded no process)."""
+    if not run.pid or run.host != socket.gethostname()[:255]:
+        return None
+    try:
+        process = psutil.Process(run.pid)
+        if process.status() == psutil.STATUS_ZOMBIE:
+            return False
+        # A pid is reused after its process ends; the start time tells them apart.
+        return abs(process.create_time() - (run.process_started or 0)) < 1.0
+    except psutil.NoSuchProcess:
+        return False
+    except psutil.Error:
+        return None
+
+
+def mark_interrupted_runs() -> int:
+    """Mark running imports whose process is gone as interrupted; how many were.
+
+    A run killed mid-way (SIGKILL, a crash, a server restart) never finishes its
+    record. Whoever looks at the runs (the import log, the admin import page, the
+    import command) calls this first. A run on this host is interrupted when its
+    process is gone; one on another host (or without a process) when it has run
+    longer than settings.SGO_IMPORT_RUN_MAX_SECONDS, which also ends a run whose
+    process lives on after its request failed. Each file of a run is written in
+    its own transaction, so an interrupted run leaves whole meetings only.
+    """
+    cutoff = timezone.now() - timedelta(seconds=settings.SGO_IMPORT_RUN_MAX_SECONDS)
+    interrupted = [
+        run.pk
+        for run in ImportRun.objects.filter(status=ImportRun.Status.RUNNING)
+        if _process_alive(run) is False or run.started_at < cutoff
+    ]
+    if not interrupted:
+        return 0
+    marked = ImportRun.objects.filter(pk__in=interrupted, status=ImportRun.Status.RUNNING).update(
+        status=ImportRun.Status.INTERRUPTED
+    )
+    logger.warning("Import runs %s were interrupted: their process ended", interrupted)
+    return marked

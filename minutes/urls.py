@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from minutes import exports, feeds, views
+from minutes import exports, feeds, health, views
 from minutes.sitemaps import SITEMAPS
 
 
@@ -36,6 +36,7 @@ urlpatterns = [
     path("zoeken/", views.SearchView.as_view(), name="search"),
     path("zoeken/feed/", feeds.SearchFeed(), name="search_feed"),
     path("besluiten/", views.DecisionListView.as_view(), name="decision_list"),
+    path("healthz", health.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(
         "sitemap.xml",

@@ -9,11 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from minutes import search
+from minutes import rendering, search
 from minutes.charts import bar_chart
 from minutes.filters import DecisionFilter, MeetingFilter, PeriodFilter, QueryField, SearchFilter
 from minutes.models import (
@@ -130,13 +130,19 @@ class MeetingDetailView(DetailView):
         context["next"] = meeting.get_next()
         context["permalink"] = self.request.build_absolute_uri(meeting.get_absolute_url())
         context["query"] = query = search.clean_query(self.request.GET.get("q"))
+        every_item = [*meeting.agenda, *(c for item in meeting.agenda for c in item.children)]
         if query:
-            every_item = [*meeting.agenda, *(c for item in meeting.agenda for c in item.children)]
             context["match_count"] = search.mark_matches(every_item, query)
+            bodies = rendering.item_bodies(meeting.agenda, marked=True)
+        else:
+            # The text without highlights is the same for every visitor: rendered once.
+            bodies = rendering.cached_item_bodies(meeting.render_cache_key(), meeting.agenda)
+        for item in every_item:
+            item.body_html = bodies[item.pk]
         return context
 
 
-@require_GET
+@require_safe
 def meeting_text(request: HttpRequest, slug: str) -> HttpResponse:
     """The original text exactly as imported, as plain text (never as HTML)."""
     meeting = get_object_or_404(Meeting.objects.only("original_text", "slug"), slug=slug)
@@ -252,6 +258,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Disallow: {reverse('minutes:search')}",
         f"Disallow: {reverse('minutes:meeting_export_csv')}",
         f"Disallow: {reverse('minutes:meeting_export_json')}",
+        f"Disallow: {reverse('minutes:healthz')}",
         f"Sitemap: {sitemap}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "minutes.middleware.HeadWithoutBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "minutes.middleware.SearchUnavailableMiddleware",
+    "minutes.middleware.DatabaseUnavailableMiddleware",
     # Last: turns a locked-out login into the lock-out page (AXES_LOCKOUT_CALLABLE).
     "axes.middleware.AxesMiddleware",
 ]
@@ -226,3 +228,23 @@ SEARCH_INDEX_DIR = os.environ.get("SGO_SEARCH_INDEX_DIR") or str(BASE_DIR / ".se
 SEARCH_INDEX_WRITER_WAIT = float(os.environ.get("SGO_SEARCH_INDEX_WRITER_WAIT", "30"))
 # With more than one server, point this at storage they share.
 MEDIA_ROOT = os.environ.get("DJANGO_MEDIA_ROOT") or str(BASE_DIR / "media")
+
+# --- Operations (issue 12) ---------------------------------------------------------------
+# The most meetings one CSV or JSON export holds; a larger selection is refused with an
+# explanation (never cut off), so the visitor narrows the filters.
+SGO_EXPORT_MAX_ROWS = int(os.environ.get("SGO_EXPORT_MAX_ROWS", "5000"))
+# Django's cache holds rendered meeting texts (keyed by the meeting's version, so a
+# replacement or edit is never served stale). In memory, per process: each gunicorn
+# worker keeps its own. Entries expire after SGO_CACHE_SECONDS.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "sgo-archive",
+        "TIMEOUT": int(os.environ.get("SGO_CACHE_SECONDS", str(24 * 60 * 60))),
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("SGO_CACHE_MAX_ENTRIES", "2000"))},
+    }
+}
+# An import run still "running" after this many seconds is taken as interrupted even
+# when its process cannot be checked (it ran on another server). A run on this server
+# is interrupted as soon as its process is gone.
+SGO_IMPORT_RUN_MAX_SECONDS = int(os.environ.get("SGO_IMPORT_RUN_MAX_SECONDS", str(6 * 60 * 60)))

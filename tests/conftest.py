@@ -157,3 +157,11 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     test["NAME"] = (
         f"{test.get('NAME') or 'test_' + settings.DATABASES['default']['NAME']}_{os.getpid()}"
     )
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts from an empty cache (rendered meeting texts live there)."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from minutes.management.progress import Progress
 from minutes.models import ImportFile
-from minutes.services import import_batch, read_paths
+from minutes.services import import_batch, mark_interrupted_runs, read_paths
 
 
 class Command(BaseCommand):
@@ -27,6 +27,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         verbosity = options["verbosity"]
         dry_run = options["dry_run"]
+        if interrupted := mark_interrupted_runs():
+            self.stderr.write(f"{interrupted} earlier import run(s) were interrupted; see the log")
         sources = list(read_paths(options["paths"]))
         progress = Progress(len(sources), self.stdout, unit="files") if verbosity >= 1 else None
 
