@@ -233,7 +233,7 @@ def _spec(row: _Row, kind: int, title: str, body: str, kinds: Iterable[str]) -> 
     day, newest, oldest = _sort_keys(row)
     title_words, body_words = terms.words(title), terms.words(body)
     speaker = MinistryMention.Role.SPEAKER
-    return {
+    spec = {
         "kind": kind,
         "item_id": row.pk,
         "meeting_id": row.meeting_id,
@@ -252,15 +252,16 @@ def _spec(row: _Row, kind: int, title: str, body: str, kinds: Iterable[str]) -> 
         "topic": sorted(set(row.topics)),
         "decided": 1 if row.decisions else 0,
     }
+    if kind == ITEM:  # an item's words as written, for "Bedoelde u …?"
+        spec["words"] = terms.vocabulary_words(title_words + body_words)
+    return spec
 
 
 def _specs(rows: Iterable[_Row]) -> list[Spec]:
     """An agenda item's document, then one per decision it holds."""
     specs = []
     for row in rows:
-        item = _spec(row, ITEM, row.title, row.body, [k for _, _, k in row.decisions])
-        item["words"] = terms.vocabulary_words(terms.words(f"{row.title}\n{row.body}"))
-        specs.append(item)
+        specs.append(_spec(row, ITEM, row.title, row.body, [k for _, _, k in row.decisions]))
         for pk, text, kind in row.decisions:
             specs.append({**_spec(row, DECISION, "", text, [kind]), "decision_id": pk})
     return specs
