@@ -705,6 +705,7 @@ class ImportFileAdmin(ImportLogPermissions, ImportFileDisplays, admin.ModelAdmin
         "meeting_link",
         "size",
         "sha256",
+        "replacement_note",
         "replaced_sha256_full",
         "replaced_text_block",
     )

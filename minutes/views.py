@@ -20,6 +20,7 @@ from minutes.models import (
     MEETING_HEAVY_FIELDS,
     AgendaItem,
     Decision,
+    ImportFile,
     Meeting,
     Ministry,
     MinistryMention,
@@ -129,6 +130,7 @@ class MeetingDetailView(DetailView):
         context["previous"] = meeting.get_previous()
         context["next"] = meeting.get_next()
         context["permalink"] = self.request.build_absolute_uri(meeting.get_absolute_url())
+        context["earlier_versions"] = ImportFile.objects.earlier_versions(meeting)
         context["query"] = query = search.clean_query(self.request.GET.get("q"))
         if query:
             every_item = [*meeting.agenda, *(c for item in meeting.agenda for c in item.children)]
@@ -142,6 +144,21 @@ def meeting_text(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.only("original_text", "slug"), slug=slug)
     response = HttpResponse(meeting.original_text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="sgo-{meeting.slug}.txt"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+def meeting_text_version(request: HttpRequest, slug: str, version: int) -> HttpResponse:
+    """An earlier text of a meeting, as the import log kept it when it was replaced."""
+    meeting = get_object_or_404(Meeting.objects.only("slug"), slug=slug)
+    replaced = get_object_or_404(
+        ImportFile.objects.earlier_versions(meeting).defer(None), pk=version
+    )
+    response = HttpResponse(replaced.replaced_text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'inline; filename="sgo-{meeting.slug}-versie-{replaced.pk}.txt"'
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
