@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce, ExtractYear, Upper
 from django.urls import reverse
 
+from minutes.names import visible_name
 from minutes.parsing import INSERTED, DecisionKind, item_label, list_label
 
 
@@ -735,4 +736,4 @@ class ImportFile(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}: {self.get_status_display()}"
+        return f"{visible_name(self.name)}: {self.get_status_display()}"

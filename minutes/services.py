@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -40,6 +39,7 @@ from minutes.models import (
     MinistryMention,
     Topic,
 )
+from minutes.names import visible_name
 from minutes.search import index as search_index
 
 logger = logging.getLogger(__name__)
@@ -52,27 +52,6 @@ DANGLING_LINK = "Symbolische koppeling naar iets dat niet bestaat; niet gelezen.
 LINKED_FOLDER = "Symbolische koppeling naar een map; niet gevolgd."
 FOLDER_NAMED_TXT = "Een map, geen bestand; de .txt-bestanden erin worden wel gelezen."
 NOT_A_FILE = "Geen gewoon bestand (apparaat, pijp of socket); niet gelezen."
-# Characters a name must never carry onto a page or a terminal as they are: control
-# characters, format characters (bidi overrides and isolates U+202A-202E and
-# U+2066-2069, the marks U+200E/U+200F, zero-width ones), line and paragraph
-# separators, and the lone surrogates a file name that is not UTF-8 decodes to.
-HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
-
-
-def visible_name(name: str) -> str:
-    """The name with every control or format character written out as \\uXXXX.
-
-    "report\\u202etxt.exe" shows what it is instead of reading backwards. Idempotent:
-    the escaped name has no such characters left.
-    """
-    return "".join(_visible_char(char) for char in name)
-
-
-def _visible_char(char: str) -> str:
-    if unicodedata.category(char) not in HIDDEN_CATEGORIES:
-        return char
-    code = ord(char)
-    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def implausible_date(meeting_date: date, *, today: date | None = None) -> str | None:

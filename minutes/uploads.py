@@ -39,6 +39,7 @@ from django.utils import timezone
 
 from minutes import parsing
 from minutes.models import ImportFile, ImportRun, Meeting
+from minutes.names import visible_name
 from minutes.services import (
     NOT_TXT,
     BatchResult,
@@ -47,7 +48,6 @@ from minutes.services import (
     alias_table,
     import_batch,
     preview_file,
-    visible_name,
 )
 
 Status = ImportFile.Status

@@ -18,7 +18,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from minutes.models import AgendaItem, Decision, ImportFile, ImportRun, Meeting
-from minutes.services import SourceFile, import_batch, read_paths, visible_name
+from minutes.names import visible_name
+from minutes.services import SourceFile, import_batch, read_paths
 from tests.archive import EmptyArchiveTestCase, minutes
 from tests.conftest import SAMPLES
 from tests.test_admin import ImportTestCase, make_zip, sha256, upload_file
@@ -450,3 +451,34 @@ class RefusedUploadStatusTests(ImportTestCase):
                 self.assertContains(response, reason, status_code=status)
                 self.assertContains(response, 'type="file"', status_code=status)
         self.assertEqual(self.staged_uploads(), [])
+
+
+class LoggedNamesTests(ImportTestCase):
+    def test_names_logged_raw_before_are_shown_escaped_in_the_import_log_and_meeting_admin(self):
+        # Rows from before names were escaped on the way in: written here as they were.
+        import_batch([SourceFile(SAMPLE_2021.name, FULL)])
+        meeting = Meeting.objects.get()
+        raw = f"verslag{RLO}fdp.txt"
+        Meeting.objects.filter(pk=meeting.pk).update(source_name=raw)
+        log = ImportFile.objects.get()
+        ImportFile.objects.filter(pk=log.pk).update(name=raw, error=f"Zelfde inhoud als {raw}")
+        superuser = self.make_superuser()
+        self.client.force_login(superuser)
+        pages = [
+            reverse("admin:minutes_importfile_changelist"),
+            reverse("admin:minutes_importfile_change", args=[log.pk]),
+            reverse("admin:minutes_importrun_change", args=[log.run_id]),
+            reverse("admin:minutes_meeting_changelist"),
+            reverse("admin:minutes_meeting_change", args=[meeting.pk]),
+            meeting.get_absolute_url(),
+        ]
+        for url in pages:
+            with self.subTest(url):
+                response = self.client.get(url)
+                self.assertContains(response, "verslag\\u202efdp.txt")
+                self.assertNotContains(response, RLO)
+
+    def make_superuser(self):
+        from django.contrib.auth.models import User
+
+        return User.objects.create_superuser("beheer", password="geheim-wachtwoord-1")

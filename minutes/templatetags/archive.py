@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from minutes import rendering
 from minutes.models import Decision, Ministry
-from minutes.services import visible_name
+from minutes.names import visible_name
 
 register = template.Library()
 
