@@ -34,6 +34,7 @@ from minutes.models import (
     MinistryMention,
     Topic,
 )
+from minutes.names import visible_name
 from minutes.search import index as search_index
 from minutes.services import mark_interrupted_runs, tag_topics
 
@@ -73,6 +74,14 @@ def short_sha256(value: str) -> str:
 
 class ImportFileDisplays:
     """Columns the import-log views of ImportFile share."""
+
+    @admin.display(description="bestandsnaam", ordering="name")
+    def file_name(self, obj: ImportFile) -> str:
+        return visible_name(obj.name)
+
+    @admin.display(description="foutmelding")
+    def error_text(self, obj: ImportFile) -> str:
+        return visible_name(obj.error) if obj.error else EMPTY
 
     @admin.display(description="importrun")
     def run_link(self, obj: ImportFile) -> str:
@@ -261,7 +270,7 @@ class MeetingImportFileInline(ImportFileDisplays, admin.TabularInline):
     fk_name = "meeting"
     verbose_name = "import"
     verbose_name_plural = "importgeschiedenis"
-    fields = ("run_link", "status", "name", "sha256_short", "replaced_version")
+    fields = ("run_link", "status", "file_name", "sha256_short", "replaced_version")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -327,7 +336,7 @@ class MeetingAdmin(SearchIndexedAdmin):
         "item_count",
         "decision_count",
         "withheld_passages",
-        "source_name",
+        "source_file",
         "imported_at",
     )
     list_filter = (YearFilter, MinistryFilter, HasDecisionsFilter)
@@ -341,7 +350,7 @@ class MeetingAdmin(SearchIndexedAdmin):
     )
     ordering = ("-date", "slug")
     readonly_fields = (
-        "source_name",
+        "source_file",
         "sha256",
         "encoding",
         "imported_at",
@@ -367,11 +376,15 @@ class MeetingAdmin(SearchIndexedAdmin):
         ("Woo", {"fields": ("redaction_code_list", "withheld_passages")}),
         (
             "Import",
-            {"fields": ("source_name", "sha256", "encoding", "imported_at", "warning_list")},
+            {"fields": ("source_file", "sha256", "encoding", "imported_at", "warning_list")},
         ),
         ("Oorspronkelijke tekst", {"classes": ("collapse",), "fields": ("original_text_block",)}),
     )
     inlines = [AgendaItemInline, MinistryMentionInline, MeetingImportFileInline]
+
+    @admin.display(description="bronbestand", ordering="source_name")
+    def source_file(self, obj: Meeting) -> str:
+        return visible_name(obj.source_name)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).with_counts()
@@ -631,7 +644,15 @@ class ImportLogPermissions:
 
 class ImportFileInline(ImportLogPermissions, ImportFileDisplays, admin.TabularInline):
     model = ImportFile
-    fields = ("name", "status", "error", "meeting_link", "size", "sha256_short", "replaced_version")
+    fields = (
+        "file_name",
+        "status",
+        "error_text",
+        "meeting_link",
+        "size",
+        "sha256_short",
+        "replaced_version",
+    )
     readonly_fields = fields
     extra = 0
     show_change_link = True
@@ -707,18 +728,27 @@ class ImportRunAdmin(ImportLogPermissions, MinutesImportAdminMixin, admin.ModelA
 
 @admin.register(ImportFile)
 class ImportFileAdmin(ImportLogPermissions, ImportFileDisplays, admin.ModelAdmin):
-    list_display = ("name", "status", "run", "meeting_link", "size", "sha256_short", "has_replaced")
+    list_display = (
+        "file_name",
+        "status",
+        "run",
+        "meeting_link",
+        "size",
+        "sha256_short",
+        "has_replaced",
+    )
     list_filter = ("status", "run__origin")
     search_fields = ("name", "sha256", "replaced_sha256", "error")
     list_select_related = ("run", "meeting")
     fields = (
         "run_link",
-        "name",
+        "file_name",
         "status",
-        "error",
+        "error_text",
         "meeting_link",
         "size",
         "sha256",
+        "replacement_note",
         "replaced_sha256_full",
         "replaced_text_block",
     )

@@ -36,13 +36,14 @@ from django.urls import URLPattern, path, reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from minutes import uploads
-from minutes.models import ImportFile
+from minutes.models import IMPORT_PERMISSION
 from minutes.services import mark_interrupted_runs
 from minutes.uploads import ImportLimits, SelectionInvalid, StagingUnavailable, UploadRefused
 
-IMPORT_PERMISSION = "minutes.import_minutes"
 # Room for the multipart headers and form fields around the files themselves.
 MULTIPART_ALLOWANCE = 64 * 1024
+# The code of a form error that refuses an upload for its size or number of files.
+TOO_LARGE = "too_large"
 
 
 # --------------------------------------------------------------------------- forms
@@ -62,6 +63,9 @@ class MultipleFileField(forms.FileField):
     def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
         single = super().clean
         if isinstance(data, (list, tuple)):
+            if not data and self.required:
+                # The widget gives an empty list for no files, which FileField lets pass.
+                raise forms.ValidationError(self.error_messages["required"], code="required")
             return [single(d, initial) for d in data]
         return [single(data, initial)]
 
@@ -85,29 +89,48 @@ class UploadForm(forms.Form):
         files = self.cleaned_data["files"]
         if len(files) > self.limits.max_files:
             raise forms.ValidationError(
-                f"Te veel bestanden ({len(files)}); maximaal {self.limits.max_files} per upload."
+                f"Te veel bestanden ({len(files)}); maximaal {self.limits.max_files} per upload.",
+                code=TOO_LARGE,
             )
         total = sum(f.size or 0 for f in files)
         if total > self.limits.max_bytes:
             raise forms.ValidationError(
                 f"De upload is te groot ({filesizeformat(total)}); maximaal "
-                f"{filesizeformat(self.limits.max_bytes)}."
+                f"{filesizeformat(self.limits.max_bytes)}.",
+                code=TOO_LARGE,
             )
         return files
 
+    @property
+    def refusal_status(self) -> int:
+        """413 if the upload was refused for its size or number of files, else 400."""
+        return 413 if self.has_error("files", code=TOO_LARGE) else 400
+
 
 class ConfirmForm(forms.Form):
-    """Only the sha256s of the chosen files; everything else stays on the server."""
+    """Only the sha256s of the chosen files; everything else stays on the server.
+
+    `force` holds the suspicious replacements the user confirmed, one checkbox each:
+    without it such a file is logged as failed and its meeting keeps its version.
+    """
 
     files = forms.MultipleChoiceField(
         required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": SelectionInvalid.message},
     )
+    force = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": SelectionInvalid.message},
+    )
 
-    def __init__(self, *args: Any, files: list[ImportFile], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, rows: list[uploads.PreviewRow], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["files"].choices = [(f.sha256, f.name) for f in files if f.data]
+        self.fields["files"].choices = [(r.file.sha256, r.file.name) for r in rows if r.file.data]
+        self.fields["force"].choices = [
+            (r.file.sha256, r.file.name) for r in rows if r.file.data and r.suspicious
+        ]
 
 
 # --------------------------------------------------------------------------- views
@@ -208,12 +231,12 @@ class MinutesImportAdminMixin:
     def _stage_upload(self, request: HttpRequest, limits: ImportLimits) -> HttpResponse:
         form = UploadForm(request.POST, request.FILES, limits=limits)
         if not form.is_valid():
-            return self._render_upload(request, form)
+            return self._render_upload(request, form, status=form.refusal_status)
         try:
             run = uploads.stage_upload(form.cleaned_data["files"], user=request.user, limits=limits)
         except UploadRefused as exc:
             form.add_error("files", str(exc))
-            return self._render_upload(request, form)
+            return self._render_upload(request, form, status=exc.status)
         return redirect(f"{self.admin_site.name}:minutes_importrun_import_preview", run.pk)
 
     def import_preview_view(self, request: HttpRequest, run_id: str) -> HttpResponse:
@@ -223,13 +246,12 @@ class MinutesImportAdminMixin:
         try:
             run = uploads.load_staged(run_id, user=request.user)
             rows = uploads.preview_rows(run)
-            form = ConfirmForm(
-                request.POST if request.method == "POST" else None,
-                files=[row.file for row in rows],
-            )
+            form = ConfirmForm(request.POST if request.method == "POST" else None, rows=rows)
             if request.method == "POST" and form.is_valid():
                 try:
-                    result = uploads.confirm(run, chosen=form.cleaned_data["files"])
+                    result = uploads.confirm(
+                        run, chosen=form.cleaned_data["files"], forced=form.cleaned_data["force"]
+                    )
                 except SelectionInvalid as exc:
                     form.add_error(None, str(exc))
                 else:
@@ -241,14 +263,18 @@ class MinutesImportAdminMixin:
 
         if form.is_bound:
             checked = set(request.POST.getlist("files"))
+            forced = set(request.POST.getlist("force"))
         else:
-            checked = {row.file.sha256 for row in rows if row.selectable}
+            # A suspicious replacement is not ticked for the user: it needs a decision.
+            checked = {row.file.sha256 for row in rows if row.selectable and not row.suspicious}
+            forced = set()
         context = self._context(
             request,
             "Voorvertoning import",
             form=form,
             rows=rows,
             checked=checked,
+            forced=forced,
             selectable_count=sum(1 for row in rows if row.selectable),
             failed_count=sum(1 for row in rows if not row.selectable),
         )

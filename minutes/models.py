@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce, ExtractYear, Upper
 from django.urls import reverse
 
+from minutes.names import visible_name
 from minutes.parsing import INSERTED, DecisionKind, item_label, list_label
 
 
@@ -577,6 +578,11 @@ class MeetingChange(models.Model):
         return f"vergadering {self.meeting_id} in versie {self.version}"
 
 
+# Importing minutes (the admin upload, earlier versions of a meeting's text) is granted
+# on its own: ImportRun.Meta.permissions.
+IMPORT_PERMISSION = "minutes.import_minutes"
+
+
 class ImportLogManager(models.Manager):
     """The import log: runs that were carried out, not uploads waiting in a preview."""
 
@@ -657,7 +663,32 @@ class ImportRun(models.Model):
         return f"Import {self.started_at:%Y-%m-%d %H:%M} ({self.get_origin_display()})"
 
 
-class ImportFileLogManager(models.Manager):
+class ImportFileQuerySet(models.QuerySet):
+    def earlier_versions(self, meeting: Meeting) -> ImportFileQuerySet:
+        """The texts replacements of a meeting overwrote, oldest first, without the texts.
+
+        Each carries `version_imported_at`: when the log saw that text come in (None if
+        it came in before the log kept it); its run's start is when it was replaced.
+        """
+        came_in = (
+            ImportFile.objects.filter(
+                sha256=models.OuterRef("replaced_sha256"),
+                status__in=[ImportFile.Status.IMPORTED, ImportFile.Status.REPLACED],
+            )
+            .order_by("run__started_at")
+            .values("run__started_at")[:1]
+        )
+        return (
+            self.filter(meeting=meeting, status=ImportFile.Status.REPLACED)
+            .exclude(replaced_text="")
+            .annotate(version_imported_at=models.Subquery(came_in))
+            .select_related("run")
+            .defer("replaced_text", "preview")
+            .order_by("run__started_at", "pk")
+        )
+
+
+class ImportFileLogManager(models.Manager.from_queryset(ImportFileQuerySet)):
     """The files of the import log, without those of uploads still in a preview."""
 
     def get_queryset(self) -> models.QuerySet:
@@ -717,6 +748,9 @@ class ImportFile(models.Model):
     # A replaced meeting keeps its earlier text here, so no version is lost unrecorded.
     replaced_sha256 = models.CharField(max_length=64, blank=True)
     replaced_text = models.TextField(blank=True)
+    # A replacement's differences (agenda items, decisions, text), and whether it was
+    # a suspicious one someone confirmed.
+    replacement_note = models.TextField("toelichting vervanging", blank=True)
     # Only while the run is staged: the uploaded bytes (in the default storage, which no
     # URL serves) and what the parser read in them, for the preview page.
     data = models.FileField("bestand", upload_to=staged_file_path, blank=True, max_length=200)
@@ -741,4 +775,4 @@ class ImportFile(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}: {self.get_status_display()}"
+        return f"{visible_name(self.name)}: {self.get_status_display()}"

@@ -14,10 +14,11 @@ import logging
 import os
 import socket
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import psutil
 from django.conf import settings
@@ -40,11 +41,128 @@ from minutes.models import (
     MinistryMention,
     Topic,
 )
+from minutes.names import visible_name
 from minutes.search import index as search_index
 
 logger = logging.getLogger(__name__)
 
 Status = ImportFile.Status
+
+# Why a file or folder entry was not read. The admin's upload says the same.
+NOT_TXT = "Geen .txt-bestand; alleen tekstbestanden worden gelezen."
+DANGLING_LINK = "Symbolische koppeling naar iets dat niet bestaat; niet gelezen."
+LINKED_FOLDER = "Symbolische koppeling naar een map; niet gevolgd."
+FOLDER_NAMED_TXT = "Een map, geen bestand; de .txt-bestanden erin worden wel gelezen."
+NOT_A_FILE = "Geen gewoon bestand (apparaat, pijp of socket); niet gelezen."
+
+
+def implausible_date(meeting_date: date, *, today: date | None = None) -> str | None:
+    """Why a meeting date cannot be right (a misread or a typo), or None.
+
+    The bounds are SGO_MIN_MEETING_DATE and SGO_MAX_FUTURE_DAYS after today.
+    """
+    earliest = date.fromisoformat(settings.SGO_MIN_MEETING_DATE)
+    days = settings.SGO_MAX_FUTURE_DAYS
+    latest = (today or timezone.localdate()) + timedelta(days=days)
+    if meeting_date < earliest:
+        return (
+            f"Onwaarschijnlijke vergaderdatum {meeting_date.isoformat()}: vóór "
+            f"{earliest.isoformat()}. Het bestand is niet geïmporteerd."
+        )
+    if meeting_date > latest:
+        return (
+            f"Onwaarschijnlijke vergaderdatum {meeting_date.isoformat()}: meer dan {days} "
+            f"dagen in de toekomst (na {latest.isoformat()}). Het bestand is niet geïmporteerd."
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class ReplacementCheck:
+    """A new version of a stored meeting against the version it would replace.
+
+    Each pair is (stored, new): agenda items (sub-items counted), decisions, and
+    characters of text. A version that loses items or decisions, loses more than
+    SGO_REPLACE_MAX_TEXT_LOSS of the text or grows past SGO_REPLACE_MAX_GROWTH times
+    it is suspicious (half a file, or another file altogether) and replaces the
+    meeting only when confirmed.
+    """
+
+    items: tuple[int, int]
+    decisions: tuple[int, int]
+    text: tuple[int, int]
+
+    @classmethod
+    def compare(cls, existing: Meeting, parsed: parsing.ParsedMeeting) -> ReplacementCheck:
+        new_items = sum(1 + len(item.subitems) for item in parsed.agenda_items)
+        return cls(
+            items=(existing.agenda_items.count(), new_items),
+            decisions=(
+                Decision.objects.filter(agenda_item__meeting=existing).count(),
+                len(parsed.decisions),
+            ),
+            text=(len(existing.original_text), len(parsed.text)),
+        )
+
+    @property
+    def reasons(self) -> list[str]:
+        """What makes the new version suspicious, in Dutch; empty if nothing does."""
+        max_loss = settings.SGO_REPLACE_MAX_TEXT_LOSS
+        max_growth = settings.SGO_REPLACE_MAX_GROWTH
+        reasons = []
+        if self.items[1] < self.items[0]:
+            reasons.append("minder agendapunten")
+        if self.decisions[1] < self.decisions[0]:
+            reasons.append("minder besluiten")
+        old, new = self.text
+        if old and (old - new) / old > max_loss:
+            reasons.append(f"meer dan {max_loss:.0%} van de tekst kwijt")
+        if new > old * max_growth:
+            reasons.append(f"tekst meer dan {max_growth:g} keer zo lang")
+        return reasons
+
+    @property
+    def suspicious(self) -> bool:
+        return bool(self.reasons)
+
+    def describe(self) -> str:
+        """The differences: "agendapunten 8 → 5, besluiten 3 → 1, tekst 5921 → 2960 tekens"."""
+        return (
+            f"agendapunten {self.items[0]} → {self.items[1]}, "
+            f"besluiten {self.decisions[0]} → {self.decisions[1]}, "
+            f"tekst {self.text[0]} → {self.text[1]} tekens"
+        )
+
+    def refusal(self, meeting: Meeting) -> str:
+        """Why a suspicious version was not imported, with the differences."""
+        return (
+            f"Verdachte vervanging van {meeting}, niet uitgevoerd "
+            f"({', '.join(self.reasons)}): {self.describe()}. Bevestig de vervanging om haar "
+            "toch uit te voeren (import_minutes --force, of het vinkje in de voorvertoning)."
+        )
+
+    def note(self) -> str:
+        """What the import log keeps about a replacement that was carried out."""
+        if self.suspicious:
+            return (
+                f"Verdachte vervanging, bevestigd ({', '.join(self.reasons)}): {self.describe()}."
+            )
+        return f"Vervangen: {self.describe()}."
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "items": list(self.items),
+            "decisions": list(self.decisions),
+            "text": list(self.text),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ReplacementCheck:
+        return cls(
+            items=tuple(data["items"]),
+            decisions=tuple(data["decisions"]),
+            text=tuple(data["text"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -63,6 +181,7 @@ class SourceFile:
     size: int = 0
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "name", visible_name(self.name))
         if not self.error:
             object.__setattr__(self, "sha256", hashlib.sha256(self.data).hexdigest())
             object.__setattr__(self, "size", len(self.data))
@@ -79,6 +198,8 @@ class FileOutcome:
     error: str = ""
     meeting: Meeting | None = None
     parsed: parsing.ParsedMeeting | None = None
+    # A replacement: how the new version compares with the stored one.
+    check: ReplacementCheck | None = None
     # The version a replacement overwrote, kept in the import log.
     replaced_sha256: str = ""
     replaced_text: str = ""
@@ -114,19 +235,58 @@ def read_paths(paths: Iterable[str | Path]) -> Iterator[SourceFile]:
     """Yield the .txt files under the given files and folders, in name order.
 
     A path that cannot be read is yielded with its error, so the import reports it
-    by name and carries on with the rest.
+    by name and carries on with the rest. So is every entry of a folder that is not
+    read (another type of file, a dangling link, a folder named like a .txt file, an
+    unreadable folder): nothing is left out without being named.
     """
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".txt")
-        else:
-            files = [path]
-        for file in files:
-            try:
-                yield SourceFile(name=file.name, data=file.read_bytes())
-            except OSError as exc:
-                yield SourceFile(name=str(file), error=exc.strerror or str(exc))
+        if not path.is_dir():
+            yield _read(path, name=path.name)
+            continue
+        for entry, reason in folder_entries(path):
+            if reason:
+                yield SourceFile(name=str(entry), error=reason)
+            else:
+                yield _read(entry, name=entry.name)
+
+
+def _read(path: Path, *, name: str) -> SourceFile:
+    try:
+        return SourceFile(name=name, data=path.read_bytes())
+    except OSError as exc:
+        return SourceFile(name=str(path), error=exc.strerror or str(exc))
+
+
+def folder_entries(folder: Path) -> list[tuple[Path, str]]:
+    """Every entry under a folder, in path order, with why it is not read ("" if it is).
+
+    Folders are searched, symbolic links to folders are not followed.
+    """
+    entries: list[tuple[Path, str]] = []
+
+    def unreadable(exc: OSError) -> None:
+        entries.append((Path(exc.filename), f"Map niet te lezen: {exc.strerror or exc}."))
+
+    for root, folders, files in os.walk(folder, onerror=unreadable):
+        base = Path(root)
+        for name in folders:
+            path = base / name
+            if path.is_symlink():
+                entries.append((path, LINKED_FOLDER))
+            elif name.lower().endswith(".txt"):
+                entries.append((path, FOLDER_NAMED_TXT))
+        for name in files:
+            path = base / name
+            if not path.exists():
+                entries.append((path, DANGLING_LINK))
+            elif not path.is_file():
+                entries.append((path, NOT_A_FILE))
+            elif path.suffix.lower() != ".txt":
+                entries.append((path, NOT_TXT))
+            else:
+                entries.append((path, ""))
+    return sorted(entries)
 
 
 def preview_file(
@@ -158,9 +318,15 @@ def preview_file(
     if unchanged:
         outcome.status, outcome.meeting = Status.UNCHANGED, unchanged
         return outcome
+    refusal = implausible_date(outcome.parsed.meeting_date)
+    if refusal:
+        outcome.error = refusal
+        return outcome
     existing = _existing_meeting(source.name, outcome.parsed)
     outcome.status = Status.REPLACED if existing else Status.IMPORTED
     outcome.meeting = existing
+    if existing:
+        outcome.check = ReplacementCheck.compare(existing, outcome.parsed)
     return outcome
 
 
@@ -171,6 +337,7 @@ def import_batch(
     origin: ImportRun.Origin = ImportRun.Origin.COMMAND,
     user: AbstractBaseUser | None = None,
     dry_run: bool = False,
+    force: bool | Collection[str] = False,
     on_file: Callable[[FileOutcome], None] | None = None,
 ) -> BatchResult:
     """Import every file; a failing file is recorded and the batch goes on.
@@ -179,6 +346,10 @@ def import_batch(
     given `run` (an upload staged in the admin, whose origin and user stand). With
     `dry_run` the files are parsed and classified but nothing is written, not even
     the import log.
+
+    A suspicious replacement (see ReplacementCheck) is not carried out but logged as
+    failed with the differences, unless forced: `force=True` forces every one, a
+    collection of sha256s the files it names (the admin's per-file confirmation).
     """
     result = BatchResult()
     if not dry_run:
@@ -186,6 +357,8 @@ def import_batch(
     aliases = alias_table()
     for source in sources:
         outcome = preview_file(source, aliases=aliases, parse_unchanged=False)
+        if _held_back(outcome, force):
+            outcome = _hold_back(outcome)
         if not dry_run and outcome.status in (Status.IMPORTED, Status.REPLACED):
             outcome = _write(source, outcome)
         if result.run is not None:
@@ -200,6 +373,22 @@ def import_batch(
         result.run.finished_at = timezone.now()
         result.run.save(update_fields=["status", "finished_at"])
     return result
+
+
+def _held_back(outcome: FileOutcome, force: bool | Collection[str]) -> bool:
+    """Is this a suspicious replacement nobody confirmed?"""
+    if outcome.status != Status.REPLACED or not (outcome.check and outcome.check.suspicious):
+        return False
+    return not (force is True or (force and outcome.sha256 in force))
+
+
+def _hold_back(outcome: FileOutcome) -> FileOutcome:
+    assert outcome.meeting is not None and outcome.check is not None
+    error = outcome.check.refusal(outcome.meeting)
+    logger.warning("Import of %s held back: %s", outcome.name, error)
+    outcome.status, outcome.error = Status.FAILED, error
+    # The meeting stays linked in the log: the version it kept, and why.
+    return outcome
 
 
 def _start_run(
@@ -282,6 +471,9 @@ def _log(run: ImportRun, outcome: FileOutcome) -> None:
         meeting=outcome.meeting if outcome.meeting and outcome.meeting.pk else None,
         replaced_sha256=outcome.replaced_sha256,
         replaced_text=outcome.replaced_text,
+        replacement_note=(
+            outcome.check.note() if outcome.check and outcome.status == Status.REPLACED else ""
+        ),
     )
 
 

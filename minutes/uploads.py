@@ -39,7 +39,16 @@ from django.utils import timezone
 
 from minutes import parsing
 from minutes.models import ImportFile, ImportRun, Meeting
-from minutes.services import BatchResult, SourceFile, alias_table, import_batch, preview_file
+from minutes.names import visible_name
+from minutes.services import (
+    NOT_TXT,
+    BatchResult,
+    ReplacementCheck,
+    SourceFile,
+    alias_table,
+    import_batch,
+    preview_file,
+)
 
 Status = ImportFile.Status
 
@@ -56,7 +65,15 @@ GONE = "Deze voorvertoning bestaat niet (meer). Upload de bestanden opnieuw."
 
 
 class UploadRefused(Exception):
-    """The whole upload is refused; the message (Dutch) says why."""
+    """The whole upload is refused; the message (Dutch) says why.
+
+    `status` is the HTTP status the refusal answers with: 413 when the upload is too
+    large, 400 for anything else.
+    """
+
+    def __init__(self, message: str, *, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class StagingUnavailable(Exception):
@@ -110,7 +127,8 @@ class StagingWriter:
         if len(self.files) >= self.limits.max_files:
             raise UploadRefused(
                 f"Te veel bestanden: maximaal {self.limits.max_files} per upload "
-                "(losse bestanden en bestanden in zip-archieven samen)."
+                "(losse bestanden en bestanden in zip-archieven samen).",
+                status=413,
             )
 
     def _spend(self, size: int) -> None:
@@ -118,7 +136,8 @@ class StagingWriter:
         if self.unpacked > self.limits.max_uncompressed_bytes:
             raise UploadRefused(
                 "De upload is uitgepakt te groot: meer dan "
-                f"{filesizeformat(self.limits.max_uncompressed_bytes)}. Er is niets ingelezen."
+                f"{filesizeformat(self.limits.max_uncompressed_bytes)}. Er is niets ingelezen.",
+                status=413,
             )
 
     def add(self, name: str, chunks: Iterable[bytes], *, archive: str | None = None) -> ImportFile:
@@ -149,6 +168,9 @@ class StagingWriter:
             )
         self._names_by_sha[source.sha256] = name
         outcome = preview_file(source, aliases=self.aliases)
+        preview = preview_data(outcome.parsed) if outcome.parsed else {}
+        if outcome.check:
+            preview["replacement"] = outcome.check.as_json()
         return self._save(
             ImportFile(
                 name=name[:255],
@@ -159,7 +181,7 @@ class StagingWriter:
                 meeting=outcome.meeting,
                 # Stored under a number, never under the uploaded name.
                 data=ContentFile(source.data, name=f"{len(self.files)}.txt"),
-                preview=preview_data(outcome.parsed) if outcome.parsed else {},
+                preview=preview,
             )
         )
 
@@ -189,8 +211,9 @@ def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
 
 
 def _base_name(name: str) -> str:
-    """The file's own name, as `read_paths` uses it, so command and upload agree."""
-    return PurePosixPath(name.replace("\\", "/")).name
+    """The file's own name, as `read_paths` uses it, so command and upload agree;
+    control and bidi characters written out, so no page shows them raw."""
+    return visible_name(PurePosixPath(name.replace("\\", "/")).name)
 
 
 def unsafe_entry_reason(info: zipfile.ZipInfo) -> str | None:
@@ -226,38 +249,37 @@ def stage_zip(name: str, stream: IO[bytes], writer: StagingWriter) -> None:
     try:
         archive = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise UploadRefused(f"{name} is geen geldig zip-bestand.") from exc
+        raise UploadRefused(f"{name} is geen geldig zip-bestand. Er is niets ingelezen.") from exc
     with archive:
         entries = archive.infolist()
         for info in entries:
             reason = unsafe_entry_reason(info)
             if reason:
                 raise UploadRefused(
-                    f"{name} is geweigerd: ‘{info.filename}’ {reason}. Er is niets ingelezen."
+                    f"{name} is geweigerd: ‘{visible_name(info.filename)}’ {reason}. "
+                    "Er is niets ingelezen."
                 )
         entries = [i for i in entries if not i.is_dir() and not _is_metadata(i)]
         if len(writer.files) + len(entries) > writer.limits.max_files:
             raise UploadRefused(
                 f"{name} bevat {len(entries)} bestanden; maximaal {writer.limits.max_files} "
-                "per upload. Er is niets ingelezen."
+                "per upload. Er is niets ingelezen.",
+                status=413,
             )
         # A cheap early refusal from the headers; the real count happens while reading.
         declared = sum(i.file_size for i in entries)
         if writer.unpacked + declared > writer.limits.max_uncompressed_bytes:
             raise UploadRefused(
                 f"{name} is uitgepakt te groot ({filesizeformat(declared)}); maximaal "
-                f"{filesizeformat(writer.limits.max_uncompressed_bytes)}. Er is niets ingelezen."
+                f"{filesizeformat(writer.limits.max_uncompressed_bytes)}. Er is niets ingelezen.",
+                status=413,
             )
         for info in entries:
             entry = _base_name(info.filename)
             if info.flag_bits & 0x1:
                 writer.refuse(entry, "Versleuteld bestand; niet gelezen.", size=info.file_size)
             elif not entry.lower().endswith(".txt"):
-                writer.refuse(
-                    entry,
-                    "Geen .txt-bestand; alleen tekstbestanden worden gelezen.",
-                    size=info.file_size,
-                )
+                writer.refuse(entry, NOT_TXT, size=info.file_size)
             else:
                 try:
                     with archive.open(info) as member:
@@ -265,7 +287,7 @@ def stage_zip(name: str, stream: IO[bytes], writer: StagingWriter) -> None:
                 except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
                     raise UploadRefused(
                         f"{name} is beschadigd of gebruikt een onbekende compressie "
-                        f"(bij ‘{info.filename}’). Er is niets ingelezen."
+                        f"(bij ‘{visible_name(info.filename)}’). Er is niets ingelezen."
                     ) from exc
 
 
@@ -368,13 +390,18 @@ def _expiry() -> datetime:
     return timezone.now() - timedelta(seconds=settings.SGO_IMPORT_STAGING_SECONDS)
 
 
-def confirm(run: ImportRun, *, chosen: Collection[str]) -> BatchResult:
+def confirm(
+    run: ImportRun, *, chosen: Collection[str], forced: Collection[str] = ()
+) -> BatchResult:
     """Import the chosen files of a staged upload, and log the ones that failed.
 
     Files refused before parsing and files the parser rejected in the preview are
     logged as failed with the preview's reason, unread; parseable files the user
     did not tick are left out, as the user asked. Every chosen file is read and
-    checked before anything is imported: all or nothing.
+    checked before anything is imported: all or nothing. A chosen file that is a
+    suspicious replacement replaces its meeting only if its sha256 is in `forced`
+    too (the preview's per-file confirmation); otherwise it is logged as failed,
+    with the differences, and the meeting keeps its version.
     """
     chosen = set(chosen)
     if not chosen:
@@ -399,7 +426,7 @@ def confirm(run: ImportRun, *, chosen: Collection[str]) -> BatchResult:
     # The log gets the import's own rows; the staged ones have served their purpose.
     ImportFile._base_manager.filter(pk__in=[file.pk for file in files]).delete()
     try:
-        return import_batch(sources, run=run)
+        return import_batch(sources, run=run, force=set(forced) & chosen)
     finally:
         for name in names:
             default_storage.delete(name)
@@ -496,6 +523,16 @@ class PreviewRow:
     @property
     def existing(self) -> Meeting | None:
         return self.file.meeting
+
+    @cached_property
+    def replacement(self) -> ReplacementCheck | None:
+        """How a replacement compares with the stored version (None for other files)."""
+        data = self.file.preview.get("replacement")
+        return ReplacementCheck.from_json(data) if data else None
+
+    @property
+    def suspicious(self) -> bool:
+        return bool(self.replacement and self.replacement.suspicious)
 
     @property
     def item_count(self) -> int:

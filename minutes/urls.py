@@ -29,6 +29,11 @@ urlpatterns = [
     path("vergaderingen/export.json", exports.meetings_json, name="meeting_export_json"),
     path("vergaderingen/<meeting:slug>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
     path("vergaderingen/<meeting:slug>/tekst/", views.meeting_text, name="meeting_text"),
+    path(
+        "vergaderingen/<meeting:slug>/tekst/<int:version>/",
+        views.meeting_text_version,
+        name="meeting_text_version",
+    ),
     path("ministeries/", views.MinistryListView.as_view(), name="ministry_list"),
     path("ministeries/<slug:slug>/", views.MinistryDetailView.as_view(), name="ministry_detail"),
     path("onderwerpen/", views.TopicListView.as_view(), name="topic_list"),

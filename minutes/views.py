@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -17,9 +18,11 @@ from minutes import rendering, search
 from minutes.charts import bar_chart
 from minutes.filters import DecisionFilter, MeetingFilter, PeriodFilter, QueryField, SearchFilter
 from minutes.models import (
+    IMPORT_PERMISSION,
     MEETING_HEAVY_FIELDS,
     AgendaItem,
     Decision,
+    ImportFile,
     Meeting,
     Ministry,
     MinistryMention,
@@ -129,6 +132,7 @@ class MeetingDetailView(DetailView):
         context["previous"] = meeting.get_previous()
         context["next"] = meeting.get_next()
         context["permalink"] = self.request.build_absolute_uri(meeting.get_absolute_url())
+        context["earlier_versions"] = ImportFile.objects.earlier_versions(meeting)
         context["query"] = query = search.clean_query(self.request.GET.get("q"))
         every_item = [*meeting.agenda, *(c for item in meeting.agenda for c in item.children)]
         if query:
@@ -148,6 +152,27 @@ def meeting_text(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.only("original_text", "slug"), slug=slug)
     response = HttpResponse(meeting.original_text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="sgo-{meeting.slug}.txt"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_safe
+def meeting_text_version(request: HttpRequest, slug: str, version: int) -> HttpResponse:
+    """An earlier text of a meeting, as the import log kept it when it was replaced.
+
+    For importers only: a replacement may be the fix of a redaction that went wrong,
+    and what was withheld must not come back through the archive.
+    """
+    if not request.user.has_perm(IMPORT_PERMISSION):
+        raise PermissionDenied("Eerdere versies zijn alleen voor beheerders in te zien.")
+    meeting = get_object_or_404(Meeting.objects.only("slug"), slug=slug)
+    replaced = get_object_or_404(
+        ImportFile.objects.earlier_versions(meeting).defer(None), pk=version
+    )
+    response = HttpResponse(replaced.replaced_text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'inline; filename="sgo-{meeting.slug}-versie-{replaced.pk}.txt"'
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

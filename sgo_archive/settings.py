@@ -221,6 +221,16 @@ SGO_IMPORT_MAX_UNCOMPRESSED_BYTES = int(
 # Django's default storage, under MEDIA_ROOT/import-staging/; no URL serves MEDIA_ROOT.
 # A preview nobody confirms is removed this many seconds later, when the next is staged.
 SGO_IMPORT_STAGING_SECONDS = int(os.environ.get("SGO_IMPORT_STAGING_SECONDS", str(2 * 60 * 60)))
+# Guards on what an import may write. A new version of a stored meeting that loses
+# agenda items or decisions, loses more than this share of its text, or grows past
+# this factor is "suspicious": it replaces the meeting only when confirmed
+# (`import_minutes --force`, or the per-file confirmation in the admin's preview).
+SGO_REPLACE_MAX_TEXT_LOSS = float(os.environ.get("SGO_REPLACE_MAX_TEXT_LOSS", "0.2"))
+SGO_REPLACE_MAX_GROWTH = float(os.environ.get("SGO_REPLACE_MAX_GROWTH", "3"))
+# A meeting date outside these bounds is a misread or a typo, and the file is refused:
+# before SGO_MIN_MEETING_DATE (ISO date), or more than SGO_MAX_FUTURE_DAYS after today.
+SGO_MIN_MEETING_DATE = os.environ.get("SGO_MIN_MEETING_DATE", "1945-01-01")
+SGO_MAX_FUTURE_DAYS = int(os.environ.get("SGO_MAX_FUTURE_DAYS", "366"))
 # The search index (Tantivy), derived from the database and rebuilt with
 # `manage.py search_index --rebuild`; beside the embedded database's data by default.
 SEARCH_INDEX_DIR = os.environ.get("SGO_SEARCH_INDEX_DIR") or str(BASE_DIR / ".search-index")

@@ -267,9 +267,7 @@ class UploadPreviewConfirmTests(ImportTestCase):
     def test_a_changed_version_is_previewed_as_such_and_the_old_text_kept(self):
         import_batch([SourceFile(SAMPLE_2021.name, SAMPLE_2021.read_bytes())])
         old = Meeting.objects.get()
-        changed = SAMPLE_2021.read_bytes().replace(
-            b"Het verslag is vastgesteld.", b"Het verslag wordt aangehouden."
-        )
+        changed = SAMPLE_2021.read_bytes().replace(b"Contactpersoon", b"Contactpersonen")
         preview_url, preview = self.upload_and_preview(upload_file(SAMPLE_2021, data=changed))
         self.assertEqual([r.status for r in preview.context["rows"]], ["replaced"])
         self.assertContains(preview, "Gewijzigde versie")
@@ -330,8 +328,8 @@ class LimitTests(ImportTestCase):
     def test_an_upload_over_the_size_limit_is_refused_with_a_message(self):
         with override_settings(SGO_IMPORT_MAX_BYTES=5000):
             response = self.upload(upload_file(SAMPLE_2021))  # 5.9 kB
-        self.assertContains(response, "De upload is te groot")
-        self.assertContains(response, "maximaal 4,9\xa0KB")
+        self.assertContains(response, "De upload is te groot", status_code=413)
+        self.assertContains(response, "maximaal 4,9\xa0KB", status_code=413)
         self.assertEqual(self.staged_uploads(), [])
         self.assertEqual(ImportRun.objects.count(), 0)
 
@@ -345,14 +343,14 @@ class LimitTests(ImportTestCase):
     def test_too_many_files_are_refused(self):
         with override_settings(SGO_IMPORT_MAX_FILES=1):
             response = self.upload(upload_file(SAMPLE_2020), upload_file(SAMPLE_2021))
-        self.assertContains(response, "Te veel bestanden")
+        self.assertContains(response, "Te veel bestanden", status_code=413)
         self.assertEqual(self.staged_uploads(), [])
 
     def test_zip_entries_count_towards_the_file_limit(self):
         archive = make_zip({"a.txt": b"a", "b.txt": b"b", "c.txt": b"c"})
         with override_settings(SGO_IMPORT_MAX_FILES=2):
             response = self.upload(archive)
-        self.assertContains(response, "bevat 3 bestanden; maximaal 2")
+        self.assertContains(response, "bevat 3 bestanden; maximaal 2", status_code=413)
         self.assertEqual(self.staged_uploads(), [])
 
     def test_a_zip_with_parent_directory_entries_is_refused(self):
@@ -360,14 +358,14 @@ class LimitTests(ImportTestCase):
             {"sgo-2021-01-19.txt": SAMPLE_2021.read_bytes(), "../../etc/cron.d/x.txt": b"x"}
         )
         response = self.upload(archive)
-        self.assertContains(response, "verslagen.zip is geweigerd")
-        self.assertContains(response, "buiten het archief")
+        self.assertContains(response, "verslagen.zip is geweigerd", status_code=400)
+        self.assertContains(response, "buiten het archief", status_code=400)
         self.assertEqual(self.staged_uploads(), [])
         self.assertEqual(Meeting.objects.count(), 0)
 
     def test_a_zip_with_absolute_paths_is_refused(self):
         response = self.upload(make_zip({"/tmp/x.txt": b"x"}))
-        self.assertContains(response, "absoluut pad")
+        self.assertContains(response, "absoluut pad", status_code=400)
 
     def test_a_zip_with_a_symbolic_link_is_refused(self):
         buffer = io.BytesIO()
@@ -376,14 +374,14 @@ class LimitTests(ImportTestCase):
             info.external_attr = 0o120777 << 16
             archive.writestr(info, "/etc/passwd")
         response = self.upload(SimpleUploadedFile("links.zip", buffer.getvalue()))
-        self.assertContains(response, "symbolische koppeling")
+        self.assertContains(response, "symbolische koppeling", status_code=400)
 
     def test_a_nested_archive_is_refused(self):
         inner = make_zip({"a.txt": b"a"}).read()
         response = self.upload(make_zip({"binnen.zip": inner}))
-        self.assertContains(response, "archieven in archieven")
+        self.assertContains(response, "archieven in archieven", status_code=400)
         disguised = self.upload(make_zip({"vermomd.txt": inner}))
-        self.assertContains(disguised, "bevat een ander archief")
+        self.assertContains(disguised, "bevat een ander archief", status_code=400)
         self.assertEqual(self.staged_uploads(), [])
 
     def test_a_zip_bomb_is_refused(self):
@@ -391,12 +389,12 @@ class LimitTests(ImportTestCase):
         self.assertLess(bomb.size, 10 * 1024)
         with override_settings(SGO_IMPORT_MAX_UNCOMPRESSED_BYTES=1024 * 1024):
             response = self.upload(bomb)
-        self.assertContains(response, "uitgepakt te groot")
+        self.assertContains(response, "uitgepakt te groot", status_code=413)
         self.assertEqual(self.staged_uploads(), [])
 
     def test_a_broken_zip_is_refused(self):
         response = self.upload(SimpleUploadedFile("kapot.zip", b"PK\x03\x04 dit is geen zip"))
-        self.assertContains(response, "kapot.zip is geen geldig zip-bestand")
+        self.assertContains(response, "kapot.zip is geen geldig zip-bestand", status_code=400)
 
 
 class TamperingTests(ImportTestCase):

@@ -98,3 +98,44 @@ def test_upload_preview_and_confirm_in_chromium(
     assert sorted(run.files.values_list("status", flat=True)) == ["failed", "imported", "imported"]
     assert not [p for p in staging_dir.rglob("*") if p.is_file()]
     assert not ImportRun.staged.exists()
+
+
+def test_a_suspicious_replacement_is_confirmed_per_file_and_the_old_text_stays_readable(
+    live_server, page, screenshot, importer, staging_dir, unhashed_static, tmp_path
+):
+    from minutes.services import SourceFile, import_batch
+
+    full = SAMPLE_2021.read_bytes()
+    import_batch([SourceFile(SAMPLE_2021.name, full)])
+    half = tmp_path / SAMPLE_2021.name
+    half.write_bytes(full[: len(full) // 2])
+
+    page.goto(f"{live_server.url}/beheer/login/?next={UPLOAD_PATH}")
+    page.get_by_label("Gebruikersnaam").fill(importer.username)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+    page.get_by_label("Bestanden").set_input_files([half])
+    page.get_by_role("button", name="Voorvertoning tonen").click()
+
+    row = page.locator("tr[data-status=replaced]")
+    expect(row).to_contain_text("Verschil: agendapunten 8 → 3, besluiten 3 → 1")
+    expect(row).to_contain_text("Verdachte vervanging")
+    choose = page.get_by_label("sgo-2021-01-19.txt")
+    confirm = page.get_by_label("Ik heb het verschil gezien: vervang de huidige versie toch.")
+    expect(choose).not_to_be_checked()
+    expect(confirm).not_to_be_checked()
+    assert_accessible(page)
+    screenshot(page, "admin-import-suspicious")
+    choose.check()
+    confirm.check()
+    page.get_by_role("button", name="Gekozen bestanden importeren").click()
+    expect(page.locator(".messagelist")).to_contain_text("0 ongewijzigd, 1 vervangen, 0 mislukt")
+
+    page.goto(f"{live_server.url}/vergaderingen/2021-01-19/")
+    versions = page.get_by_role("region", name="Eerdere versies")
+    expect(versions).to_contain_text("vervangen")
+    versions.get_by_role("link", name="Versie 1").click()
+    # The whole earlier text, its second half (gone from the meeting now) included.
+    expect(page.locator("body")).to_contain_text("Het SGO spreekt aansluitend af")
+    assert page.url.startswith(f"{live_server.url}/vergaderingen/2021-01-19/tekst/")
+    assert Meeting.objects.get().agenda_items.count() == 3

@@ -37,6 +37,7 @@ from minutes.middleware import DatabaseUnavailableMiddleware
 from minutes.models import (
     AgendaItem,
     ArchiveVersion,
+    ImportFile,
     ImportRun,
     Meeting,
     Ministry,
@@ -195,9 +196,14 @@ def _public_urls() -> list[str]:
     meeting = Meeting.objects.order_by("date").first()
     ministry = Ministry.objects.get(slug="ezk")
     topic = AgendaItem.objects.filter(topics__isnull=False).values_list("topics__slug", flat=True)
+    # An earlier text of the meeting: replaced by itself with one more line.
+    data = meeting.original_text.encode() + b"\nEen regel erbij.\n"
+    assert import_batch([SourceFile(meeting.source_name, data)]).count("replaced") == 1
+    version = ImportFile.objects.earlier_versions(meeting).get()
     kwargs = {
         "meeting_detail": {"slug": meeting.slug},
         "meeting_text": {"slug": meeting.slug},
+        "meeting_text_version": {"slug": meeting.slug, "version": version.pk},
         "ministry_detail": {"slug": ministry.slug},
         "topic_detail": {"slug": topic.first()},
     }
@@ -213,15 +219,21 @@ class HeadTests(TestCase):
         public = _public_urls()
         self.assertIn("/vergaderingen/export.csv", public)
         self.assertEqual(len(public), len(urls.urlpatterns))
-        for url in public:
-            for query in ("", "?q=regels" if url == "/zoeken/" else ""):
-                get = self.client.get(url + query)
-                head = self.client.head(url + query)
-                self.assertEqual(head.status_code, get.status_code, url)
-                self.assertIn(get.status_code, (200, 503 if url == "/healthz" else 200), url)
-                self.assertEqual(head["Content-Type"], get["Content-Type"], url)
-                body = b"".join(head.streaming_content) if head.streaming else head.content
-                self.assertEqual(body, b"", url)
+        for login in (False, True):
+            if login:  # earlier texts of a meeting are for importers only
+                self.client.force_login(User.objects.create_superuser("beheer", password="x-1"))
+            for url in public:
+                for query in ("", "?q=regels" if url == "/zoeken/" else ""):
+                    get = self.client.get(url + query)
+                    head = self.client.head(url + query)
+                    self.assertEqual(head.status_code, get.status_code, url)
+                    allowed = {200, 503 if url == "/healthz" else 200}
+                    if not login and "/tekst/" in url and url.count("/") > 4:
+                        allowed = {403}
+                    self.assertIn(get.status_code, allowed, url)
+                    self.assertEqual(head["Content-Type"], get["Content-Type"], url)
+                    body = b"".join(head.streaming_content) if head.streaming else head.content
+                    self.assertEqual(body, b"", url)
 
     def test_head_sends_no_body_from_the_wsgi_handler_itself(self):
         """Not only the test client drops it: any WSGI server gets an empty body."""

@@ -49,7 +49,9 @@ def load(files: list) -> dict[str, list[str]]:
 
     done: dict[str, list[str]] = {"imported": [], "duplicate": [], "failed": []}
     for source in files:
-        preview = import_batch([source], dry_run=True).outcomes[0]
+        # Forced: a stub that would replace a meeting is a duplicate here, whatever the
+        # replacement guard would say of it.
+        preview = import_batch([source], dry_run=True, force=True).outcomes[0]
         if preview.status == "failed":
             done["failed"].append(source.name)
         elif preview.status != "imported":

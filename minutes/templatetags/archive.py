@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from minutes import rendering
 from minutes.models import Decision, Ministry
+from minutes.names import visible_name
 
 register = template.Library()
 
@@ -19,6 +20,12 @@ SITE_DESCRIPTION = (
 )
 # Facet parameters that take several values at once, each one narrowing the results.
 REPEATABLE = {"ministerie", "onderwerp"}
+
+
+@register.filter
+def visible(text: str) -> str:
+    """A file name (or a message naming one) with control and bidi characters written out."""
+    return visible_name(str(text))
 
 
 @register.filter

@@ -2,8 +2,11 @@
 
 Each file is imported in its own transaction. Re-importing an unchanged file does
 nothing; a changed file replaces its meeting's agenda, decisions and mentions. A
-file that cannot be read or parsed is reported by name and reason, the rest of the
-batch goes on, and the command exits non-zero at the end.
+file that cannot be read or parsed, a folder entry that is not read, a meeting date
+that cannot be right and a suspicious replacement (fewer agenda items or decisions,
+much less or much more text) are reported by name and reason, the rest of the batch
+goes on, and the command exits non-zero at the end. `--force` carries out the
+suspicious replacements.
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -23,6 +26,14 @@ class Command(BaseCommand):
             action="store_true",
             help="Parse and report what would happen, without writing anything.",
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help=(
+                "Carry out suspicious replacements too: new versions with fewer agenda items "
+                "or decisions, or much less or much more text than the stored version."
+            ),
+        )
 
     def handle(self, *args, **options):
         verbosity = options["verbosity"]
@@ -36,13 +47,16 @@ class Command(BaseCommand):
             if outcome.status == ImportFile.Status.FAILED:
                 # Failures are always reported, whatever the verbosity.
                 self.stderr.write(f"FAILED {outcome.name}: {outcome.error}")
+            elif outcome.check and outcome.check.suspicious:
+                # So is a suspicious replacement --force carried out.
+                self.stderr.write(f"FORCED {outcome.name}: {outcome.check.note()}")
             elif verbosity >= 2:
                 meeting = outcome.meeting or (outcome.parsed and outcome.parsed.meeting_date)
                 self.stdout.write(f"{outcome.status} {outcome.name} ({meeting})")
             if progress:
                 progress.advance()
 
-        result = import_batch(sources, dry_run=dry_run, on_file=report)
+        result = import_batch(sources, dry_run=dry_run, force=options["force"], on_file=report)
         summary = ("Dry run, nothing written: " if dry_run else "") + result.summary()
         if progress:
             progress.finish(self.style.SUCCESS(summary) if not result.failed else summary)
