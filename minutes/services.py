@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, transaction
@@ -146,7 +147,12 @@ def preview_file(
         outcome.status, outcome.meeting = Status.UNCHANGED, unchanged
         return outcome
     try:
-        outcome.parsed = parsing.parse_minutes(source.data, aliases=aliases)
+        outcome.parsed = parsing.parse_minutes(
+            source.data,
+            aliases=aliases,
+            max_bytes=settings.SGO_PARSE_MAX_BYTES,
+            max_line_chars=settings.SGO_PARSE_MAX_LINE_CHARS,
+        )
     except parsing.ParseError as exc:
         outcome.error = str(exc)
         return outcome

@@ -152,6 +152,11 @@ SGO_IMPORT_MAX_UNCOMPRESSED_BYTES = int(
 # Django's default storage, under MEDIA_ROOT/import-staging/; no URL serves MEDIA_ROOT.
 # A preview nobody confirms is removed this many seconds later, when the next is staged.
 SGO_IMPORT_STAGING_SECONDS = int(os.environ.get("SGO_IMPORT_STAGING_SECONDS", str(2 * 60 * 60)))
+# Caps on one file the parser reads (from a folder or an upload): a larger file, or one
+# with a longer line, is refused with its reason and the rest of the batch goes on. The
+# parser's time grows with the file's length, so the caps bound the time one file takes.
+SGO_PARSE_MAX_BYTES = int(os.environ.get("SGO_PARSE_MAX_BYTES", str(5 * 1024 * 1024)))
+SGO_PARSE_MAX_LINE_CHARS = int(os.environ.get("SGO_PARSE_MAX_LINE_CHARS", "20000"))
 # The search index (Tantivy), derived from the database and rebuilt with
 # `manage.py search_index --rebuild`; beside the embedded database's data by default.
 SEARCH_INDEX_DIR = os.environ.get("SGO_SEARCH_INDEX_DIR") or str(BASE_DIR / ".search-index")
