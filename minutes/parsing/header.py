@@ -9,7 +9,7 @@ and land anywhere in the text, so they are cut out before the agenda is read.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from minutes.parsing.dates import DATE_PATTERN
 from minutes.parsing.text import clean_inline
@@ -117,23 +117,98 @@ def letterhead_names(lines: list[str]) -> list[str]:
     return names
 
 
-def page_header_regex(
+# Generic sender names are headers in any ministry's template: one of these words, a
+# space, and 3 to 60 characters of name (shortest first).
+GENERIC_NAME_RE = re.compile(r"(?:Ministerie van|Kabinet|Directoraat-[Gg]eneraal|Directie) ")
+GENERIC_NAME_CHARS = (3, 60)
+SEP_RE = re.compile(SEP)
+
+
+class PageHeaderPattern:
+    """One running page header of a document: sender names, then its fields.
+
+    What the pattern `(?:NAME SEP)* FIELD (?:SEP FIELD)* SEP` would match, where NAME is
+    one of the letterhead's names or a generic sender name of 3 to 60 characters
+    (shortest first), tried in the order a regular expression tries them. As a regular
+    expression it backtracks exponentially: in "Kabinet Kabinet Kabinet ..." each
+    generic name can end at any of 58 places, and when no field follows every way to
+    cut the run into names is tried (twenty "Kabinet"s took seconds). Here the names
+    are walked in the same order, but a position from which no header can be finished
+    is remembered and never tried again, so each position is read a bounded number of
+    times and the first header found is the one the regular expression would find.
+    """
+
+    def __init__(self, names: list[str], fields: re.Pattern[str], starts: re.Pattern[str]):
+        self.names = names
+        self.fields = fields
+        self.starts = starts
+
+    def _steps(self, text: str, position: int) -> Iterator[int]:
+        """Where one name and the separator after it can end, in the order tried."""
+        for name in self.names:
+            if text.startswith(name, position):
+                yield SEP_RE.match(text, position + len(name)).end()
+        generic = GENERIC_NAME_RE.match(text, position)
+        if generic:
+            shortest, longest = GENERIC_NAME_CHARS
+            for length in range(1, longest + 1):
+                index = generic.end() + length - 1
+                if index >= len(text) or text[index] in "\n*":
+                    break
+                if length >= shortest:
+                    yield SEP_RE.match(text, index + 1).end()
+
+    def _match_at(self, text: str, start: int, dead: set[int]) -> int | None:
+        """The end of the header starting at `start`, if one does."""
+        if start in dead:
+            return None
+        stack = [(start, self._steps(text, start))]
+        while stack:
+            position, steps = stack[-1]
+            following = next(steps, None)
+            if following is not None:
+                if following not in dead:
+                    stack.append((following, self._steps(text, following)))
+                continue
+            # Another name does not lead to a header; the fields may start here.
+            fields = self.fields.match(text, position)
+            if fields:
+                return fields.end()
+            dead.add(position)
+            stack.pop()
+        return None
+
+    def finditer(self, text: str) -> Iterator[tuple[int, int]]:
+        """(start, end) of each header, left to right, as `re.finditer` would give them."""
+        dead: set[int] = set()
+        position = 0
+        while True:
+            start = self.starts.search(text, position)
+            if start is None:
+                return
+            end = self._match_at(text, start.start(), dead)
+            if end is None:
+                position = start.start() + 1
+                continue
+            yield start.start(), end
+            position = end
+
+
+def page_header_pattern(
     names: Iterable[str], document_date: str | None, reference: str | None
-) -> re.Pattern[str]:
-    """A pattern for one running page header of this document.
+) -> PageHeaderPattern:
+    """The running page headers of this document.
 
     `names` are the letterhead's sender lines, `document_date` and `reference` its
     Datum and Onze referentie as written (clean, as `clean_inline` gives them); a
     header is any run of those, with bold markers and line breaks between them.
 
-    The pattern starts at the header's first word: the blanks and bold markers in
-    front of it belong to the header too, but `remove_page_headers` takes them by
-    walking back from the match. A pattern that started with them would be tried
-    again from every position inside a long run of blanks, which takes quadratic time.
+    A header is found from its first word: the blanks and bold markers in front of it
+    belong to it too, but `remove_page_headers` takes them by walking back. A pattern
+    that started with them would be tried again from every position inside a long run
+    of blanks, which takes quadratic time.
     """
-    name_alts = [re.escape(n) for n in sorted(set(names), key=len, reverse=True)]
-    # Generic sender names are headers in any ministry's template.
-    name_alts.append(r"(?:Ministerie van|Kabinet|Directoraat-[Gg]eneraal|Directie) [^\n*]{3,60}?")
+    explicit = sorted(set(names), key=len, reverse=True)
     date_alt = re.escape(document_date) if document_date else DATE_PATTERN
     # The letterhead's own reference first (it may hold letters); any number after it,
     # since a header on a later page can carry another reference than the letterhead.
@@ -144,8 +219,10 @@ def page_header_regex(
         rf"|(?:{labels}){SEP}(?:{ref_alt})"
         rf"|Pagina{SEP}\d+{SEP}van{SEP}\d+)"
     )
-    name_part = rf"(?:(?:{'|'.join(name_alts)}){SEP})*"
-    return re.compile(rf"{name_part}{field_alt}(?:{SEP}{field_alt})*{SEP}")
+    fields = re.compile(rf"{field_alt}(?:{SEP}{field_alt})*{SEP}")
+    firsts = [*(re.escape(name) for name in explicit), GENERIC_NAME_RE.pattern, "Datum", labels]
+    starts = re.compile("|".join([*firsts, "Pagina"]))
+    return PageHeaderPattern(explicit, fields, starts)
 
 
 def _separator_start(text: str, end: int, floor: int) -> int:
@@ -182,7 +259,7 @@ def _first_kept(text: str, start: int) -> int:
     return index
 
 
-def remove_page_headers(text: str, pattern: re.Pattern[str]) -> str:
+def remove_page_headers(text: str, pattern: PageHeaderPattern) -> str:
     """Cut running page headers out and rejoin the text around each one.
 
     Where the header sat between two paragraphs the paragraph break stays; where it
@@ -195,11 +272,8 @@ def remove_page_headers(text: str, pattern: re.Pattern[str]) -> str:
     """
     out: list[str] = []
     position = 0
-    while True:
-        match = pattern.search(text, position)
-        if match is None:
-            break
-        start, end = _separator_start(text, match.start(), position), match.end()
+    for first, end in pattern.finditer(text):
+        start = _separator_start(text, first, position)
         before, after = _last_kept(text, start), _first_kept(text, end)
         out.append(text[position:start])
         if before < 0 or after >= len(text):

@@ -19,7 +19,7 @@ from minutes.parsing.decisions import classify_decision, split_sentences
 from minutes.parsing.header import (
     letterhead_field,
     letterhead_names,
-    page_header_regex,
+    page_header_pattern,
     parse_table,
     remove_page_headers,
 )
@@ -137,12 +137,12 @@ def parse_minutes(
     if reference and not re.fullmatch(r"[\w./-]{1,40}", reference):
         reference = None
 
-    header_re = page_header_regex(
+    headers = page_header_pattern(
         letterhead_names(letterhead_lines),
         clean_inline(document_date_text) if document_date_text else None,
         reference,
     )
-    agenda_text = remove_page_headers("\n".join(agenda_lines), header_re)
+    agenda_text = remove_page_headers("\n".join(agenda_lines), headers)
     _preamble, drafts = split_items(agenda_text)
 
     items, decisions = [], []
