@@ -311,7 +311,12 @@ def preview_file(
         outcome.status, outcome.meeting = Status.UNCHANGED, unchanged
         return outcome
     try:
-        outcome.parsed = parsing.parse_minutes(source.data, aliases=aliases)
+        outcome.parsed = parsing.parse_minutes(
+            source.data,
+            aliases=aliases,
+            max_bytes=settings.SGO_PARSE_MAX_BYTES,
+            max_line_chars=settings.SGO_PARSE_MAX_LINE_CHARS,
+        )
     except parsing.ParseError as exc:
         outcome.error = str(exc)
         return outcome

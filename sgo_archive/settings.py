@@ -231,6 +231,11 @@ SGO_REPLACE_MAX_GROWTH = float(os.environ.get("SGO_REPLACE_MAX_GROWTH", "3"))
 # before SGO_MIN_MEETING_DATE (ISO date), or more than SGO_MAX_FUTURE_DAYS after today.
 SGO_MIN_MEETING_DATE = os.environ.get("SGO_MIN_MEETING_DATE", "1945-01-01")
 SGO_MAX_FUTURE_DAYS = int(os.environ.get("SGO_MAX_FUTURE_DAYS", "366"))
+# Caps on one file the parser reads (from a folder or an upload): a larger file, or one
+# with a longer line, is refused with its reason and the rest of the batch goes on. The
+# parser's time grows with the file's length, so the caps bound the time one file takes.
+SGO_PARSE_MAX_BYTES = int(os.environ.get("SGO_PARSE_MAX_BYTES", str(5 * 1024 * 1024)))
+SGO_PARSE_MAX_LINE_CHARS = int(os.environ.get("SGO_PARSE_MAX_LINE_CHARS", "20000"))
 # The search index (Tantivy), derived from the database and rebuilt with
 # `manage.py search_index --rebuild`; beside the embedded database's data by default.
 SEARCH_INDEX_DIR = os.environ.get("SGO_SEARCH_INDEX_DIR") or str(BASE_DIR / ".search-index")

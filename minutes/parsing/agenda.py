@@ -8,21 +8,26 @@ from dataclasses import dataclass, field
 from minutes.parsing.records import INSERTED
 from minutes.parsing.text import BOLD, clean_inline
 
+# The indent in front of a heading: blanks, maybe a bold marker, more blanks. Each run
+# is read once (possessive): what follows is a digit or a word, never a blank, so
+# giving blanks back cannot help, and `[ \t]*(?:\*\*)?[ \t]*` would try every way to
+# split a long run of blanks in two, which takes quadratic time.
+INDENT = r"[ \t]*+(?:\*\*[ \t]*+)?"
 # "3. Titel", "**3.** Titel", "Agendapunt 3: Titel", and "3<TAB>Titel" (some exports
 # drop the dot and keep the tab stop).
 ITEM_RE = re.compile(
-    r"^[ \t]*(?:\*\*)?[ \t]*(?:Agendapunt[ \t]+)?(\d{1,2})(?:[ \t]*[.):](?:\*\*)?[ \t]+|\t+)"
+    rf"^{INDENT}(?:Agendapunt[ \t]++)?(\d{{1,2}})(?:[ \t]*+[.):](?:\*\*)?[ \t]+|\t+)"
     r"(?:\*\*)?(.+?)$",
     re.IGNORECASE,
 )
 INSERTED_RE = re.compile(
-    r"^[ \t]*(?:\*\*)?[ \t]*Ingelast(?:e)?(?:[ \t]+agendapunt)?(?:\*\*)?"
+    rf"^{INDENT}Ingelast(?:e)?(?:[ \t]+agendapunt)?(?:\*\*)?"
     r"[ \t]*[:.\-–]?[ \t]*(?:\*\*)?(.*?)$",
     re.IGNORECASE,
 )
 # "a. Titel", "a)\tTitel", and with the item's number in front: "3a. Titel", "3.b) Titel".
 SUBITEM_RE = re.compile(
-    r"^[ \t]*(?:\*\*)?(?:(\d{1,2})\.?)?([a-z])[ \t]*[.)](?:\*\*)?[ \t]+(?:\*\*)?(.+?)$"
+    r"^[ \t]*+(?:\*\*)?(?:(\d{1,2})\.?)?([a-z])[ \t]*+[.)](?:\*\*)?[ \t]+(?:\*\*)?(.+?)$"
 )
 
 

@@ -101,7 +101,10 @@ MEETING_ROW_RE = re.compile(
     r"|afwezig|afwezigen|voorzitter|notulist)(?:\*\*)?[ \t]*[:\t]",
     re.IGNORECASE,
 )
-DATUM_ROW_RE = re.compile(r"^(?:\*\*)?Datum(?:\*\*)?[ \t]*[:\t][ \t]*\S", re.IGNORECASE)
+# "Datum", then a colon or a tab among blanks, then the value. Written as two branches
+# (a colon; or a run of blanks holding a tab) so each run of blanks is read once:
+# `[ \t]*[:\t][ \t]*\S` tries every tab of a long run as the separator.
+DATUM_ROW_RE = re.compile(r"^(?:\*\*)?Datum(?:\*\*)?(?:[ \t]*+:|(?= *+\t))[ \t]*+\S", re.IGNORECASE)
 
 
 def meeting_datum_row(lines: list[str]) -> int | None:

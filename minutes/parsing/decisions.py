@@ -41,7 +41,9 @@ def _text_units(text: str) -> list[str]:
     """
     units: list[str] = []
     for paragraph in re.split(r"\n[ \t]*\n", text):
-        current = previous = ""
+        # The unit being read, as its lines (joined once it is complete: adding each
+        # wrapped line to a string would copy a long unit again for every line).
+        current: list[str] = []
         for raw in paragraph.split("\n"):
             line = raw.strip()
             if not line:
@@ -49,19 +51,35 @@ def _text_units(text: str) -> list[str]:
             wraps = (
                 bool(current)
                 and not LIST_MARKER_RE.match(line)
-                and current[-1] not in ".!?:;"
-                and (not line[0].isupper() or len(previous) >= WRAPPED_LINE_LENGTH)
+                and current[-1][-1] not in ".!?:;"
+                and (not line[0].isupper() or len(current[-1]) >= WRAPPED_LINE_LENGTH)
             )
             if wraps:
-                current = f"{current} {line}"
+                current.append(line)
             else:
                 if current:
-                    units.append(current)
-                current = line
-            previous = line
+                    units.append(" ".join(current))
+                current = [line]
         if current:
-            units.append(current)
+            units.append(" ".join(current))
     return units
+
+
+SENTENCE_END_RE = re.compile(r"[.!?](?=\s+[\"'‘“(]?[A-Z0-9])")
+
+
+def _word_before(text: str, start: int, end: int) -> str:
+    """The run of word characters and dots that ends at `end` (not before `start`).
+
+    What `re.search(r"[\\w.]+$", text[start:end])` finds, read backwards from `end`:
+    the regex would be tried from every position of a long run and read the rest of it
+    each time, and the slice would copy the text since the last sentence end again at
+    every abbreviation.
+    """
+    index = end
+    while index > start and (text[index - 1].isalnum() or text[index - 1] in "._"):
+        index -= 1
+    return text[index:end]
 
 
 def split_sentences(text: str) -> list[str]:
@@ -72,9 +90,9 @@ def split_sentences(text: str) -> list[str]:
         if not block:
             continue
         start = 0
-        for match in re.finditer(r"[.!?](?=\s+[\"'‘“(]?[A-Z0-9])", block):
-            word = re.search(r"([\w.]+)$", block[start : match.start()])
-            if word and word.group(1).lower().rstrip(".") in ABBREVIATIONS:
+        for match in SENTENCE_END_RE.finditer(block):
+            word = _word_before(block, start, match.start())
+            if word and word.lower().rstrip(".") in ABBREVIATIONS:
                 continue
             sentences.append(block[start : match.end()].strip())
             start = match.end()
@@ -113,27 +131,72 @@ OTHER_BODY_RE = re.compile(
     r"|tweede\s+kamer|eerste\s+kamer|kamer|icbr|onderraad|minister|staatssecretaris)\b",
     re.IGNORECASE,
 )
-ADOPTED_RE = re.compile(
-    r"\bverslag(?:en)?\b.*\b(?:is|wordt|werd|zijn|worden|werden)\b.*\bvastgesteld\b"
-    r"|\b(?:wordt|werd|is|worden|zijn)\s+(?:\w+\s+){0,3}?(?:het|de)\s+verslag(?:en)?\b.*\bvastgesteld\b"
-    r"|\bstel(?:t|len|de|den)\b.*\bverslag(?:en)?\b.*\bvast\b",
-    re.IGNORECASE,
+
+
+class InOrder:
+    """Phrases that follow each other on one line, in linear time.
+
+    `InOrder(a, b, c)` finds what the pattern `a.*b.*c` finds (`.` stops at a line
+    end). Such a pattern backtracks: it is tried again from every `a` on the line, and
+    `.*` runs to the line's end and gives it back one character at a time, so a long
+    sentence with many `a`s and no `c` takes quadratic time. Taking the first `a`, the
+    first `b` after it and the first `c` after that finds a match if there is one, as
+    long as each part is a word or phrase whose matches start and end in step (so an
+    earlier `a` never ends after a later one).
+    """
+
+    def __init__(self, *parts: str) -> None:
+        self.parts = [re.compile(part, re.IGNORECASE) for part in parts]
+
+    def search(self, text: str) -> bool:
+        return any(self._on_line(line) for line in text.split("\n"))
+
+    def _on_line(self, line: str) -> bool:
+        position = 0
+        for part in self.parts:
+            match = part.search(line, position)
+            if match is None:
+                return False
+            position = match.end()
+        return True
+
+
+class AnyOf:
+    """True when any of its patterns or `InOrder` chains is found in the text."""
+
+    def __init__(self, *alternatives: str | InOrder) -> None:
+        self.alternatives = [
+            re.compile(alt, re.IGNORECASE) if isinstance(alt, str) else alt for alt in alternatives
+        ]
+
+    def search(self, text: str) -> bool:
+        return any(alternative.search(text) for alternative in self.alternatives)
+
+
+VERSLAG = r"\bverslag(?:en)?\b"
+STELT = r"\bstel(?:t|len|de|den)\b"
+ADOPTED_RE = AnyOf(
+    InOrder(VERSLAG, r"\b(?:is|wordt|werd|zijn|worden|werden)\b", r"\bvastgesteld\b"),
+    InOrder(
+        r"\b(?:wordt|werd|is|worden|zijn)\s+(?:\w+\s+){0,3}?(?:het|de)\s+verslag(?:en)?\b",
+        r"\bvastgesteld\b",
+    ),
+    InOrder(STELT, VERSLAG, r"\bvast\b"),
 )
-CONSENTED_RE = re.compile(
-    r"\b(?:stemt|stemmen|stemde|stemden)\b.*\bin\b|\binstemmen\b|\binstemming\b"
-    r"|\bingestemd\b",
-    re.IGNORECASE,
+CONSENTED_RE = AnyOf(
+    InOrder(r"\b(?:stemt|stemmen|stemde|stemden)\b", r"\bin\b"),
+    r"\binstemmen\b|\binstemming\b|\bingestemd\b",
 )
-DECIDED_RE = re.compile(
-    r"\b(?:besluit|besluiten|besloot|besloten)\b|\bstel(?:t|len|de|den)\b.*\bvast\b",
-    re.IGNORECASE,
+DECIDED_RE = AnyOf(
+    r"\b(?:besluit|besluiten|besloot|besloten)\b",
+    InOrder(STELT, r"\bvast\b"),
 )
-AGREED_RE = re.compile(
-    r"\b(?:gaat|gaan|ging|gingen|is|zijn)\b.*\bakkoord\b|\bakkoord\s+(?:met|gegaan)\b"
-    r"|\b(?:spreekt|spreken|sprak|spraken)\b.*\baf\b|\bafgesproken\b"
-    r"|\b(?:komt|komen|kwam|kwamen)\b.*\bovereen\b"
+AGREED_RE = AnyOf(
+    InOrder(r"\b(?:gaat|gaan|ging|gingen|is|zijn)\b", r"\bakkoord\b"),
+    r"\bakkoord\s+(?:met|gegaan)\b|\bafgesproken\b"
     r"|\b(?:bevestigt|bevestigen|bevestigde|bevestigden|onderschrijft|onderschrijven)\b",
-    re.IGNORECASE,
+    InOrder(r"\b(?:spreekt|spreken|sprak|spraken)\b", r"\baf\b"),
+    InOrder(r"\b(?:komt|komen|kwam|kwamen)\b", r"\bovereen\b"),
 )
 PASSIVE_DECISION_RE = re.compile(
     r"^(?:[^,]{0,80},\s*)?(?:er\s+)?(?:wordt|werd)\s+(?:\w+\s+){0,3}?"
@@ -145,11 +208,44 @@ PASSIVE_DECISION_RE = re.compile(
 
 # "Het SGO neemt kennis van X en stemt in met Y": the taking note is no decision, the
 # verb after "en" may be one.
-NOTED_THEN_RE = re.compile(
-    r"\b(?:neemt|nemen)\s+kennis\s+van\b.*?\ben\s+"
-    r"(?=(?:stemt|stemmen|besluit|besluiten|gaat|gaan|spreekt|spreken|stelt|stellen)\b)",
+NOTED_RE = re.compile(r"\b(?:neemt|nemen)\s+kennis\s+van\b", re.IGNORECASE)
+THEN_RE = re.compile(
+    r"\ben\s+(?=(?:stemt|stemmen|besluit|besluiten|gaat|gaan|spreekt|spreken|stelt|stellen)\b)",
     re.IGNORECASE,
 )
+
+
+def drop_noted(text: str) -> str:
+    """Cut each "neemt kennis van ... en " up to the verb after "en".
+
+    What `re.sub(NOTED_RE.pattern + r".*?" + THEN_RE.pattern, "", text)` does (the
+    "en" on the same line as "kennis van"), without trying the rest of a line again
+    from every "neemt kennis van" on it: when the first one on a line has no "en" and
+    a verb after it on that line, neither has any later one.
+    """
+    out: list[str] = []
+    position = 0
+    then: re.Match[str] | None = None
+    while True:
+        noted = NOTED_RE.search(text, position)
+        if noted is None:
+            break
+        if then is None or then.start() < noted.end():
+            then = THEN_RE.search(text, noted.end())
+            if then is None:
+                break
+        line_end = text.find("\n", noted.end(), then.start())
+        if line_end >= 0:
+            # No "en <verb>" on this line: go on from the next line.
+            out.append(text[position : line_end + 1])
+            position = line_end + 1
+            continue
+        out.append(text[position : noted.start()])
+        position = then.end()
+    out.append(text[position:])
+    return "".join(out)
+
+
 # A verslag adopted in a clause without a subject: "Vastgesteld.", "Verslag vastgesteld.",
 # "Vastgesteld met een wijziging van SG BZK."
 BARE_ADOPTED_RE = re.compile(
@@ -167,7 +263,7 @@ PASSIVE_KINDS = {
 
 def classify_decision(sentence: str, item_title: str) -> DecisionKind | None:
     """The decision kind of a sentence, or None when the SGO settles nothing in it."""
-    text = NOTED_THEN_RE.sub("", clean_inline(sentence))
+    text = drop_noted(clean_inline(sentence))
     if NOT_A_DECISION_RE.search(text):
         return None
     bare = BARE_ADOPTED_RE.match(text)

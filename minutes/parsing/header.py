@@ -9,7 +9,7 @@ and land anywhere in the text, so they are cut out before the agenda is read.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from minutes.parsing.dates import DATE_PATTERN
 from minutes.parsing.text import clean_inline
@@ -46,28 +46,30 @@ TABLE_ROW_RE = re.compile(
 
 def parse_table(lines: list[str]) -> tuple[dict[str, str], int, int]:
     """Read the header table. Return (fields, first line index, index after it)."""
-    fields: dict[str, str] = {}
+    # Each field as its row's value and its continuation lines, joined at the end.
+    parts: dict[str, list[str]] = {}
     first = end = -1
     current: str | None = None
     for index, raw in enumerate(lines):
         match = TABLE_ROW_RE.match(raw.strip(" "))
         if match and (first < 0 or index - end <= 2):
             key = TABLE_LABELS[match.group(1).lower()]
-            if key in fields and key != "time":
+            if key in parts and key != "time":
                 break
-            fields[key] = clean_inline(match.group(2))
+            parts[key] = [clean_inline(match.group(2))]
             current = key
             first = index if first < 0 else first
             end = index + 1
             continue
         if current and raw[:1] in "\t " and raw.strip() and index == end:
             # A tab-indented continuation line (a long Aanwezig list).
-            fields[current] = f"{fields[current]} {clean_inline(raw)}".strip()
+            parts[current].append(clean_inline(raw))
             end = index + 1
             continue
         if first >= 0 and raw.strip() and index - end > 1:
             break
         current = None if raw.strip() else current
+    fields = {key: " ".join(part for part in values if part) for key, values in parts.items()}
     return fields, first, end
 
 
@@ -89,7 +91,10 @@ def letterhead_field(lines: list[str], label: str) -> str | None:
 
 # Running page headers: letterhead lines and fields repeated on every page.
 HEADER_LABELS = ("Datum", "Onze referentie", "Ons kenmerk", "Kenmerk", "Referentie")
-SEP = r"(?:[ \t\n]|\*\*)*"
+# What may stand between a header's parts: white space and bold markers. Possessive:
+# what follows it (a name, a field, a date, a number) never starts with either, so
+# giving any back could never help, and a long run of blanks is read once.
+SEP = r"(?:[ \t\n]|\*\*)*+"
 
 
 def letterhead_names(lines: list[str]) -> list[str]:
@@ -112,18 +117,98 @@ def letterhead_names(lines: list[str]) -> list[str]:
     return names
 
 
-def page_header_regex(
+# Generic sender names are headers in any ministry's template: one of these words, a
+# space, and 3 to 60 characters of name (shortest first).
+GENERIC_NAME_RE = re.compile(r"(?:Ministerie van|Kabinet|Directoraat-[Gg]eneraal|Directie) ")
+GENERIC_NAME_CHARS = (3, 60)
+SEP_RE = re.compile(SEP)
+
+
+class PageHeaderPattern:
+    """One running page header of a document: sender names, then its fields.
+
+    What the pattern `(?:NAME SEP)* FIELD (?:SEP FIELD)* SEP` would match, where NAME is
+    one of the letterhead's names or a generic sender name of 3 to 60 characters
+    (shortest first), tried in the order a regular expression tries them. As a regular
+    expression it backtracks exponentially: in "Kabinet Kabinet Kabinet ..." each
+    generic name can end at any of 58 places, and when no field follows every way to
+    cut the run into names is tried (twenty "Kabinet"s took seconds). Here the names
+    are walked in the same order, but a position from which no header can be finished
+    is remembered and never tried again, so each position is read a bounded number of
+    times and the first header found is the one the regular expression would find.
+    """
+
+    def __init__(self, names: list[str], fields: re.Pattern[str], starts: re.Pattern[str]):
+        self.names = names
+        self.fields = fields
+        self.starts = starts
+
+    def _steps(self, text: str, position: int) -> Iterator[int]:
+        """Where one name and the separator after it can end, in the order tried."""
+        for name in self.names:
+            if text.startswith(name, position):
+                yield SEP_RE.match(text, position + len(name)).end()
+        generic = GENERIC_NAME_RE.match(text, position)
+        if generic:
+            shortest, longest = GENERIC_NAME_CHARS
+            for length in range(1, longest + 1):
+                index = generic.end() + length - 1
+                if index >= len(text) or text[index] in "\n*":
+                    break
+                if length >= shortest:
+                    yield SEP_RE.match(text, index + 1).end()
+
+    def _match_at(self, text: str, start: int, dead: set[int]) -> int | None:
+        """The end of the header starting at `start`, if one does."""
+        if start in dead:
+            return None
+        stack = [(start, self._steps(text, start))]
+        while stack:
+            position, steps = stack[-1]
+            following = next(steps, None)
+            if following is not None:
+                if following not in dead:
+                    stack.append((following, self._steps(text, following)))
+                continue
+            # Another name does not lead to a header; the fields may start here.
+            fields = self.fields.match(text, position)
+            if fields:
+                return fields.end()
+            dead.add(position)
+            stack.pop()
+        return None
+
+    def finditer(self, text: str) -> Iterator[tuple[int, int]]:
+        """(start, end) of each header, left to right, as `re.finditer` would give them."""
+        dead: set[int] = set()
+        position = 0
+        while True:
+            start = self.starts.search(text, position)
+            if start is None:
+                return
+            end = self._match_at(text, start.start(), dead)
+            if end is None:
+                position = start.start() + 1
+                continue
+            yield start.start(), end
+            position = end
+
+
+def page_header_pattern(
     names: Iterable[str], document_date: str | None, reference: str | None
-) -> re.Pattern[str]:
-    """A pattern for one running page header of this document.
+) -> PageHeaderPattern:
+    """The running page headers of this document.
 
     `names` are the letterhead's sender lines, `document_date` and `reference` its
-    Datum and Onze referentie as written; a header is any run of those, with bold
-    markers and line breaks between them.
+    Datum and Onze referentie as written (clean, as `clean_inline` gives them); a
+    header is any run of those, with bold markers and line breaks between them.
+
+    A header is found from its first word: the blanks and bold markers in front of it
+    belong to it too, but `remove_page_headers` takes them by walking back. A pattern
+    that started with them would be tried again from every position inside a long run
+    of blanks, which takes quadratic time.
     """
-    name_alts = [re.escape(n) for n in sorted(set(names), key=len, reverse=True)]
-    # Generic sender names are headers in any ministry's template.
-    name_alts.append(r"(?:Ministerie van|Kabinet|Directoraat-[Gg]eneraal|Directie) [^\n*]{3,60}?")
+    explicit = sorted(set(names), key=len, reverse=True)
     date_alt = re.escape(document_date) if document_date else DATE_PATTERN
     # The letterhead's own reference first (it may hold letters); any number after it,
     # since a header on a later page can carry another reference than the letterhead.
@@ -134,29 +219,75 @@ def page_header_regex(
         rf"|(?:{labels}){SEP}(?:{ref_alt})"
         rf"|Pagina{SEP}\d+{SEP}van{SEP}\d+)"
     )
-    name_part = rf"(?:(?:{'|'.join(name_alts)}){SEP})*"
-    return re.compile(rf"{SEP}{name_part}{field_alt}(?:{SEP}{field_alt})*{SEP}")
+    fields = re.compile(rf"{field_alt}(?:{SEP}{field_alt})*{SEP}")
+    firsts = [*(re.escape(name) for name in explicit), GENERIC_NAME_RE.pattern, "Datum", labels]
+    starts = re.compile("|".join([*firsts, "Pagina"]))
+    return PageHeaderPattern(explicit, fields, starts)
 
 
-def remove_page_headers(text: str, pattern: re.Pattern[str]) -> str:
+def _separator_start(text: str, end: int, floor: int) -> int:
+    """Where the run of blanks and bold markers ending at `end` starts, not before `floor`.
+
+    The same run as `SEP` read forwards: white space, and asterisks in pairs (of an odd
+    run the first one is left, as `SEP` cannot take a lone asterisk).
+    """
+    start = end
+    while start > floor:
+        char = text[start - 1]
+        if char in " \t\n":
+            start -= 1
+        elif char == "*" and start - 2 >= floor and text[start - 2] == "*":
+            start -= 2
+        else:
+            break
+    return start
+
+
+def _last_kept(text: str, end: int) -> int:
+    """The index of the last character before `end` that is no blank or asterisk, or -1."""
+    index = end - 1
+    while index >= 0 and text[index] in " \t*":
+        index -= 1
+    return index
+
+
+def _first_kept(text: str, start: int) -> int:
+    """The index of the first character from `start` on that is no blank or asterisk."""
+    index, size = start, len(text)
+    while index < size and text[index] in " \t*":
+        index += 1
+    return index
+
+
+def remove_page_headers(text: str, pattern: PageHeaderPattern) -> str:
     """Cut running page headers out and rejoin the text around each one.
 
     Where the header sat between two paragraphs the paragraph break stays; where it
     cut a sentence (or sat between two sentences of one paragraph) the two sides
     are joined with a single space.
+
+    Each header is cut with the blanks and bold markers around it. The text beside a
+    header is looked at only up to its nearest kept character, so the time grows with
+    the length of the text, not with the number of headers times that length.
     """
-
-    def join(match: re.Match[str]) -> str:
-        before = text[: match.start()].rstrip(" \t*")
-        after = text[match.end() :].lstrip(" \t*")
-        if not before or not after:
-            return "\n"
-        gap = match.group(0)
-        ends_sentence = before[-1] in ".!?:;"
-        paragraph_gap = gap.startswith("\n") or gap.lstrip(" \t*").startswith("\n")
-        starts_block = bool(re.match(r"[-•*A-Z0-9]", after)) or after[0].isupper()
-        if ends_sentence and paragraph_gap and starts_block and "\n" in gap.rstrip(" \t*")[-2:]:
-            return "\n\n"
-        return " "
-
-    return pattern.sub(join, text)
+    out: list[str] = []
+    position = 0
+    for first, end in pattern.finditer(text):
+        start = _separator_start(text, first, position)
+        before, after = _last_kept(text, start), _first_kept(text, end)
+        out.append(text[position:start])
+        if before < 0 or after >= len(text):
+            out.append("\n")
+        else:
+            gap = text[start:end]
+            ends_sentence = text[before] in ".!?:;"
+            paragraph_gap = gap.startswith("\n") or gap.lstrip(" \t*").startswith("\n")
+            first = text[after]
+            starts_block = bool(re.match(r"[-•*A-Z0-9]", first)) or first.isupper()
+            if ends_sentence and paragraph_gap and starts_block and "\n" in gap.rstrip(" \t*")[-2:]:
+                out.append("\n\n")
+            else:
+                out.append(" ")
+        position = end
+    out.append(text[position:])
+    return "".join(out)

@@ -19,7 +19,7 @@ from minutes.parsing.decisions import classify_decision, split_sentences
 from minutes.parsing.header import (
     letterhead_field,
     letterhead_names,
-    page_header_regex,
+    page_header_pattern,
     parse_table,
     remove_page_headers,
 )
@@ -34,9 +34,13 @@ from minutes.parsing.records import (
 from minutes.parsing.rondvraag import split_contributions
 from minutes.parsing.text import (
     BOLD,
+    MAX_BYTES,
+    MAX_LINE_CHARS,
     REDACTION_RE,
     WITHHELD_RE,
     ParseError,
+    check_lines,
+    check_size,
     clean_block,
     clean_inline,
     decode,
@@ -83,15 +87,26 @@ def build_item(
     return item, decisions
 
 
-def parse_minutes(data: bytes, *, aliases: Mapping[str, str] | None = None) -> ParsedMeeting:
+def parse_minutes(
+    data: bytes,
+    *,
+    aliases: Mapping[str, str] | None = None,
+    max_bytes: int = MAX_BYTES,
+    max_line_chars: int = MAX_LINE_CHARS,
+) -> ParsedMeeting:
     """Parse one file of minutes. `aliases` maps spellings to ministry abbreviations.
 
-    Raise `ParseError` when the bytes are no text, or the text gives no meeting date.
+    Raise `ParseError` when the file is larger than `max_bytes` or has a line longer
+    than `max_line_chars` characters, when the bytes are no text (or broken text), or
+    when the text gives no meeting date. Every stage takes time in proportion to the
+    length of the text, so the caps bound the time one file can take.
     """
+    check_size(data, max_bytes)
     raw_text, encoding = decode(data)
     text = normalise(raw_text)
-    matcher = MinistryMatcher(aliases if aliases is not None else default_alias_table())
     lines = text.split("\n")
+    check_lines(lines, max_line_chars)
+    matcher = MinistryMatcher(aliases if aliases is not None else default_alias_table())
 
     fields, table_start, table_end = parse_table(lines)
     when = fields.get("when", "")
@@ -122,12 +137,12 @@ def parse_minutes(data: bytes, *, aliases: Mapping[str, str] | None = None) -> P
     if reference and not re.fullmatch(r"[\w./-]{1,40}", reference):
         reference = None
 
-    header_re = page_header_regex(
+    headers = page_header_pattern(
         letterhead_names(letterhead_lines),
         clean_inline(document_date_text) if document_date_text else None,
         reference,
     )
-    agenda_text = remove_page_headers("\n".join(agenda_lines), header_re)
+    agenda_text = remove_page_headers("\n".join(agenda_lines), headers)
     _preamble, drafts = split_items(agenda_text)
 
     items, decisions = [], []

@@ -8,6 +8,12 @@ from minutes.parsing.ministries import MinistryMatcher
 from minutes.parsing.records import ParsedContribution
 from minutes.parsing.text import clean_block, clean_inline
 
+# A ministry heading alone on its line ("EZK", "J&V:"), and one with its text after it
+# ("Fin: meldt ..."). The blanks around the colon are read once (possessive): for every
+# length of the label, `\s*:?\s*$` would try each way to split a run of blanks in two.
+HEADING_RE = re.compile(r"^(?:SG\s+)?([^:]{1,45}?)\s*+(?::\s*+)?$")
+INLINE_RE = re.compile(r"^(?:SG\s+)?([^:]{1,45}?)\s*+:\s+(.+)$")
+
 
 def split_contributions(lines: list[str], matcher: MinistryMatcher) -> list[ParsedContribution]:
     """Group rondvraag lines under their ministry headings ("EZK", "J&V:", "Fin:")."""
@@ -15,8 +21,8 @@ def split_contributions(lines: list[str], matcher: MinistryMatcher) -> list[Pars
     for raw in lines:
         # A heading may itself be a bullet ("- EZK: Meldt ..."); the label is without it.
         line = re.sub(r"^[-•–]\s*", "", clean_inline(raw))
-        heading = re.match(r"^(?:SG\s+)?([^:]{1,45}?)\s*:?\s*$", line)
-        inline = re.match(r"^(?:SG\s+)?([^:]{1,45}?)\s*:\s+(.+)$", line)
+        heading = HEADING_RE.match(line)
+        inline = INLINE_RE.match(line)
         if heading and matcher.resolve(heading.group(1)):
             contributions.append((matcher.resolve(heading.group(1)), line, []))
             continue

@@ -14,6 +14,29 @@ class ParseError(ValueError):
     """The file cannot be read as minutes; the message says why."""
 
 
+# The largest file and the longest line the parser reads; the import passes the
+# settings' values (SGO_PARSE_MAX_BYTES, SGO_PARSE_MAX_LINE_CHARS). Minutes are tens of
+# kilobytes with lines of at most a few thousand characters.
+MAX_BYTES = 5 * 1024 * 1024
+MAX_LINE_CHARS = 20_000
+
+
+def check_size(data: bytes, max_bytes: int) -> None:
+    """Refuse a file larger than `max_bytes` before anything reads it."""
+    if len(data) > max_bytes:
+        raise ParseError(f"file too large: {len(data)} bytes, the limit is {max_bytes} bytes")
+
+
+def check_lines(lines: list[str], max_line_chars: int) -> None:
+    """Refuse a text with a line longer than `max_line_chars` characters."""
+    for number, line in enumerate(lines, start=1):
+        if len(line) > max_line_chars:
+            raise ParseError(
+                f"line {number} is too long: {len(line)} characters, "
+                f"the limit is {max_line_chars} characters"
+            )
+
+
 # Woo grounds (5.1.1c, 5.1.2e, 5.2.1 ...) and the older Wob grounds (10.2.e, 11.1).
 # A dot counts as part of the code only before its letter ("5.1.2.e"): in "zie 5.2.1."
 # the dot ends the sentence.
@@ -29,12 +52,20 @@ def decode(data: bytes) -> tuple[str, str]:
     if not data or not data.strip():
         raise ParseError("empty file")
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        # The byte order mark says UTF-8; other bytes after it are a broken file, not
+        # another encoding.
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise ParseError(
+                f"broken UTF-8 text after a UTF-8 byte order mark: {exc.reason} "
+                f"at byte {exc.start + 3}"
+            ) from exc
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
-            raise ParseError(f"broken UTF-16 text: {exc}") from exc
+            raise ParseError(f"broken UTF-16 text: {exc.reason} at byte {exc.start}") from exc
     if b"\x00" in data:
         raise ParseError("binary content (NUL bytes): not a text file")
     try:
@@ -58,6 +89,7 @@ def normalise(text: str) -> str:
 
 
 CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+BLANKS_RE = re.compile(r"[ \t]+")
 
 
 def clean_inline(text: str) -> str:
@@ -67,7 +99,7 @@ def clean_inline(text: str) -> str:
     web pages' highlight markers (which are control characters) unambiguous.
     """
     text = CONTROL_RE.sub("", text).replace(BOLD, "")
-    return re.sub(r"[ \t]+", " ", text).strip()
+    return BLANKS_RE.sub(" ", text).strip()
 
 
 def clean_block(text: str) -> str:

@@ -9,7 +9,7 @@ import pytest
 from minutes.parsing.header import (
     letterhead_field,
     letterhead_names,
-    page_header_regex,
+    page_header_pattern,
     parse_table,
     remove_page_headers,
 )
@@ -79,7 +79,7 @@ def test_attendees_with_continuation_lines() -> None:
 
 # ------------------------------------------------------------- page headers
 
-HEADER_RE = page_header_regex(["Kabinet Minister-President"], "20 januari 2021", "4182454")
+HEADER_RE = page_header_pattern(["Kabinet Minister-President"], "20 januari 2021", "4182454")
 
 
 @pytest.mark.parametrize(

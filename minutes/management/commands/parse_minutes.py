@@ -8,6 +8,7 @@ parser rejects gives {"error": "<reason>"} and a non-zero exit at the end.
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from minutes.parsing import ParseError, parse_minutes
@@ -30,7 +31,11 @@ class Command(BaseCommand):
         for name in options["files"]:
             path = Path(name)
             try:
-                result = parse_minutes(path.read_bytes()).as_json()
+                result = parse_minutes(
+                    path.read_bytes(),
+                    max_bytes=settings.SGO_PARSE_MAX_BYTES,
+                    max_line_chars=settings.SGO_PARSE_MAX_LINE_CHARS,
+                ).as_json()
             except (ParseError, OSError) as exc:
                 failures += 1
                 reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
