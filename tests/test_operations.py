@@ -16,6 +16,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 from unittest import mock
+from urllib.parse import quote
 
 import psutil
 import psycopg
@@ -72,6 +73,8 @@ def test_database_url():
     s = connection.settings_dict
     password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
     host, port = s["HOST"] or "127.0.0.1", s["PORT"] or 5432
+    if host.startswith("/"):  # the embedded server's socket folder, as dj-database-url reads it
+        host = quote(host, safe="")
     return f"postgres://{s['USER']}{password}@{host}:{port}/{s['NAME']}"
 
 
@@ -129,10 +132,13 @@ class HealthTests(IndexedTestCase):
         self.assertEqual(status, 503)
         self.assertTrue(body["checks"]["search_index"].startswith("unreadable"), body)
 
-    def test_index_behind_the_archive_fails(self):
+    def test_index_behind_the_archive_is_named_but_serves(self):
+        # Every import leaves the index behind until its commit hook caught up: the
+        # server still answers every page (search a moment behind), so it stays in.
         ArchiveVersion.bump([])
         status, body = self.get()
-        self.assertEqual(status, 503)
+        self.assertEqual(status, 200)
+        self.assertEqual(body["status"], "ok")
         self.assertTrue(body["checks"]["search_index"].startswith("behind"))
 
     def test_not_in_the_sitemap_and_kept_from_crawlers(self):
