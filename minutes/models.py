@@ -167,6 +167,21 @@ class MeetingQuerySet(models.QuerySet):
             )
         )
 
+    def with_page_facts(self) -> MeetingQuerySet:
+        """Add what a meeting's page needs beside its row, in the same query.
+
+        `archive_version` (for the rendered text's cache key) and `was_replaced` (does
+        the import log hold earlier texts): two round trips fewer on every page view.
+        """
+        version = ArchiveVersion.objects.filter(pk=1).values("number")[:1]
+        replaced = ImportFile.objects.filter(
+            meeting=models.OuterRef("pk"), status=ImportFile.Status.REPLACED
+        ).exclude(replaced_text="")
+        return self.annotate(
+            archive_version=Coalesce(models.Subquery(version), 0),
+            was_replaced=models.Exists(replaced),
+        )
+
     def with_agenda(self) -> MeetingQuerySet:
         """Prefetch a meeting's agenda as a tree, for its page.
 
@@ -283,10 +298,10 @@ class Meeting(models.Model):
     def render_cache_key(self) -> str:
         """The cache key of this meeting's rendered text: a new import or replacement
         (imported_at, sha256) and any edit (the archive version) give a new key."""
-        return (
-            f"meeting-bodies:{self.pk}:{self.sha256}:{self.imported_at.timestamp()}:"
-            f"{ArchiveVersion.current()}"
-        )
+        version = getattr(self, "archive_version", None)  # MeetingQuerySet.with_page_facts
+        if version is None:
+            version = ArchiveVersion.current()
+        return f"meeting-bodies:{self.pk}:{self.sha256}:{self.imported_at.timestamp()}:{version}"
 
     def get_previous(self) -> Meeting | None:
         earlier = Q(date__lt=self.date) | Q(date=self.date, slug__lt=self.slug)

@@ -119,7 +119,7 @@ class MeetingDetailView(DetailView):
     context_object_name = "meeting"
 
     def get_queryset(self):
-        return Meeting.objects.with_counts().with_agenda()
+        return Meeting.objects.with_counts().with_page_facts().with_agenda()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -132,7 +132,9 @@ class MeetingDetailView(DetailView):
         context["previous"] = meeting.get_previous()
         context["next"] = meeting.get_next()
         context["permalink"] = self.request.build_absolute_uri(meeting.get_absolute_url())
-        context["earlier_versions"] = ImportFile.objects.earlier_versions(meeting)
+        context["earlier_versions"] = (
+            ImportFile.objects.earlier_versions(meeting) if meeting.was_replaced else []
+        )
         context["query"] = query = search.clean_query(self.request.GET.get("q"))
         every_item = [*meeting.agenda, *(c for item in meeting.agenda for c in item.children)]
         if query:
