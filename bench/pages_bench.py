@@ -1,0 +1,207 @@
+"""Time the archive's pages in-process on a benchmark archive (issue 11).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sgo_bench_100k \\
+    SGO_SEARCH_INDEX_DIR=bench/results/index-sgo_bench_100k \\
+        .venv/bin/python -m bench.pages_bench --label pages-100k [--explain]
+
+Every page of PAGES is asked for with django.test.Client (middleware, view and
+template: the whole response, as search_bench's `http` mode), round-robin over the
+pages so no page runs twice in a row, after `--warmup` untimed rounds, for `--runs`
+timed rounds. "meeting" takes a different meeting every round (spread over the
+archive); the deep list page is the middle page of the unfiltered meeting list.
+
+Per page: median and p95 (nearest rank) in ms, and the number of SQL queries one
+request sends (CaptureQueriesContext, after the warm-up so cached parts count as
+cached). Written to bench/results/<label>-<time>.json with the machine, the corpus
+size and the code state; a Markdown table is printed. `--explain` writes EXPLAIN
+(ANALYZE, BUFFERS) of every SELECT of the pages whose p95 passes `--explain-over` ms
+to bench/results/<label>-explain.txt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+from bench.common import RESULTS, code_state, corpus_size, database_url, machine_info, setup_django
+from bench.search_bench import summary
+
+DECLARE_RE = re.compile(r"^DECLARE \S+ NO SCROLL CURSOR WITH(?:OUT)? HOLD FOR ", re.S)
+MEETING_SAMPLE = 25  # different meetings the meeting page cycles through
+MINISTRY = "bzk"
+TOPIC = "huisvesting"
+BIG_TOPIC = "interdepartementale-afstemming"  # on nearly half of all items
+
+
+def pages(deep_page: int) -> list[tuple[str, str]]:
+    """(name, URL) of every page timed; "meeting" is filled in per round."""
+    return [
+        ("home", "/"),
+        ("meetings", "/vergaderingen/"),
+        ("meetings jaar", "/vergaderingen/?jaar=2020"),
+        ("meetings ministerie", f"/vergaderingen/?ministerie={MINISTRY}"),
+        ("meetings onderwerp", f"/vergaderingen/?onderwerp={TOPIC}"),
+        ("meetings van/tot", "/vergaderingen/?van=2015-01-01&tot=2016-12-31"),
+        ("meetings q", "/vergaderingen/?q=huisvesting"),
+        ("meetings sorteer=oud", "/vergaderingen/?sorteer=oud"),
+        ("meetings page=deep", f"/vergaderingen/?page={deep_page}"),
+        ("meetings jaar+ministerie", f"/vergaderingen/?jaar=2020&ministerie={MINISTRY}"),
+        ("meeting", ""),
+        ("ministry", f"/ministeries/{MINISTRY}/"),
+        ("topic", f"/onderwerpen/{TOPIC}/"),
+        ("topic (big)", f"/onderwerpen/{BIG_TOPIC}/"),
+        ("decisions", "/besluiten/"),
+        ("decisions filtered", f"/besluiten/?soort=decided&ministerie={MINISTRY}&jaar=2020"),
+        ("ministries", "/ministeries/"),
+        ("topics", "/onderwerpen/"),
+    ]
+
+
+def meeting_urls() -> list[str]:
+    """MEETING_SAMPLE meetings spread evenly over the archive (by date)."""
+    from minutes.models import Meeting
+
+    slugs = list(Meeting.objects.order_by("date", "slug").values_list("slug", flat=True))
+    step = max(1, len(slugs) // MEETING_SAMPLE)
+    return [f"/vergaderingen/{slug}/" for slug in slugs[::step][:MEETING_SAMPLE]]
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--label", required=True, help="names the result file, e.g. pages-10k")
+    parser.add_argument("--runs", type=int, default=30, help="timed rounds (default 30)")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed rounds first")
+    parser.add_argument("--only", help="comma-separated page names")
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE slow pages")
+    parser.add_argument("--explain-over", type=float, default=20.0, help="p95 ms (default 20)")
+    parser.add_argument("--database-url", help="default: $DATABASE_URL")
+    args = parser.parse_args(argv)
+    setup_django(database_url(args.database_url))
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from minutes.management.progress import Progress
+    from minutes.models import Meeting
+
+    client = Client()
+    meetings = meeting_urls()
+    deep_page = max(1, -(-Meeting.objects.count() // 25) // 2)
+    chosen = [p for p in pages(deep_page) if not args.only or p[0] in args.only.split(",")]
+
+    def url_of(name: str, url: str, round_no: int) -> str:
+        return meetings[round_no % len(meetings)] if name == "meeting" else url
+
+    def get(url: str) -> int:
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+        return len(response.content)
+
+    started = time.strftime("%Y-%m-%dT%H:%M:%S")
+    result = {
+        "label": args.label,
+        "started": started,
+        "machine": machine_info(),
+        "corpus": corpus_size(),
+        "code": code_state(),
+        "runs": args.runs,
+        "warmup": args.warmup,
+        "deep_page": deep_page,
+        "meetings": meetings,
+        "pages": [],
+    }
+    timings: dict[str, list[float]] = {name: [] for name, _ in chosen}
+    total = (args.warmup + args.runs) * len(chosen)
+    progress = Progress(total, sys.stdout, unit="requests")
+    for round_no in range(args.warmup + args.runs):
+        for name, url in chosen:
+            target = url_of(name, url, round_no)
+            began = time.perf_counter()
+            get(target)
+            ms = (time.perf_counter() - began) * 1000
+            if round_no >= args.warmup:
+                timings[name].append(round(ms, 3))
+            progress.advance()
+    result["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S")
+    result["loadavg_after"] = Path("/proc/loadavg").read_text().strip()
+
+    explain = []
+    for name, url in chosen:
+        target = url_of(name, url, 0)
+        with CaptureQueriesContext(connection) as ctx:
+            size = get(target)
+        statements = [
+            {"sql": DECLARE_RE.sub("", q["sql"]), "ms": round(float(q["time"]) * 1000, 2)}
+            for q in ctx.captured_queries
+        ]
+        stats = summary(timings[name])
+        result["pages"].append(
+            {
+                "name": name,
+                "url": url or meetings[0],
+                "bytes": size,
+                "queries": len(statements),
+                "statements": statements,
+                "timings": timings[name],
+                "stats": stats,
+            }
+        )
+        if args.explain and stats["p95"] > args.explain_over:
+            explain.append(f"### {name}: {target} (p95 {stats['p95']} ms)")
+            with connection.cursor() as cursor:
+                for statement in statements:
+                    sql = statement["sql"]
+                    if not sql.lstrip().upper().startswith("SELECT"):
+                        continue
+                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                    explain.append("-- " + sql[:400] + ("…" if len(sql) > 400 else ""))
+                    explain.extend(row[0] for row in cursor.fetchall())
+                    explain.append("")
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    if explain:
+        explain_path = RESULTS / f"{args.label}-explain.txt"
+        explain_path.write_text("\n".join(explain) + "\n")
+        result["explain_file"] = str(explain_path.relative_to(RESULTS.parent.parent))
+    path = RESULTS / f"{args.label}-{started.replace(':', '')}.json"
+    path.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
+    progress.finish(f"{len(chosen)} pages × {args.runs} runs, results in {path}")
+    print(table([result]))
+
+
+def table(results: list[dict]) -> str:
+    """A Markdown table: per page median, p95 (ms) and queries for each result given."""
+    labels = [r["label"] for r in results]
+    head = "| page | " + " | ".join(f"{lb} median | {lb} p95 | {lb} queries" for lb in labels)
+    lines = [head + " |", "| --- " + "| ---: " * (3 * len(labels)) + "|"]
+    by_label = [{p["name"]: p for p in r["pages"]} for r in results]
+    for name in [p["name"] for p in results[0]["pages"]]:
+        cells = []
+        for pages_of in by_label:
+            page = pages_of.get(name)
+            if page is None:
+                cells += ["", "", ""]
+            else:
+                stats = page["stats"]
+                cells += [str(stats["median"]), str(stats["p95"]), str(page["queries"])]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def compare(argv=None) -> None:
+    """`python -m bench.pages_bench --table a.json b.json c.json`: results side by side."""
+    results = [json.loads(Path(p).read_text()) for p in argv]
+    print(table(results))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--table":
+        compare(sys.argv[2:])
+    else:
+        main()
