@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from minutes import rendering, search
+from minutes import aggregates, rendering, search
 from minutes.charts import bar_chart
 from minutes.filters import DecisionFilter, MeetingFilter, PeriodFilter, QueryField, SearchFilter
 from minutes.models import (
@@ -91,10 +91,10 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["latest"] = Meeting.objects.summaries().with_counts()[:6]
-        context["totals"] = Meeting.objects.totals()
-        context["years"] = Meeting.objects.year_counts()
-        context["ministries"] = Ministry.objects.with_meeting_counts()
-        context["topics"] = Topic.objects.with_item_counts()
+        context["totals"] = aggregates.totals()
+        context["years"] = aggregates.year_counts()
+        context["ministries"] = aggregates.ministries()
+        context["topics"] = aggregates.topics()
         return context
 
 
@@ -184,7 +184,7 @@ class MinistryListView(ListView):
     template_name = "minutes/ministry_list.html"
 
     def get_queryset(self):
-        return Ministry.objects.with_meeting_counts()
+        return aggregates.ministries()
 
 
 class MinistryDetailView(FilteredListView):
@@ -223,7 +223,7 @@ class TopicListView(ListView):
     template_name = "minutes/topic_list.html"
 
     def get_queryset(self):
-        return Topic.objects.with_item_counts()
+        return aggregates.topics()
 
 
 class TopicDetailView(FilteredListView):

@@ -1,0 +1,60 @@
+"""The archive-wide counts of the home page and the ministry and topic lists (issue 11):
+made once per archive version, not per request, and never older than the archive."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+
+from minutes.models import Meeting, Topic
+from minutes.services import SourceFile, import_batch
+from tests.conftest import SAMPLES
+
+
+def statements(client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in queries.captured_queries]
+
+
+class ArchiveAggregateTests(TestCase):
+    def test_counts_are_made_once_per_archive_version(self):
+        for url in ("/", "/ministeries/", "/onderwerpen/"):
+            with self.subTest(url=url):
+                cache.clear()
+                first, second = statements(self.client, url), statements(self.client, url)
+                saved = [sql for sql in first if sql not in second]
+                self.assertTrue([sql for sql in saved if "COUNT(" in sql.upper()], first)
+                self.assertEqual([sql for sql in second if sql not in first], [])
+
+    def test_an_import_shows_in_the_counts_at_once(self):
+        home = self.client.get("/")
+        self.assertEqual(home.context["totals"]["meetings"], Meeting.objects.count())
+        topics_before = {
+            t.slug: t.item_count for t in self.client.get("/onderwerpen/").context["topics"]
+        }
+
+        data = (
+            (SAMPLES / "sgo-2020-09-09.txt")
+            .read_bytes()
+            .replace(b"9 september 2020, 16.30", b"14 oktober 2020, 16.30")
+            .replace(b"4151247", b"8880099")
+        )
+        result = import_batch([SourceFile("sgo-2020-10-14.txt", data)])
+        self.assertEqual(result.count("imported"), 1, result.outcomes)
+
+        home = self.client.get("/")
+        self.assertEqual(home.context["totals"]["meetings"], Meeting.objects.count())
+        topics_after = {
+            t.slug: t.item_count for t in self.client.get("/onderwerpen/").context["topics"]
+        }
+        grown = {slug for slug, n in topics_after.items() if n > topics_before.get(slug, 0)}
+        expected = set(
+            Topic.objects.filter(agenda_items__meeting__date="2020-10-14").values_list(
+                "slug", flat=True
+            )
+        )
+        self.assertTrue(expected)
+        self.assertEqual(grown, expected)
