@@ -2,12 +2,15 @@
 #   make run   - set up, migrate, import sample_data/ and serve on 127.0.0.1:$(PORT)
 #   make test  - set up and run the whole test suite
 #   make serve - set up, migrate, bring the search index up to date and serve with gunicorn
+#   make bench - the quick import benchmark: 1,000 generated meetings through import_minutes
+#                (BENCH_URL: a bench database on a PostgreSQL server; it is dropped and recreated)
 PYTHON ?= python3
 PORT ?= 8000
+BENCH_URL ?= postgres://postgres@127.0.0.1:5432/sgo_bench_import_1k
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run serve test check setup static clean
+.PHONY: run serve test check setup static clean bench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +37,9 @@ serve: static
 
 test: static
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) -m bench.import_bench --database-url $(BENCH_URL) --meetings 1000 --runs 1
 
 check: setup
 	$(VENV)/bin/ruff check .
