@@ -40,6 +40,10 @@ def year_counts() -> list[dict]:
     return per_archive_version("years", lambda: list(Meeting.objects.year_counts()))
 
 
+def ministry_facets() -> list[dict]:
+    return per_archive_version("ministry-facets", lambda: Meeting.objects.all().ministry_counts())
+
+
 def ministries() -> list[Ministry]:
     return per_archive_version("ministries", lambda: list(Ministry.objects.with_meeting_counts()))
 

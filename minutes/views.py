@@ -110,8 +110,14 @@ class MeetingListView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         results = self.object_list
-        context["year_facets"] = results.year_counts()
-        context["ministry_facets"] = results.ministry_counts()
+        filterset = self.filterset
+        if not filterset.is_bound or (filterset.is_valid() and not context["active_filters"]):
+            # The whole archive: its facets are the archive-wide counts.
+            context["year_facets"] = aggregates.year_counts()
+            context["ministry_facets"] = aggregates.ministry_facets()
+        else:
+            context["year_facets"] = results.year_counts()
+            context["ministry_facets"] = results.ministry_counts()
         return context
 
 
