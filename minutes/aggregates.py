@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.db.models import QuerySet
 
 from minutes.models import ArchiveVersion, Meeting, Ministry, Topic
 
@@ -42,6 +43,11 @@ def year_counts() -> list[dict]:
 
 def ministry_facets() -> list[dict]:
     return per_archive_version("ministry-facets", lambda: Meeting.objects.all().ministry_counts())
+
+
+def timeline(ministry: Ministry, items: QuerySet) -> list[dict]:
+    """A ministry's whole timeline (`items`: all agenda items involving it)."""
+    return per_archive_version(f"timeline:{ministry.pk}", lambda: ministry.timeline(items))
 
 
 def ministries() -> list[Ministry]:

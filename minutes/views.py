@@ -44,6 +44,11 @@ class FilteredListView(FilterView):
         context["active_filters"] = active_filters(self.filterset)
         return context
 
+    def unfiltered(self) -> bool:
+        """No filter narrows the list (sorting and paging aside): archive-wide counts apply."""
+        filterset = self.filterset
+        return not filterset.is_bound or (filterset.is_valid() and not active_filters(filterset))
+
 
 def active_filters(filterset) -> list[dict]:
     """The filters in use, each with the query string that removes it (for chips)."""
@@ -110,9 +115,7 @@ class MeetingListView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         results = self.object_list
-        filterset = self.filterset
-        if not filterset.is_bound or (filterset.is_valid() and not context["active_filters"]):
-            # The whole archive: its facets are the archive-wide counts.
+        if self.unfiltered():  # the whole archive: its facets are the archive-wide counts
             context["year_facets"] = aggregates.year_counts()
             context["ministry_facets"] = aggregates.ministry_facets()
         else:
@@ -219,7 +222,12 @@ class MinistryDetailView(FilteredListView):
         context["ministry"] = self.ministry
         context["former_names"] = [a for a in self.ministry.aliases.all() if a.is_former_name]
         context["spellings"] = [a for a in self.ministry.aliases.all() if not a.is_former_name]
-        context["chart"] = bar_chart(self.ministry.timeline(self.filterset.qs))
+        items = self.filterset.qs
+        if self.unfiltered():
+            timeline = aggregates.timeline(self.ministry, items)
+        else:
+            timeline = self.ministry.timeline(items)
+        context["chart"] = bar_chart(timeline)
         context["chart_caption"] = f"Vergaderingen waarin {self.ministry.abbreviation} voorkomt"
         return context
 
