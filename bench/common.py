@@ -7,6 +7,7 @@ import os
 import platform
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -192,3 +193,17 @@ def corpus_size() -> dict:
         sizes["agenda_text_mb"] = round(cursor.fetchone()[0] / 2**20, 1)
     sizes["search_index"] = search_index_size()
     return sizes
+
+
+def result_header(args) -> dict:
+    """What every result file starts with: the run's label and time, the machine, the
+    corpus and the code it measured, and its rounds (`args` from the script's parser)."""
+    return {
+        "label": args.label,
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "machine": machine_info(),
+        "corpus": corpus_size(),
+        "code": code_state(),
+        "runs": args.runs,
+        "warmup": args.warmup,
+    }

@@ -27,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.common import RESULTS, code_state, corpus_size, database_url, machine_info, setup_django
+from bench.common import RESULTS, database_url, result_header, setup_django
 from bench.search_bench import summary
 
 DECLARE_RE = re.compile(r"^DECLARE \S+ NO SCROLL CURSOR WITH(?:OUT)? HOLD FOR ", re.S)
@@ -103,15 +103,8 @@ def main(argv=None) -> None:
             raise SystemExit(f"{url} answered {response.status_code}")
         return len(response.content)
 
-    started = time.strftime("%Y-%m-%dT%H:%M:%S")
     result = {
-        "label": args.label,
-        "started": started,
-        "machine": machine_info(),
-        "corpus": corpus_size(),
-        "code": code_state(),
-        "runs": args.runs,
-        "warmup": args.warmup,
+        **result_header(args),
         "deep_page": deep_page,
         "meetings": meetings,
         "pages": [],
@@ -169,7 +162,7 @@ def main(argv=None) -> None:
         explain_path = RESULTS / f"{args.label}-explain.txt"
         explain_path.write_text("\n".join(explain) + "\n")
         result["explain_file"] = str(explain_path.relative_to(RESULTS.parent.parent))
-    path = RESULTS / f"{args.label}-{started.replace(':', '')}.json"
+    path = RESULTS / f"{args.label}-{result['started'].replace(':', '')}.json"
     path.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
     progress.finish(f"{len(chosen)} pages × {args.runs} runs, results in {path}")
     print(table([result]))

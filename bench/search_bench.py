@@ -32,14 +32,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.common import (
-    RESULTS,
-    code_state,
-    corpus_size,
-    database_url,
-    machine_info,
-    setup_django,
-)
+from bench.common import RESULTS, database_url, result_header, setup_django
 from bench.queries import QUERIES, Query
 
 MODES = ("page", "view", "http", "raw")
@@ -184,15 +177,8 @@ def main(argv=None) -> None:
     modes = [m for m in args.modes.split(",") if m]
     queries = [q for q in QUERIES if not args.only or q.name in args.only.split(",")]
     bench = Bench()
-    started = time.strftime("%Y-%m-%dT%H:%M:%S")
     result = {
-        "label": args.label,
-        "started": started,
-        "machine": machine_info(),
-        "corpus": corpus_size(),
-        "code": code_state(),
-        "runs": args.runs,
-        "warmup": args.warmup,
+        **result_header(args),
         "modes": modes,
         "queries": [],
     }
@@ -237,7 +223,7 @@ def main(argv=None) -> None:
         result["explain_file"] = str(explain_path.relative_to(RESULTS.parent.parent))
 
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{args.label}-{started.replace(':', '')}.json"
+    path = RESULTS / f"{args.label}-{result['started'].replace(':', '')}.json"
     path.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
     progress.finish(f"{len(queries)} queries × {args.runs} runs, results in {path}")
     print(table(result))
