@@ -23,36 +23,39 @@ T = TypeVar("T")
 AGGREGATES_SECONDS = 300
 
 
-def per_archive_version(name: str, compute: Callable[[], T]) -> T:
-    """`compute()` for the archive as it is now: made once per process and version."""
-    key = f"archive-aggregates:{ArchiveVersion.current()}:{name}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, AGGREGATES_SECONDS)
-    return value
+class ArchiveCounts:
+    """The archive-wide counts at the archive's version as read once, on creation.
 
+    A page that shows several of them (the home page: four) reads the version once.
+    Each count is made once per process and version, and kept in Django's cache.
+    """
 
-def totals() -> dict:
-    return per_archive_version("totals", lambda: Meeting.objects.totals())
+    def __init__(self) -> None:
+        self.version = ArchiveVersion.current()
 
+    def _kept(self, name: str, compute: Callable[[], T]) -> T:
+        key = f"archive-aggregates:{self.version}:{name}"
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, AGGREGATES_SECONDS)
+        return value
 
-def year_counts() -> list[dict]:
-    return per_archive_version("years", lambda: list(Meeting.objects.year_counts()))
+    def totals(self) -> dict:
+        return self._kept("totals", lambda: Meeting.objects.totals())
 
+    def year_counts(self) -> list[dict]:
+        return self._kept("years", lambda: list(Meeting.objects.year_counts()))
 
-def ministry_facets() -> list[dict]:
-    return per_archive_version("ministry-facets", lambda: Meeting.objects.all().ministry_counts())
+    def ministry_facets(self) -> list[dict]:
+        return self._kept("ministry-facets", lambda: Meeting.objects.all().ministry_counts())
 
+    def timeline(self, ministry: Ministry, items: QuerySet) -> list[dict]:
+        """A ministry's whole timeline (`items`: all agenda items involving it)."""
+        return self._kept(f"timeline:{ministry.pk}", lambda: ministry.timeline(items))
 
-def timeline(ministry: Ministry, items: QuerySet) -> list[dict]:
-    """A ministry's whole timeline (`items`: all agenda items involving it)."""
-    return per_archive_version(f"timeline:{ministry.pk}", lambda: ministry.timeline(items))
+    def ministries(self) -> list[Ministry]:
+        return self._kept("ministries", lambda: list(Ministry.objects.with_meeting_counts()))
 
-
-def ministries() -> list[Ministry]:
-    return per_archive_version("ministries", lambda: list(Ministry.objects.with_meeting_counts()))
-
-
-def topics() -> list[Topic]:
-    return per_archive_version("topics", lambda: list(Topic.objects.with_item_counts()))
+    def topics(self) -> list[Topic]:
+        return self._kept("topics", lambda: list(Topic.objects.with_item_counts()))

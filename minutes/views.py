@@ -96,10 +96,11 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["latest"] = Meeting.objects.summaries().with_counts()[:6]
-        context["totals"] = aggregates.totals()
-        context["years"] = aggregates.year_counts()
-        context["ministries"] = aggregates.ministries()
-        context["topics"] = aggregates.topics()
+        counts = aggregates.ArchiveCounts()
+        context["totals"] = counts.totals()
+        context["years"] = counts.year_counts()
+        context["ministries"] = counts.ministries()
+        context["topics"] = counts.topics()
         return context
 
 
@@ -116,8 +117,9 @@ class MeetingListView(FilteredListView):
         context = super().get_context_data(**kwargs)
         results = self.object_list
         if self.unfiltered():  # the whole archive: its facets are the archive-wide counts
-            context["year_facets"] = aggregates.year_counts()
-            context["ministry_facets"] = aggregates.ministry_facets()
+            counts = aggregates.ArchiveCounts()
+            context["year_facets"] = counts.year_counts()
+            context["ministry_facets"] = counts.ministry_facets()
         else:
             context["year_facets"] = results.year_counts()
             context["ministry_facets"] = results.ministry_counts()
@@ -193,7 +195,7 @@ class MinistryListView(ListView):
     template_name = "minutes/ministry_list.html"
 
     def get_queryset(self):
-        return aggregates.ministries()
+        return aggregates.ArchiveCounts().ministries()
 
 
 class MinistryDetailView(FilteredListView):
@@ -224,7 +226,7 @@ class MinistryDetailView(FilteredListView):
         context["spellings"] = [a for a in self.ministry.aliases.all() if not a.is_former_name]
         items = self.filterset.qs
         if self.unfiltered():
-            timeline = aggregates.timeline(self.ministry, items)
+            timeline = aggregates.ArchiveCounts().timeline(self.ministry, items)
         else:
             timeline = self.ministry.timeline(items)
         context["chart"] = bar_chart(timeline)
@@ -237,7 +239,7 @@ class TopicListView(ListView):
     template_name = "minutes/topic_list.html"
 
     def get_queryset(self):
-        return aggregates.topics()
+        return aggregates.ArchiveCounts().topics()
 
 
 class TopicDetailView(FilteredListView):
