@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from minutes import parsing, search
+from minutes import batches, parsing, search
 from minutes.models import (
     AgendaItem,
     ArchiveVersion,
@@ -38,7 +39,6 @@ from minutes.models import (
     Meeting,
     Ministry,
     MinistryAlias,
-    MinistryMention,
     Topic,
 )
 from minutes.names import visible_name
@@ -231,24 +231,39 @@ def alias_table() -> dict[str, str]:
     return table
 
 
-def read_paths(paths: Iterable[str | Path]) -> Iterator[SourceFile]:
-    """Yield the .txt files under the given files and folders, in name order.
+class Sources:
+    """The files under some paths: listed first, so a run knows how many there are,
+    and read one at a time as they are imported, so memory stays flat."""
+
+    def __init__(self, paths: Iterable[str | Path]) -> None:
+        self.entries: list[tuple[Path, str]] = []
+        for raw in paths:
+            path = Path(raw)
+            if path.is_dir():
+                self.entries.extend(folder_entries(path))
+            else:
+                self.entries.append((path, ""))
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self) -> Iterator[SourceFile]:
+        for path, reason in self.entries:
+            if reason:
+                yield SourceFile(name=str(path), error=reason)
+            else:
+                yield _read(path, name=path.name)
+
+
+def read_paths(paths: Iterable[str | Path]) -> Sources:
+    """The .txt files under the given files and folders, in name order (per folder).
 
     A path that cannot be read is yielded with its error, so the import reports it
     by name and carries on with the rest. So is every entry of a folder that is not
     read (another type of file, a dangling link, a folder named like a .txt file, an
     unreadable folder): nothing is left out without being named.
     """
-    for raw in paths:
-        path = Path(raw)
-        if not path.is_dir():
-            yield _read(path, name=path.name)
-            continue
-        for entry, reason in folder_entries(path):
-            if reason:
-                yield SourceFile(name=str(entry), error=reason)
-            else:
-                yield _read(entry, name=entry.name)
+    return Sources(list(paths))
 
 
 def _read(path: Path, *, name: str) -> SourceFile:
@@ -310,15 +325,13 @@ def preview_file(
     if unchanged and not parse_unchanged:
         outcome.status, outcome.meeting = Status.UNCHANGED, unchanged
         return outcome
-    try:
-        outcome.parsed = parsing.parse_minutes(
-            source.data,
-            aliases=aliases,
-            max_bytes=settings.SGO_PARSE_MAX_BYTES,
-            max_line_chars=settings.SGO_PARSE_MAX_LINE_CHARS,
-        )
-    except parsing.ParseError as exc:
-        outcome.error = str(exc)
+    outcome.parsed, outcome.error = batches.parse(
+        source.data,
+        aliases=aliases,
+        max_bytes=settings.SGO_PARSE_MAX_BYTES,
+        max_line_chars=settings.SGO_PARSE_MAX_LINE_CHARS,
+    )
+    if outcome.parsed is None:
         return outcome
     if unchanged:
         outcome.status, outcome.meeting = Status.UNCHANGED, unchanged
@@ -344,6 +357,7 @@ def import_batch(
     dry_run: bool = False,
     force: bool | Collection[str] = False,
     on_file: Callable[[FileOutcome], None] | None = None,
+    workers: int | None = None,
 ) -> BatchResult:
     """Import every file; a failing file is recorded and the batch goes on.
 
@@ -355,29 +369,273 @@ def import_batch(
     A suspicious replacement (see ReplacementCheck) is not carried out but logged as
     failed with the differences, unless forced: `force=True` forces every one, a
     collection of sha256s the files it names (the admin's per-file confirmation).
+
+    The files are read SGO_IMPORT_BATCH at a time and parsed by `workers` processes
+    (default SGO_IMPORT_WORKERS, else one per core). A batch's new meetings and the
+    log rows of its files are written in one transaction: all of them or none. If
+    that transaction fails, the batch is imported file by file, so only a file that
+    cannot be stored is lost. Replacements, and files that clash with another of the
+    same batch, are always imported file by file, in their own transactions. Each
+    outcome is passed to `on_file` in the files' order once its batch is done; the
+    result keeps each outcome without its parse (but for a dry run) to stay small.
     """
     result = BatchResult()
     if not dry_run:
         result.run = _start_run(run, origin=origin, user=user)
-    aliases = alias_table()
-    for source in sources:
-        outcome = preview_file(source, aliases=aliases, parse_unchanged=False)
-        if _held_back(outcome, force):
-            outcome = _hold_back(outcome)
-        if not dry_run and outcome.status in (Status.IMPORTED, Status.REPLACED):
-            outcome = _write(source, outcome)
-        if result.run is not None:
-            _log(result.run, outcome)
-        result.outcomes.append(outcome)
-        if on_file:
-            on_file(outcome)
-    if not dry_run and any(o.status in (Status.IMPORTED, Status.REPLACED) for o in result.outcomes):
-        search_index.after_commit()
+    if workers is None:
+        workers = settings.SGO_IMPORT_WORKERS or batches.default_workers()
+    importer = _BatchImporter(result.run, alias_table(), dry_run=dry_run, force=force)
+
+    def done(plan: _Plan) -> None:
+        for outcome in importer.finish(plan):
+            if on_file:
+                on_file(outcome)
+            if not dry_run:
+                _lighten(outcome)
+            result.outcomes.append(outcome)
+
+    with batches.Parser(workers=workers) as parser:
+        # The next batch is parsed while this one is written.
+        waiting: _Plan | None = None
+        for chunk in batches.chunks(sources, settings.SGO_IMPORT_BATCH):
+            planned = importer.plan(chunk, parser)
+            if waiting is not None:
+                done(waiting)
+            waiting = planned
+        if waiting is not None:
+            done(waiting)
+    importer.index_now()
     if result.run is not None:
         result.run.status = ImportRun.Status.FINISHED
         result.run.finished_at = timezone.now()
         result.run.save(update_fields=["status", "finished_at"])
     return result
+
+
+def _lighten(outcome: FileOutcome) -> None:
+    """Keep what a run's result needs of a file, not its text (100,000 of them add up)."""
+    outcome.parsed = None
+    outcome.replaced_text = ""
+    meeting = outcome.meeting
+    if meeting is not None and meeting.pk:
+        outcome.meeting = Meeting.from_db(
+            None, ["id", "slug", "date"], [meeting.pk, meeting.slug, meeting.date]
+        )
+
+
+@dataclass
+class _Plan:
+    """A batch of files on its way: sorted, and its new files being parsed."""
+
+    chunk: list[SourceFile]
+    outcomes: list[FileOutcome | None]
+    to_parse: list[int] = field(default_factory=list)
+    one_by_one: list[int] = field(default_factory=list)  # imported on their own, after
+    parsing: batches.Parsing | None = None
+
+
+class _BatchImporter:
+    """Imports one batch of files at a time (see import_batch)."""
+
+    # Index the meetings written every this many: the documents wait in memory.
+    INDEX_EVERY = 2000
+
+    def __init__(
+        self,
+        run: ImportRun | None,
+        aliases: dict[str, str],
+        *,
+        dry_run: bool,
+        force: bool | Collection[str],
+    ) -> None:
+        self.run = run
+        self.aliases = aliases
+        self.dry_run = dry_run
+        self.force = force
+        self.documents: dict[int, search_index.Prepared] = {}
+        self.changed = False  # a meeting was written file by file
+
+    # Read once, when the first file needs them (an unchanged file does not).
+    @cached_property
+    def setup(self) -> batches.Setup:
+        return batches.Setup.for_run(
+            self.aliases,
+            max_bytes=settings.SGO_PARSE_MAX_BYTES,
+            max_line_chars=settings.SGO_PARSE_MAX_LINE_CHARS,
+        )
+
+    @cached_property
+    def ministries(self) -> dict[str, int]:
+        return ministry_ids()
+
+    def plan(self, chunk: list[SourceFile], parser: batches.Parser) -> _Plan:
+        """Sort a batch's files and start parsing those that need it (in the background)."""
+        plan = _Plan(chunk, [None] * len(chunk))
+        stored = self._stored([s.sha256 for s in chunk if not s.error])
+        shas: set[str] = set()
+        for i, source in enumerate(chunk):
+            if source.error:
+                plan.outcomes[i] = preview_file(source)
+            elif source.sha256 in stored:
+                plan.outcomes[i] = self._unchanged(source, stored[source.sha256])
+            elif source.sha256 in shas:
+                plan.one_by_one.append(i)  # the same bytes twice: the second finds the first
+            else:
+                shas.add(source.sha256)
+                plan.to_parse.append(i)
+        if plan.to_parse:
+            plan.parsing = parser.submit([chunk[i].data for i in plan.to_parse], self.setup)
+        return plan
+
+    def finish(self, plan: _Plan) -> list[FileOutcome]:
+        """Import a planned batch once its files are parsed; its outcomes in file order."""
+        chunk, outcomes = plan.chunk, plan.outcomes
+        prepared = dict(zip(plan.to_parse, plan.parsing.get() if plan.parsing else [], strict=True))
+        # A file can have been stored since it was planned (by the batch before).
+        stored = self._stored([chunk[i].sha256 for i in prepared])
+        for i in [i for i in prepared if chunk[i].sha256 in stored]:
+            outcomes[i] = self._unchanged(chunk[i], stored[chunk[i].sha256])
+            del prepared[i]
+        new = self._classify(chunk, prepared, outcomes, plan.one_by_one)
+        if self.dry_run:
+            for i in new:
+                outcomes[i] = self._outcome(chunk[i], prepared[i], Status.IMPORTED)
+        elif new:
+            if not self._write(chunk, prepared, new, outcomes):
+                plan.one_by_one.extend(new)
+        elif self.run is not None:
+            ImportFile.objects.bulk_create([_log_row(self.run, o) for o in outcomes if o])
+        for i in sorted(plan.one_by_one):
+            outcomes[i] = self._one(chunk[i])
+        if len(self.documents) >= self.INDEX_EVERY:
+            self.index_now()
+        return [outcome for outcome in outcomes if outcome is not None]
+
+    @staticmethod
+    def _stored(shas: list[str]) -> dict[str, Meeting]:
+        if not shas:
+            return {}
+        meetings = Meeting.objects.filter(sha256__in=shas).only("pk", "slug", "date", "sha256")
+        return {m.sha256: m for m in meetings.order_by()}
+
+    @staticmethod
+    def _unchanged(source: SourceFile, meeting: Meeting) -> FileOutcome:
+        return FileOutcome(
+            name=source.name,
+            status=Status.UNCHANGED,
+            sha256=source.sha256,
+            size=source.size,
+            meeting=meeting,
+        )
+
+    def _outcome(
+        self, source: SourceFile, prepared: batches.Prepared, status: Status
+    ) -> FileOutcome:
+        return FileOutcome(
+            name=source.name,
+            status=status,
+            sha256=source.sha256,
+            size=source.size,
+            error=prepared.error,
+            parsed=prepared.parsed,
+        )
+
+    def _classify(
+        self,
+        chunk: list[SourceFile],
+        prepared: dict[int, batches.Prepared],
+        outcomes: list[FileOutcome | None],
+        one_by_one: list[int],
+    ) -> list[int]:
+        """Settle the parsed files that fail; return those that are new meetings.
+
+        A replacement, or a file that would replace another of this batch (the same
+        name, or the same date and reference), is left to be imported on its own.
+        """
+        candidates = []
+        for i, ready in prepared.items():
+            if ready.parsed is None:
+                outcomes[i] = self._outcome(chunk[i], ready, Status.FAILED)
+                continue
+            refusal = implausible_date(ready.parsed.meeting_date)
+            if refusal:
+                outcomes[i] = self._outcome(chunk[i], ready, Status.FAILED)
+                outcomes[i].error = refusal
+                continue
+            candidates.append(i)
+        existing = _existing_keys([(chunk[i].name, prepared[i].parsed) for i in candidates])
+        new, keys = [], set()
+        for i in candidates:
+            parsed = prepared[i].parsed
+            assert parsed is not None
+            mine = _same_meeting_keys(chunk[i].name, parsed)
+            if mine & existing or mine & keys:
+                one_by_one.append(i)
+            else:
+                new.append(i)
+            keys |= mine
+        return new
+
+    def _write(
+        self,
+        chunk: list[SourceFile],
+        prepared: dict[int, batches.Prepared],
+        new: list[int],
+        outcomes: list[FileOutcome | None],
+    ) -> bool:
+        """Write the batch's new meetings and its log rows in one transaction."""
+        now = timezone.now()
+        slugs = batches.free_slugs([prepared[i].parsed.meeting_date for i in new])
+        entries = []
+        for i, slug in zip(new, slugs, strict=True):
+            meeting = batches.fill_meeting(
+                Meeting(slug=slug),
+                prepared[i].parsed,
+                source_name=chunk[i].name,
+                sha256=chunk[i].sha256,
+                now=now,
+            )
+            entries.append(batches.NewMeeting(meeting, prepared[i]))
+        try:
+            for entry in entries:
+                # Uniqueness and constraints are the database's to enforce in a batch.
+                entry.meeting.full_clean(validate_unique=False, validate_constraints=False)
+            with transaction.atomic():
+                documents = batches.write_new(entries, self.ministries)
+                for i, entry in zip(new, entries, strict=True):
+                    outcomes[i] = self._outcome(chunk[i], prepared[i], Status.IMPORTED)
+                    outcomes[i].meeting = entry.meeting
+                if self.run is not None:
+                    rows = [_log_row(self.run, o) for o in outcomes if o is not None]
+                    ImportFile.objects.bulk_create(rows)
+        except (ValidationError, DatabaseError, ValueError) as exc:
+            logger.warning("A batch of %d files is imported file by file: %s", len(new), exc)
+            for i in new:
+                outcomes[i] = None
+            if self.run is not None:
+                ImportFile.objects.bulk_create([_log_row(self.run, o) for o in outcomes if o])
+            return False
+        self.documents.update(documents)
+        return True
+
+    def _one(self, source: SourceFile) -> FileOutcome:
+        """Import one file on its own, in its own transaction (as every file once was)."""
+        outcome = preview_file(source, aliases=self.aliases, parse_unchanged=False)
+        if _held_back(outcome, self.force):
+            outcome = _hold_back(outcome)
+        if not self.dry_run and outcome.status in (Status.IMPORTED, Status.REPLACED):
+            outcome = _write(source, outcome)
+            self.changed = self.changed or outcome.status != Status.FAILED
+        if self.run is not None:
+            _log(self.run, outcome)
+        return outcome
+
+    def index_now(self) -> None:
+        """Bring the search index up to date with what this run wrote so far."""
+        if not (self.documents or self.changed):
+            return
+        documents, self.documents, self.changed = self.documents, {}, False
+        transaction.on_commit(lambda: search_index.catch_up_or_log(documents))
 
 
 def _held_back(outcome: FileOutcome, force: bool | Collection[str]) -> bool:
@@ -466,7 +724,11 @@ def validation_message(exc: ValidationError) -> str:
 
 
 def _log(run: ImportRun, outcome: FileOutcome) -> None:
-    ImportFile.objects.create(
+    _log_row(run, outcome).save()
+
+
+def _log_row(run: ImportRun, outcome: FileOutcome) -> ImportFile:
+    return ImportFile(
         run=run,
         name=outcome.name[:255],
         sha256=outcome.sha256,
@@ -495,19 +757,30 @@ def _existing_meeting(source_name: str, parsed: parsing.ParsedMeeting) -> Meetin
     return Meeting.objects.filter(same).order_by("pk").first()
 
 
-def _free_slug(meeting_date, exclude_pk: int | None) -> str:
-    base = meeting_date.isoformat()
-    taken = set(
-        Meeting.objects.filter(slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return f"{base}-{n}"
+def _same_meeting_keys(source_name: str, parsed: parsing.ParsedMeeting) -> set[tuple]:
+    """What makes two files the same meeting (see _existing_meeting), as keys."""
+    keys: set[tuple] = {("name", source_name[:255])}
+    if parsed.reference:
+        keys.add(("date", parsed.meeting_date, parsed.reference[:50]))
+    return keys
+
+
+def _existing_keys(files: list[tuple[str, parsing.ParsedMeeting]]) -> set[tuple]:
+    """The keys of _same_meeting_keys that stored meetings hold, for many files at once."""
+    if not files:
+        return set()
+    names = [name[:255] for name, _ in files]
+    references = {parsed.reference[:50] for _, parsed in files if parsed.reference}
+    dates = {parsed.meeting_date for _, parsed in files if parsed.reference}
+    found = Meeting.objects.filter(
+        Q(source_name__in=names) | Q(reference__in=references, date__in=dates)
+    ).values_list("source_name", "date", "reference")
+    keys: set[tuple] = set()
+    for name, day, reference in found:
+        keys.add(("name", name))
+        if reference:
+            keys.add(("date", day, reference))
+    return keys
 
 
 def save_meeting(
@@ -524,132 +797,25 @@ def save_meeting(
     """
     meeting = existing or Meeting()
     if existing is None or existing.date != parsed.meeting_date:
-        meeting.slug = _free_slug(parsed.meeting_date, existing.pk if existing else None)
-    meeting.date = parsed.meeting_date
-    meeting.start_time = parsed.start_time
-    meeting.end_time = parsed.end_time
-    meeting.place = (parsed.place or "")[:200]
-    meeting.reference = (parsed.reference or "")[:50]
-    meeting.document_date = parsed.document_date
-    meeting.description = (parsed.description or "")[:200]
-    meeting.attendees_text = parsed.attendees_text
-    meeting.absentees_text = parsed.absentees_text
-    meeting.redaction_codes = list(parsed.redaction_codes)
-    meeting.withheld_passages = parsed.withheld_passages
-    meeting.parse_warnings = [w[:200] for w in parsed.warnings]
-    meeting.source_name = source_name[:255]
-    meeting.sha256 = sha256
-    meeting.encoding = parsed.encoding
-    meeting.original_text = parsed.text
-    meeting.imported_at = timezone.now()
+        exclude = existing.pk if existing else None
+        meeting.slug = batches.free_slugs([parsed.meeting_date], exclude_pk=exclude)[0]
+    batches.fill_meeting(
+        meeting, parsed, source_name=source_name, sha256=sha256, now=timezone.now()
+    )
     meeting.full_clean()
     meeting.save()
     if existing is not None:
         meeting.agenda_items.all().delete()
         meeting.ministry_mentions.all().delete()
-    _create_children(meeting, parsed)
-    tag_topics(meeting_id=meeting.pk)
+    prepared = batches.prepare_parsed(parsed, batches.topic_phrases(), texts=False)
+    batches.write_children([(meeting, prepared)], ministry_ids())
     ArchiveVersion.bump([meeting.pk])
     return meeting
 
 
-def _anchor(label: str, used: set[str]) -> str:
-    anchor = f"punt-{label}".lower()
-    n = 2
-    while anchor in used:
-        anchor = f"punt-{label}-{n}".lower()
-        n += 1
-    used.add(anchor)
-    return anchor
-
-
-def _create_children(meeting: Meeting, parsed: parsing.ParsedMeeting) -> None:
-    ministries = {m.abbreviation: m for m in Ministry.objects.all()}
-    used_anchors: set[str] = set()
-    position = 0
-    tops: list[AgendaItem] = []
-    for item in parsed.agenda_items:
-        tops.append(
-            AgendaItem(
-                meeting=meeting,
-                position=position,
-                number=item.number,
-                anchor=_anchor(item.number, used_anchors),
-                title=item.title[:500],
-                body=item.body,
-            )
-        )
-        position += 1 + len(item.subitems)
-    AgendaItem.objects.bulk_create(tops)
-
-    subs: list[AgendaItem] = []
-    for top, item in zip(tops, parsed.agenda_items, strict=True):
-        for offset, sub in enumerate(item.subitems, start=1):
-            subs.append(
-                AgendaItem(
-                    meeting=meeting,
-                    parent=top,
-                    position=top.position + offset,
-                    number=sub.letter,
-                    anchor=_anchor(f"{top.anchor.removeprefix('punt-')}{sub.letter}", used_anchors),
-                    title=sub.title[:500],
-                    body=sub.body,
-                )
-            )
-    AgendaItem.objects.bulk_create(subs)
-
-    decisions = []
-    per_item: dict[int, int] = {}
-    for decision in parsed.decisions:
-        n = per_item.get(decision.item_index, 0)
-        per_item[decision.item_index] = n + 1
-        decisions.append(
-            Decision(
-                agenda_item=tops[decision.item_index],
-                position=n,
-                text=decision.text,
-                kind=decision.kind,
-            )
-        )
-    Decision.objects.bulk_create(decisions)
-
-    mentions = [
-        MinistryMention(
-            ministry=ministries[abbr], meeting=meeting, role=MinistryMention.Role.PRESENT
-        )
-        for abbr in parsed.ministries_present
-        if abbr in ministries
-    ]
-    for top, item in zip(tops, parsed.agenda_items, strict=True):
-        for abbr in item.ministries_mentioned:
-            if abbr in ministries:
-                mentions.append(
-                    MinistryMention(
-                        ministry=ministries[abbr],
-                        meeting=meeting,
-                        agenda_item=top,
-                        role=MinistryMention.Role.MENTIONED,
-                    )
-                )
-        speakers: dict[str, MinistryMention] = {}
-        for contribution in item.contributions:
-            if contribution.ministry not in ministries:
-                continue
-            if contribution.ministry in speakers:
-                # One ministry under two headings: one contribution, both texts.
-                mention = speakers[contribution.ministry]
-                mention.text = f"{mention.text}\n\n{contribution.text}".strip()
-                continue
-            speakers[contribution.ministry] = MinistryMention(
-                ministry=ministries[contribution.ministry],
-                meeting=meeting,
-                agenda_item=top,
-                role=MinistryMention.Role.SPEAKER,
-                label=contribution.label[:50],
-                text=contribution.text,
-            )
-        mentions.extend(speakers.values())
-    MinistryMention.objects.bulk_create(mentions)
+def ministry_ids() -> dict[str, int]:
+    """Each ministry's abbreviation → its primary key."""
+    return dict(Ministry.objects.values_list("abbreviation", "pk"))
 
 
 def tag_topics(*, topics: Iterable[Topic] | None = None, meeting_id: int | None = None) -> int:

@@ -234,6 +234,10 @@ SGO_MAX_FUTURE_DAYS = int(os.environ.get("SGO_MAX_FUTURE_DAYS", "366"))
 # Caps on one file the parser reads (from a folder or an upload): a larger file, or one
 # with a longer line, is refused with its reason and the rest of the batch goes on. The
 # parser's time grows with the file's length, so the caps bound the time one file takes.
+# The import reads files SGO_IMPORT_BATCH at a time, parses them in SGO_IMPORT_WORKERS
+# processes (0: one per core) and writes each batch's new meetings in one transaction.
+SGO_IMPORT_BATCH = int(os.environ.get("SGO_IMPORT_BATCH", "200"))
+SGO_IMPORT_WORKERS = int(os.environ.get("SGO_IMPORT_WORKERS", "0"))
 SGO_PARSE_MAX_BYTES = int(os.environ.get("SGO_PARSE_MAX_BYTES", str(5 * 1024 * 1024)))
 SGO_PARSE_MAX_LINE_CHARS = int(os.environ.get("SGO_PARSE_MAX_LINE_CHARS", "20000"))
 # The search index (Tantivy), derived from the database and rebuilt with

@@ -433,15 +433,17 @@ class InterruptedRunTests(TestCase):
 STALLING_IMPORT = """
     import sys, time
     from pathlib import Path
-    from minutes import services
+    from minutes import batches, services
     marker = Path(sys.argv[1])
+    write_children = batches.write_children
 
-    def stall(**kwargs):
+    def stall(*args, **kwargs):
         # Inside the file's transaction: the meeting row and its agenda are written.
+        write_children(*args, **kwargs)
         marker.write_text("stalled")
         time.sleep(600)
 
-    services.tag_topics = stall
+    batches.write_children = stall
     services.import_batch(services.read_paths([sys.argv[2]]))
 """
 

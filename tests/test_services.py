@@ -1,12 +1,12 @@
 """The import service: idempotent, replacing, all-or-nothing per file."""
 
 import hashlib
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import time
-from unittest import mock
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection
+from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
@@ -30,6 +30,28 @@ SAMPLE_2020 = SAMPLES / "sgo-2020-09-09.txt"
 
 def source(path, name=None, data=None):
     return SourceFile(name=name or path.name, data=data if data is not None else path.read_bytes())
+
+
+@contextmanager
+def failing_inserts(model, message):
+    """Make PostgreSQL itself refuse every row written into a model's table (a trigger
+    that raises), however the import writes it: an honest failure half-way a file."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$$ BEGIN RAISE EXCEPTION '{message}'; END $$"
+        )
+        cursor.execute(
+            f"CREATE TRIGGER test_refuse BEFORE INSERT ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION test_refuse()"
+        )
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TRIGGER test_refuse ON {table}")
+            cursor.execute("DROP FUNCTION test_refuse()")
 
 
 def snapshot():
@@ -184,9 +206,7 @@ class DryRunAndFailureTests(EmptyArchiveTestCase):
     def test_a_failure_in_the_middle_of_a_file_leaves_no_partial_meeting(self):
         import_batch([source(SAMPLE_2020)])
         before = snapshot()
-        with mock.patch.object(
-            Decision.objects, "bulk_create", side_effect=DatabaseError("disk full")
-        ):
+        with failing_inserts(Decision, "disk full"):
             result = import_batch([source(SAMPLE_2021)])
         self.assertEqual(result.count("failed"), 1)
         self.assertIn("disk full", result.failed[0].error)
@@ -197,9 +217,7 @@ class DryRunAndFailureTests(EmptyArchiveTestCase):
         import_batch([source(SAMPLE_2021)])
         before = snapshot()
         changed = SAMPLE_2021.read_bytes() + b"\nNieuwe regel."
-        with mock.patch.object(
-            MinistryMention.objects, "bulk_create", side_effect=DatabaseError("boom")
-        ):
+        with failing_inserts(MinistryMention, "boom"):
             result = import_batch([source(SAMPLE_2021, data=changed)])
         self.assertEqual(result.count("failed"), 1)
         self.assertEqual(snapshot(), before)

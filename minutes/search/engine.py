@@ -24,7 +24,15 @@ from minutes.models import AgendaItem, Meeting, Ministry, Topic
 from minutes.search import index
 from minutes.search.config import HEADLINE_START, HEADLINE_STOP
 from minutes.search.query import Clause, Sort, Term, parse
-from minutes.search.terms import TOKEN_RE, fold, is_stop_word, part_stems, stem
+from minutes.search.terms import (
+    TOKEN_RE,
+    fold,
+    is_stop_word,
+    keyword_phrases,
+    matching_topics,
+    part_stems,
+    stem,
+)
 
 FIELDS = ("title", "body")
 SNIPPET_WORDS = 35
@@ -457,21 +465,6 @@ def mark_matches(items: list[AgendaItem], query: str) -> int:
     return len(found & {item.pk for item in items})
 
 
-def _keyword_phrases(keywords: Iterable[str]) -> list[tuple[str, ...]]:
-    return [
-        phrase
-        for phrase in (tuple(stem(w) for w in TOKEN_RE.findall(k)) for k in keywords)
-        if phrase
-    ]
-
-
-def _contains(terms: Sequence[str], phrase: tuple[str, ...]) -> bool:
-    size = len(phrase)
-    return any(
-        terms[i : i + size] == list(phrase) for i, term in enumerate(terms) if term == phrase[0]
-    )
-
-
 def keyword_matches(
     keywords_by_topic: dict[int, list[str]], *, meeting_id: int | None = None
 ) -> dict[int, list[int]]:
@@ -482,15 +475,13 @@ def keyword_matches(
     are read from the database (the meeting may not be committed, let alone indexed);
     for the whole archive the index answers, brought up to date first.
     """
-    phrases = {topic: _keyword_phrases(keywords) for topic, keywords in keywords_by_topic.items()}
+    phrases = {topic: keyword_phrases(keywords) for topic, keywords in keywords_by_topic.items()}
     found: dict[int, list[int]] = {topic: [] for topic in phrases}
     if meeting_id is not None:
         items = AgendaItem.objects.filter(meeting_id=meeting_id).values_list("pk", "title", "body")
         for pk, title, body in items:
-            texts = [[stem(w) for w in TOKEN_RE.findall(text)] for text in (title, body)]
-            for topic, topic_phrases in phrases.items():
-                if any(_contains(terms, p) for terms in texts for p in topic_phrases):
-                    found[topic].append(pk)
+            for topic in matching_topics(phrases, (title, body)):
+                found[topic].append(pk)
         return found
     index.ensure()
     searcher = index.searcher()

@@ -202,7 +202,7 @@ def _writer(index: tantivy.Index) -> tantivy.IndexWriter:
 
 
 @dataclass
-class _Row:
+class ItemRow:
     """What one agenda item's documents are made of, read without model instances."""
 
     pk: int
@@ -217,7 +217,7 @@ class _Row:
     decisions: list[tuple[int, str, str]] = field(default_factory=list)  # (pk, text, kind)
 
 
-def _sort_keys(row: _Row) -> tuple[int, int, int]:
+def _sort_keys(row: ItemRow) -> tuple[int, int, int]:
     day = int(row.date.strftime("%Y%m%d"))
     # "2021-01-19" is the day's first meeting, "2021-01-19-2" its second.
     suffix = row.slug[10:].lstrip("-")
@@ -229,18 +229,42 @@ def _sort_keys(row: _Row) -> tuple[int, int, int]:
 Spec = dict[str, Any]  # a document's fields, computed away from Tantivy (also in workers)
 
 
-def _spec(row: _Row, kind: int, title: str, body: str, kinds: Iterable[str]) -> Spec:
-    day, newest, oldest = _sort_keys(row)
+def text_fields(title: str, body: str, *, vocabulary: bool) -> Spec:
+    """The fields of a document that come from its text alone: its terms, compound
+    parts, redaction grounds, digest and (with `vocabulary`) its words as written.
+
+    Pure and the costly part of a document: the import's parsing workers compute
+    them beside the parser (`item_texts`), the rest of the document comes later.
+    """
     title_words, body_words = terms.words(title), terms.words(body)
-    speaker = MinistryMention.Role.SPEAKER
     spec = {
-        "kind": kind,
-        "item_id": row.pk,
-        "meeting_id": row.meeting_id,
         "title": terms.index_words(title_words),
         "body": terms.index_words(body_words),
         "parts": terms.index_word_parts(title_words + body_words),
         "digest": digest(title, body),
+        "ground": sorted(set(REDACTION_RE.findall(f"{title}\n{body}"))),
+    }
+    if vocabulary:  # an item's words as written, for "Bedoelde u …?"
+        spec["words"] = terms.vocabulary_words(title_words + body_words)
+    return spec
+
+
+def item_texts(title: str, body: str, decisions: Iterable[str]) -> list[Spec]:
+    """The text fields of an item's documents: the item's own, then each decision's."""
+    return [
+        text_fields(title, body, vocabulary=True),
+        *(text_fields("", text, vocabulary=False) for text in decisions),
+    ]
+
+
+def _spec(row: ItemRow, kind: int, text: Spec, kinds: Iterable[str]) -> Spec:
+    day, newest, oldest = _sort_keys(row)
+    speaker = MinistryMention.Role.SPEAKER
+    return {
+        "kind": kind,
+        "item_id": row.pk,
+        "meeting_id": row.meeting_id,
+        **text,
         "day": day,
         "year": row.date.year,
         "newest": newest,
@@ -248,22 +272,26 @@ def _spec(row: _Row, kind: int, title: str, body: str, kinds: Iterable[str]) -> 
         "ministry": sorted({ministry for ministry, _ in row.mentions}),
         "speaker": sorted({ministry for ministry, role in row.mentions if role == speaker}),
         "decision_kind": sorted(set(kinds)),
-        "ground": sorted(set(REDACTION_RE.findall(f"{title}\n{body}"))),
         "topic": sorted(set(row.topics)),
         "decided": 1 if row.decisions else 0,
     }
-    if kind == ITEM:  # an item's words as written, for "Bedoelde u …?"
-        spec["words"] = terms.vocabulary_words(title_words + body_words)
-    return spec
 
 
-def _specs(rows: Iterable[_Row]) -> list[Spec]:
-    """An agenda item's document, then one per decision it holds."""
+def _specs(rows: Iterable[ItemRow], texts: Iterable[list[Spec]] | None = None) -> list[Spec]:
+    """An agenda item's document, then one per decision it holds.
+
+    `texts`: each row's text fields (item_texts), when they were computed already.
+    """
     specs = []
+    given = iter(texts) if texts is not None else None
     for row in rows:
-        specs.append(_spec(row, ITEM, row.title, row.body, [k for _, _, k in row.decisions]))
-        for pk, text, kind in row.decisions:
-            specs.append({**_spec(row, DECISION, "", text, [kind]), "decision_id": pk})
+        if given is not None:
+            item, *decisions = next(given)
+        else:
+            item, *decisions = item_texts(row.title, row.body, [t for _, t, _ in row.decisions])
+        specs.append(_spec(row, ITEM, item, [k for _, _, k in row.decisions]))
+        for (pk, _, kind), text in zip(row.decisions, decisions, strict=True):
+            specs.append({**_spec(row, DECISION, text, [kind]), "decision_id": pk})
     return specs
 
 
@@ -278,7 +306,7 @@ def _to_document(spec: Spec) -> tantivy.Document:
     return doc
 
 
-def _documents(rows: Iterable[_Row]) -> Iterator[tantivy.Document]:
+def _documents(rows: Iterable[ItemRow]) -> Iterator[tantivy.Document]:
     return map(_to_document, _specs(rows))
 
 
@@ -288,7 +316,7 @@ def digest(title: str, body: str) -> int:
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
 
 
-def _items(meeting_ids: Iterable[int] | None = None, chunk: int = 2000) -> Iterator[_Row]:
+def _items(meeting_ids: Iterable[int] | None = None, chunk: int = 2000) -> Iterator[ItemRow]:
     """The agenda items (of these meetings, or all) with what their documents need.
 
     Plain rows in chunks: four queries per chunk of items, no model instances.
@@ -300,7 +328,7 @@ def _items(meeting_ids: Iterable[int] | None = None, chunk: int = 2000) -> Itera
     last = 0
     while True:
         rows = {
-            values[0]: _Row(*values)
+            values[0]: ItemRow(*values)
             for values in items.filter(pk__gt=last).values_list(*fields)[:chunk]
         }
         if not rows:
@@ -330,11 +358,32 @@ def _commit(index: tantivy.Index, writer: tantivy.IndexWriter, version: int | No
     index.reload()
 
 
-def _reindex(writer: tantivy.IndexWriter, meeting_ids: list[int]) -> None:
+@dataclass
+class Prepared:
+    """A meeting's documents as an import wrote it, at the archive version it wrote:
+    its items' rows and their text fields (item_texts), so the index need not read
+    the meeting back nor analyse its text again."""
+
+    version: int
+    rows: list[ItemRow]
+    texts: list[list[Spec]]
+
+
+def _reindex(
+    writer: tantivy.IndexWriter,
+    meeting_ids: list[int],
+    prepared: dict[int, Prepared] | None = None,
+) -> None:
+    prepared = prepared or {}
     for meeting_id in meeting_ids:
         # delete_documents_by_term silently matches nothing on an unsigned field.
         writer.delete_documents_by_query(tantivy.Query.term_query(SCHEMA, "meeting_id", meeting_id))
-    for doc in _documents(_items(meeting_ids)):
+    for meeting_id in meeting_ids:
+        if meeting_id in prepared:
+            ready = prepared[meeting_id]
+            for spec in _specs(ready.rows, ready.texts):
+                writer.add_document(_to_document(spec))
+    for doc in _documents(_items([m for m in meeting_ids if m not in prepared])):
         writer.add_document(doc)
 
 
@@ -357,12 +406,16 @@ def update_meetings(meeting_ids: Iterable[int]) -> None:
     _commit(index, writer, None)
 
 
-def catch_up() -> int:
+def catch_up(prepared: dict[int, Prepared] | None = None) -> int:
     """Re-index every meeting changed since the version the index reflects.
 
     Changes are read under the index's writer lock, so two processes never apply
     the same ones at once; a missed update is made by the next. Returns the number
     of meetings re-indexed. Builds the index when there is none.
+
+    `prepared`: documents an import made of the meetings it wrote. One is used only
+    when its version is the meeting's last change; a meeting changed again since is
+    read from the database like every other.
     """
     try:
         index = open_index()
@@ -377,8 +430,19 @@ def catch_up() -> int:
         if latest is None:
             writer.rollback()
             return 0
-        ids = sorted(set(changes.filter(version__lte=latest).values_list("meeting_id", flat=True)))
-        _reindex(writer, ids)
+        last_change = dict(
+            changes.filter(version__lte=latest)
+            .values_list("meeting_id")
+            .annotate(last=Max("version"))
+            .order_by()
+        )
+        ids = sorted(last_change)
+        current = {
+            meeting_id: ready
+            for meeting_id, ready in (prepared or {}).items()
+            if last_change.get(meeting_id) == ready.version
+        }
+        _reindex(writer, ids, current)
     except BaseException:
         writer.rollback()
         raise
@@ -396,12 +460,13 @@ def after_commit() -> None:
     the archive version, which `status` and `manage.py search_index --check` report,
     and the next update (or `--ensure`) catches up.
     """
-    transaction.on_commit(_catch_up_or_log)
+    transaction.on_commit(catch_up_or_log)
 
 
-def _catch_up_or_log() -> None:
+def catch_up_or_log(prepared: dict[int, Prepared] | None = None) -> None:
+    """catch_up, logging (not raising) an update that cannot be made (see after_commit)."""
     try:
-        catch_up()
+        catch_up(prepared)
     except Exception:
         logger.exception(
             "The search index is behind the database; "

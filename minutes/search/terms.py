@@ -10,6 +10,7 @@ turns texts into the strings the index's whitespace analyzer reads.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from minutes.search import analysis
@@ -170,3 +171,38 @@ def vocabulary_words(words: list[str]) -> str:
     Accents are kept, so a "Bedoelde u …?" suggestion offers the archive's spelling.
     """
     return " ".join(sorted({w.lower() for w in words if len(w) >= 4 and w.isalpha()}))
+
+
+def keyword_phrases(keywords: Iterable[str]) -> list[tuple[str, ...]]:
+    """A topic's keywords as phrases of terms, as the search box reads a "phrase"."""
+    return [phrase for phrase in (tuple(map(stem, words(k))) for k in keywords) if phrase]
+
+
+def matching_topics(
+    phrases_by_topic: dict[int, list[tuple[str, ...]]], texts: Iterable[str]
+) -> list[int]:
+    """The topics one of whose phrases some text holds, its terms in order.
+
+    Pure (the import's parsing workers call it beside the parser): the same match as
+    a quoted phrase in the search box, stemmed and accents folded.
+    """
+    streams = [[stem(w) for w in words(text)] for text in texts]
+    present = {term for terms in streams for term in terms}
+    return [
+        topic
+        for topic, phrases in phrases_by_topic.items()
+        if any(
+            _holds(terms, phrase)
+            for phrase in phrases
+            if present.issuperset(phrase)
+            for terms in streams
+        )
+    ]
+
+
+def _holds(terms: list[str], phrase: tuple[str, ...]) -> bool:
+    size = len(phrase)
+    first = phrase[0]
+    return any(
+        term == first and tuple(terms[i : i + size]) == phrase for i, term in enumerate(terms)
+    )

@@ -40,7 +40,7 @@ class Command(BaseCommand):
         dry_run = options["dry_run"]
         if interrupted := mark_interrupted_runs():
             self.stderr.write(f"{interrupted} earlier import run(s) were interrupted; see the log")
-        sources = list(read_paths(options["paths"]))
+        sources = read_paths(options["paths"])
         progress = Progress(len(sources), self.stdout, unit="files") if verbosity >= 1 else None
 
         def report(outcome):
