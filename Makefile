@@ -2,11 +2,12 @@
 #   make run   - set up, migrate, import sample_data/ and serve on 127.0.0.1:$(PORT)
 #   make test  - set up and run the whole test suite
 #   make serve - set up, migrate, bring the search index up to date and serve with gunicorn
-#   make bench - the quick import benchmark: 1,000 generated meetings through import_minutes
-#                (BENCH_URL: a bench database on a PostgreSQL server; it is dropped and recreated)
+#   make bench - the quick import benchmarks: 1,000 and 10,000 generated meetings through
+#                import_minutes (BENCH_SERVER: a PostgreSQL server; its databases
+#                sgo_bench_import_1k and _10k are dropped and recreated)
 PYTHON ?= python3
 PORT ?= 8000
-BENCH_URL ?= postgres://postgres@127.0.0.1:5432/sgo_bench_import_1k
+BENCH_SERVER ?= postgres://postgres@127.0.0.1:5432
 VENV := .venv
 PY := $(VENV)/bin/python
 
@@ -39,7 +40,8 @@ test: static
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: setup
-	$(PY) -m bench.import_bench --database-url $(BENCH_URL) --meetings 1000 --runs 1
+	$(PY) -m bench.import_bench --database-url $(BENCH_SERVER)/sgo_bench_import_1k --meetings 1000 --runs 3
+	$(PY) -m bench.import_bench --database-url $(BENCH_SERVER)/sgo_bench_import_10k --meetings 10000 --runs 1
 
 check: setup
 	$(VENV)/bin/ruff check .

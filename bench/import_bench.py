@@ -226,6 +226,128 @@ def run_once(url: str, folder: Path, meetings: int, work: Path) -> dict:
     }
 
 
+# --------------------------------------------------------------------------- kill and resume
+
+
+WHOLENESS_SQL = """
+SELECT
+  (SELECT count(*) FROM minutes_meeting) AS meetings,
+  (SELECT count(DISTINCT sha256) FROM minutes_meeting) AS distinct_sha,
+  (SELECT count(DISTINCT source_name) FROM minutes_meeting) AS distinct_names,
+  (SELECT count(*) FROM minutes_meeting m
+    WHERE NOT EXISTS (SELECT 1 FROM minutes_agendaitem i WHERE i.meeting_id = m.id))
+    AS without_items,
+  (SELECT count(*) FROM minutes_meeting m
+    WHERE NOT EXISTS (SELECT 1 FROM minutes_importfile f
+                      WHERE f.meeting_id = m.id AND f.status = 'imported')) AS without_log
+"""
+
+
+def wholeness(url: str, folder: Path, sample: int = 500) -> dict:
+    """What a killed import left: counts that must hold, and a sample of meetings
+    compared with a fresh parse of their files (items, decisions, mentions)."""
+    import random
+
+    import psycopg
+
+    from minutes import parsing
+
+    with psycopg.connect(url) as conn:
+        counts = dict(
+            zip(
+                ["meetings", "distinct_sha", "distinct_names", "without_items", "without_log"],
+                conn.execute(WHOLENESS_SQL).fetchone(),
+                strict=True,
+            )
+        )
+        stored = conn.execute(
+            "SELECT m.source_name, "
+            "(SELECT count(*) FROM minutes_agendaitem i WHERE i.meeting_id = m.id), "
+            "(SELECT count(*) FROM minutes_decision d JOIN minutes_agendaitem i "
+            "  ON d.agenda_item_id = i.id WHERE i.meeting_id = m.id) "
+            "FROM minutes_meeting m"
+        ).fetchall()
+    rng = random.Random(1)
+    checked = rng.sample(stored, min(sample, len(stored)))
+    broken = []
+    for name, items, decisions in checked:
+        parsed = parsing.parse_minutes((folder / name).read_bytes())
+        expected_items = sum(1 + len(item.subitems) for item in parsed.agenda_items)
+        if (items, decisions) != (expected_items, len(parsed.decisions)):
+            broken.append((name, items, decisions, expected_items, len(parsed.decisions)))
+    counts["sampled"] = len(checked)
+    counts["sampled_broken"] = broken
+    return counts
+
+
+def kill_and_resume(url: str, folder: Path, meetings: int, work: Path, fraction: float) -> dict:
+    """Import, SIGKILL the command once `fraction` of the meetings are stored, check that
+    every stored meeting is whole, then run it again and check it finished the job."""
+    import signal
+
+    index = work / "index"
+    shutil.rmtree(index, ignore_errors=True)
+    env = child_env(url, index)
+    fresh_database(url)
+    manage(env, "migrate", "--noinput", "--verbosity", "0")
+    manage(env, "search_index", "--ensure")
+    target = int(meetings * fraction)
+    log = work / "killed.log"
+    with open(log, "w") as out:
+        start = time.perf_counter()
+        child = subprocess.Popen(
+            [PYTHON, "manage.py", "import_minutes", str(folder)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            while child.poll() is None:
+                if conn.execute("SELECT count(*) FROM minutes_meeting").fetchone()[0] >= target:
+                    break
+                time.sleep(0.05)
+        if child.poll() is not None:
+            sys.exit(f"the import ended before {target} meetings were stored; use more files")
+        os.killpg(child.pid, signal.SIGKILL)  # the command and its parsing workers
+        child.wait()
+        killed_after = time.perf_counter() - start
+    after_kill = wholeness(url, folder)
+    print(f"killed after {killed_after:.1f} s: {after_kill}")
+    resumed = timed_import(env, folder, work / "resumed.log")
+    after_resume = wholeness(url, folder)
+    print(f"re-run {resumed['wall_s']} s: {after_resume}")
+    with psycopg.connect(url) as conn:
+        statuses = dict(
+            conn.execute(
+                "SELECT r.status || ' run: ' || f.status, count(*) FROM minutes_importfile f "
+                "JOIN minutes_importrun r ON f.run_id = r.id GROUP BY 1 ORDER BY 1"
+            ).fetchall()
+        )
+    ok = (
+        after_kill["meetings"] == after_kill["distinct_sha"] == after_kill["distinct_names"]
+        and after_kill["without_items"] == 0
+        and after_kill["without_log"] == 0
+        and not after_kill["sampled_broken"]
+        and after_resume["meetings"] == meetings
+        and after_resume["distinct_sha"] == after_resume["distinct_names"] == meetings
+        and after_resume["without_items"] == 0
+        and not after_resume["sampled_broken"]
+    )
+    return {
+        "killed_at_meetings": after_kill["meetings"],
+        "killed_after_s": round(killed_after, 1),
+        "after_kill": after_kill,
+        "resumed": resumed,
+        "after_resume": after_resume,
+        "log_rows_by_run_status": statuses,
+        "ok": ok,
+    }
+
+
 # --------------------------------------------------------------------------- profile
 
 
@@ -493,6 +615,12 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--parse-files", type=int, default=1000, help="generated files the parser alone is timed on"
     )
+    parser.add_argument(
+        "--kill-at",
+        type=float,
+        default=None,
+        help="SIGKILL the import once this fraction of the meetings is stored, check, re-run",
+    )
     args = parser.parse_args(argv)
     url = database_url(args.database_url)
     sys.path.insert(0, str(ROOT))
@@ -518,7 +646,13 @@ def main(argv=None) -> None:
                 ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
             ).stdout.strip(),
         }
-        if args.profile:
+        if args.kill_at is not None:
+            result["kill_and_resume"] = kill_and_resume(
+                url, folder, args.meetings, work, args.kill_at
+            )
+            print("whole or absent, finished by the re-run:", result["kill_and_resume"]["ok"])
+            out = RESULTS / f"import-kill-{args.meetings}-{stamp}.json"
+        elif args.profile:
             result["profile"] = profile(url, folder, args.meetings, work)
             print_profile(result["profile"])
             out = RESULTS / f"import-profile-{args.meetings}-{stamp}.json"

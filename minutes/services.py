@@ -204,6 +204,11 @@ class FileOutcome:
     replaced_sha256: str = ""
     replaced_text: str = ""
 
+    @classmethod
+    def of(cls, source: SourceFile, status: Status, **more: Any) -> FileOutcome:
+        """The outcome of a file, named and measured as the source is."""
+        return cls(name=source.name, status=status, sha256=source.sha256, size=source.size, **more)
+
 
 @dataclass
 class BatchResult:
@@ -312,13 +317,7 @@ def preview_file(
     A file whose exact bytes are already stored is "unchanged"; the importer skips
     parsing it (`parse_unchanged=False`), which makes re-running a large import cheap.
     """
-    outcome = FileOutcome(
-        name=source.name,
-        status=Status.FAILED,
-        sha256=source.sha256,
-        size=source.size,
-        error=source.error,
-    )
+    outcome = FileOutcome.of(source, Status.FAILED, error=source.error)
     if source.error:
         return outcome
     unchanged = Meeting.objects.filter(sha256=outcome.sha256).only("pk", "slug", "date").first()
@@ -520,25 +519,12 @@ class _BatchImporter:
 
     @staticmethod
     def _unchanged(source: SourceFile, meeting: Meeting) -> FileOutcome:
-        return FileOutcome(
-            name=source.name,
-            status=Status.UNCHANGED,
-            sha256=source.sha256,
-            size=source.size,
-            meeting=meeting,
-        )
+        return FileOutcome.of(source, Status.UNCHANGED, meeting=meeting)
 
     def _outcome(
         self, source: SourceFile, prepared: batches.Prepared, status: Status
     ) -> FileOutcome:
-        return FileOutcome(
-            name=source.name,
-            status=status,
-            sha256=source.sha256,
-            size=source.size,
-            error=prepared.error,
-            parsed=prepared.parsed,
-        )
+        return FileOutcome.of(source, status, error=prepared.error, parsed=prepared.parsed)
 
     def _classify(
         self,
@@ -700,13 +686,7 @@ def _write(source: SourceFile, outcome: FileOutcome) -> FileOutcome:
 
 def _failed(source: SourceFile, outcome: FileOutcome, error: str) -> FileOutcome:
     logger.warning("Import of %s failed: %s", source.name, error)
-    return FileOutcome(
-        name=source.name,
-        status=Status.FAILED,
-        sha256=outcome.sha256,
-        size=outcome.size,
-        error=error,
-    )
+    return FileOutcome.of(source, Status.FAILED, error=error)
 
 
 def validation_message(exc: ValidationError) -> str:

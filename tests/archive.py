@@ -11,7 +11,9 @@ transaction (rolled back afterwards, so the next test finds it again).
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
+from django.db import connection
 from django.test import TestCase
 
 from tests.conftest import SAMPLES
@@ -92,3 +94,27 @@ def minutes(day: str, items: list[tuple[str, str]]) -> bytes:
     for number, (title, body) in enumerate(items, start=1):
         lines += [f"{number}. {title}", "", body, ""]
     return "\n".join(lines).encode("utf-8")
+
+
+@contextmanager
+def refusing(model, condition: str, message: str):
+    """PostgreSQL itself refuses the rows of a model's table that meet a condition (SQL
+    on NEW): a trigger that raises, whichever way the rows are written (INSERT or COPY).
+    An honest failure half-way a write, undone with the test's transaction."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$$ BEGIN IF {condition} THEN RAISE EXCEPTION '{message}'; END IF; "
+            "RETURN NEW; END $$"
+        )
+        cursor.execute(
+            f"CREATE TRIGGER test_refuse BEFORE INSERT ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION test_refuse()"
+        )
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TRIGGER test_refuse ON {table}")
+            cursor.execute("DROP FUNCTION test_refuse()")

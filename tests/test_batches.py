@@ -9,11 +9,10 @@ imported in their order, as before.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from unittest import mock
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
@@ -38,7 +37,7 @@ from minutes.services import (
     read_paths,
     save_meeting,
 )
-from tests.archive import EmptyArchiveTestCase
+from tests.archive import EmptyArchiveTestCase, refusing
 
 
 def generated(count: int, seed: int = 7) -> list[SourceFile]:
@@ -103,27 +102,6 @@ def content() -> list[tuple]:
     return sorted(rows, key=repr)
 
 
-@contextmanager
-def refusing(table: str, condition: str, message: str):
-    """PostgreSQL itself refuses rows of a table that meet a condition (a trigger)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS "
-            f"$$ BEGIN IF {condition} THEN RAISE EXCEPTION '{message}'; END IF; "
-            "RETURN NEW; END $$"
-        )
-        cursor.execute(
-            f"CREATE TRIGGER test_refuse BEFORE INSERT ON {table} "
-            "FOR EACH ROW EXECUTE FUNCTION test_refuse()"
-        )
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TRIGGER test_refuse ON {table}")
-            cursor.execute("DROP FUNCTION test_refuse()")
-
-
 class BatchEqualsFileByFileTests(EmptyArchiveTestCase):
     def setUp(self):
         # A topic whose keyword the generated minutes hold, so tagging is compared too.
@@ -184,7 +162,7 @@ class FallbackTests(EmptyArchiveTestCase):
     def test_a_refused_file_fails_alone_and_the_rest_of_its_batch_is_imported(self):
         sources = generated(12)
         bad = sources[5].name
-        with refusing("minutes_meeting", f"NEW.source_name = '{bad}'", "schijf vol"):
+        with refusing(Meeting, f"NEW.source_name = '{bad}'", "schijf vol"):
             result = import_batch(sources, workers=2)
         self.assertEqual(result.count("imported"), 11)
         self.assertEqual([o.name for o in result.failed], [bad])
@@ -197,7 +175,7 @@ class FallbackTests(EmptyArchiveTestCase):
 
     def test_an_item_refused_half_way_leaves_no_part_of_its_meeting(self):
         sources = generated(12)
-        with refusing("minutes_agendaitem", "NEW.title ILIKE '%rondvraag%'", "geweigerd"):
+        with refusing(AgendaItem, "NEW.title ILIKE '%rondvraag%'", "geweigerd"):
             result = import_batch(sources, workers=2)
         # Every file has a rondvraag: each fails on its own, none is half stored.
         self.assertEqual(result.count("failed"), 12)

@@ -1,7 +1,6 @@
 """The import service: idempotent, replacing, all-or-nothing per file."""
 
 import hashlib
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import time
 
@@ -21,7 +20,7 @@ from minutes.models import (
     Topic,
 )
 from minutes.services import SourceFile, import_batch, read_paths
-from tests.archive import EmptyArchiveTestCase
+from tests.archive import EmptyArchiveTestCase, refusing
 from tests.conftest import SAMPLES
 
 SAMPLE_2021 = SAMPLES / "sgo-2021-01-19.txt"
@@ -30,28 +29,6 @@ SAMPLE_2020 = SAMPLES / "sgo-2020-09-09.txt"
 
 def source(path, name=None, data=None):
     return SourceFile(name=name or path.name, data=data if data is not None else path.read_bytes())
-
-
-@contextmanager
-def failing_inserts(model, message):
-    """Make PostgreSQL itself refuse every row written into a model's table (a trigger
-    that raises), however the import writes it: an honest failure half-way a file."""
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS "
-            f"$$ BEGIN RAISE EXCEPTION '{message}'; END $$"
-        )
-        cursor.execute(
-            f"CREATE TRIGGER test_refuse BEFORE INSERT ON {table} "
-            "FOR EACH ROW EXECUTE FUNCTION test_refuse()"
-        )
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TRIGGER test_refuse ON {table}")
-            cursor.execute("DROP FUNCTION test_refuse()")
 
 
 def snapshot():
@@ -206,7 +183,7 @@ class DryRunAndFailureTests(EmptyArchiveTestCase):
     def test_a_failure_in_the_middle_of_a_file_leaves_no_partial_meeting(self):
         import_batch([source(SAMPLE_2020)])
         before = snapshot()
-        with failing_inserts(Decision, "disk full"):
+        with refusing(Decision, "true", "disk full"):
             result = import_batch([source(SAMPLE_2021)])
         self.assertEqual(result.count("failed"), 1)
         self.assertIn("disk full", result.failed[0].error)
@@ -217,7 +194,7 @@ class DryRunAndFailureTests(EmptyArchiveTestCase):
         import_batch([source(SAMPLE_2021)])
         before = snapshot()
         changed = SAMPLE_2021.read_bytes() + b"\nNieuwe regel."
-        with failing_inserts(MinistryMention, "boom"):
+        with refusing(MinistryMention, "true", "boom"):
             result = import_batch([source(SAMPLE_2021, data=changed)])
         self.assertEqual(result.count("failed"), 1)
         self.assertEqual(snapshot(), before)
