@@ -393,7 +393,17 @@ def write_new(
     Every constraint is the database's: a violation raises and the caller's
     transaction rolls the whole batch back.
     """
-    meetings = Meeting.objects.bulk_create([entry.meeting for entry in new])
+    meetings = [entry.meeting for entry in new]
+    for meeting, pk in zip(meetings, _reserve_ids(Meeting, len(meetings)), strict=True):
+        meeting.pk = pk
+    fields = list(Meeting._meta.concrete_fields)
+    _copy(
+        Meeting,
+        [f.name for f in fields],
+        ([f.get_db_prep_save(getattr(m, f.attname), connection) for f in fields] for m in meetings),
+    )
+    for meeting in meetings:
+        meeting._state.adding, meeting._state.db = False, connection.alias  # stored now
     pairs = [(meeting, entry.prepared) for meeting, entry in zip(meetings, new, strict=True)]
     rows = write_children(pairs, ministries)
     version = ArchiveVersion.bump([meeting.pk for meeting in meetings])
