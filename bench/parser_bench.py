@@ -31,11 +31,13 @@ empty `--sizes ''` skips the long runs. Results are printed as Markdown and writ
 bench/results/parser-<label>.json.
 
 `--compare-ref REF` times nothing: it parses the samples, --compare generated files
-(2,000 by default) and each of those files again as CRLF, UTF-8 with a byte order mark
-and cp1252 text, with this checkout's parser and that commit's (both with their default
-caps and the default alias table), and compares every result: `repr` (the dataclasses,
-their types and enums) and the JSON of `dataclasses.asdict`, or the ParseError's
-message. It exits with status 1 at the first difference.
+(2,000 by default) and each of those files again as CRLF, UTF-8 with a byte order mark,
+cp1252 text, with running page headers put in (the generator writes none), and
+mangled (lines dropped, doubled, swapped, odd characters put in), and long runs and
+files that are no minutes, with this checkout's parser and that commit's (both with
+their default caps and the default alias table), and compares every result: `repr`
+(the dataclasses, their types and enums) and the JSON of `dataclasses.asdict`, or the
+ParseError's message. It exits with status 1 at the first difference.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ import multiprocessing
 import os
 import platform
 import pstats
+import random
 import re
 import statistics
 import subprocess
@@ -190,11 +193,79 @@ def profile_round(parse: Callable[[bytes], object], files: list[bytes], top: int
     }
 
 
-def _variants(data: bytes) -> dict[str, bytes]:
-    """The same minutes as CRLF, UTF-8 with a byte order mark and cp1252 text."""
+# What a page break leaves in the text of a Woo release: the letterhead's sender, its
+# Datum and Onze referentie (or another page's), a page number; on lines of their own,
+# or bold and glued to the words around them.
+PAGE_HEADERS = [
+    "\nKabinet Minister-President\nDatum\n{date}\nOnze referentie\n{ref}\n",
+    "**Kabinet Minister-President** **Datum** {date} **Onze referentie** {ref} ",
+    "\n\nMinisterie van Algemene Zaken\nDatum\n{date}\nOnze referentie\n{ref}\n\n",
+    "\nPagina {page} van {pages}\n",
+    "\nDatum\n3 maart 2021\nOnze referentie\n4199999\nPagina {page} van {pages}\n",
+    " **Datum** {date} **Kenmerk** {ref}/2 ",
+]
+# Characters that a parser can get wrong: case pairs outside ASCII that regular
+# expressions match case-insensitively with ASCII letters, blanks, controls, bold.
+ODD = ["ſ", "İ", "ı", "K", "\x85", "\u2028", "\u2003", "\x0b", "\x01", "\t", "  ", "**", "*"]
+
+
+def _with_page_headers(text: str, rng: random.Random) -> str:
+    """`text` with running page headers put in at a few places of its agenda."""
+    date = re.search(r"^Datum\n+(.+)$", text, re.MULTILINE)
+    ref = re.search(r"^Onze referentie\n+(.+)$", text, re.MULTILINE)
+    start = text.find("\n1. ")
+    if start < 0:
+        return text
+    pages = rng.randint(2, 9)
+    for page in range(2, pages + 1):
+        at = rng.randrange(start, len(text))
+        at = text.find(rng.choice(" \n"), at)
+        if at < 0:
+            continue
+        header = rng.choice(PAGE_HEADERS).format(
+            date=date.group(1) if date else "1 januari 2020",
+            ref=ref.group(1) if ref else "12345",
+            page=page,
+            pages=pages,
+        )
+        text = text[:at] + header + text[at + 1 :]
+    return text
+
+
+def _mangled(text: str, rng: random.Random) -> str:
+    """`text` with lines dropped, doubled or swapped and odd characters put in."""
+    lines = text.split("\n")
+    for _ in range(rng.randint(1, 6)):
+        kind, at = rng.randrange(4), rng.randrange(len(lines))
+        if kind == 0:
+            del lines[at : at + rng.randint(1, 3)]
+        elif kind == 1:
+            lines[at:at] = lines[at : at + rng.randint(1, 3)]
+        elif kind == 2:
+            other = rng.randrange(len(lines))
+            lines[at], lines[other] = lines[other], lines[at]
+        else:
+            line = lines[at]
+            cut = rng.randint(0, len(line))
+            lines[at] = line[:cut] + rng.choice(ODD) * rng.randint(1, 3) + line[cut:]
+        if not lines:
+            lines = [""]
+    return "\n".join(lines)
+
+
+def _variants(data: bytes, seed: int) -> dict[str, bytes]:
+    """The same minutes as CRLF, UTF-8 with a byte order mark and cp1252 text, with
+    running page headers, and mangled."""
     variants = {"crlf": data.replace(b"\n", b"\r\n"), "bom": b"\xef\xbb\xbf" + data}
     with contextlib.suppress(UnicodeEncodeError):
         variants["cp1252"] = data.decode("utf-8").encode("cp1252")
+    rng = random.Random(seed)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252")
+    variants["page headers"] = _with_page_headers(text, rng).encode()
+    variants["mangled"] = _mangled(_with_page_headers(text, rng), rng).encode()
     return variants
 
 
@@ -215,8 +286,9 @@ def compare(ref: str, count: int, seed: int) -> int:
     files = [("sample " + path.name, path.read_bytes()) for path in SAMPLES]
     generated = generated_files(count, seed)
     files += [(f"generated {i}", data) for i, data in enumerate(generated)]
-    for i, data in enumerate(generated):
-        files += [(f"generated {i} {kind}", variant) for kind, variant in _variants(data).items()]
+    for index, (name, data) in enumerate(list(files)):
+        variants = _variants(data, seed * 1_000_003 + index)
+        files += [(f"{name} {kind}", variant) for kind, variant in variants.items()]
     # Long runs (a 32 kB line is over the default cap) and files that are no minutes.
     extra = [
         (f"{kind} {where} {size}", placed(unit * size, where))
@@ -238,8 +310,10 @@ def compare(ref: str, count: int, seed: int) -> int:
                 if mine[0] == reference[0] == "parsed":
                     a, b = json.loads(mine[2]), json.loads(reference[2])
                     for key in [k for k in a if a[k] != b.get(k)] or ["(repr only)"]:
-                        print(f"  {key}: {str(a.get(key))[:500]!r}", file=sys.stderr)
-                        print(f"  {commit[:7]}: {str(b.get(key))[:500]!r}", file=sys.stderr)
+                        x, y = str(a.get(key)), str(b.get(key))
+                        at = next((i for i, (p, q) in enumerate(zip(x, y)) if p != q), 0)
+                        print(f"  {key}: ...{x[max(0, at - 100) : at + 200]!r}", file=sys.stderr)
+                        print(f"  {commit[:7]}: ...{y[max(0, at - 100) : at + 200]!r}", file=sys.stderr)
                 else:
                     print(f"  this checkout: {mine[-1][:500]}", file=sys.stderr)
                     print(f"  {commit[:7]}: {reference[-1][:500]}", file=sys.stderr)
@@ -247,8 +321,8 @@ def compare(ref: str, count: int, seed: int) -> int:
             counts[mine[0]] += 1
     print(
         f"identical: {len(files)} files ({len(SAMPLES)} samples, {count} generated with seed "
-        f"{seed}, {len(files) - len(SAMPLES) - count - len(extra)} CRLF/BOM/cp1252 variants "
-        f"of them, {len(extra)} long runs and non-minutes): "
+        f"{seed}, {len(files) - len(SAMPLES) - count - len(extra)} variants of them: CRLF, "
+        f"BOM, cp1252, page headers, mangled; {len(extra)} long runs and non-minutes): "
         f"{counts['parsed']} parsed, {counts['refused']} refused, the same repr, asdict and "
         f"errors as {commit[:7]}"
     )
