@@ -280,6 +280,12 @@ def outcome(parse: Callable[[bytes], object], data: bytes) -> tuple[str, ...]:
     return ("parsed", repr(result), as_dict)
 
 
+def _where_different(a: str, b: str) -> tuple[str, str]:
+    """The two texts around the first character where they differ."""
+    at = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), 0)
+    return a[max(0, at - 100) : at + 200], b[max(0, at - 100) : at + 200]
+
+
 def compare(ref: str, count: int, seed: int) -> int:
     """Parse the samples and `count` generated files (and their variants) with this
     checkout's parser and `ref`'s; print the counts; 1 at the first difference."""
@@ -310,10 +316,9 @@ def compare(ref: str, count: int, seed: int) -> int:
                 if mine[0] == reference[0] == "parsed":
                     a, b = json.loads(mine[2]), json.loads(reference[2])
                     for key in [k for k in a if a[k] != b.get(k)] or ["(repr only)"]:
-                        x, y = str(a.get(key)), str(b.get(key))
-                        at = next((i for i, (p, q) in enumerate(zip(x, y)) if p != q), 0)
-                        print(f"  {key}: ...{x[max(0, at - 100) : at + 200]!r}", file=sys.stderr)
-                        print(f"  {commit[:7]}: ...{y[max(0, at - 100) : at + 200]!r}", file=sys.stderr)
+                        x, y = _where_different(str(a.get(key)), str(b.get(key)))
+                        print(f"  {key}: ...{x!r}", file=sys.stderr)
+                        print(f"  {commit[:7]}: ...{y!r}", file=sys.stderr)
                 else:
                     print(f"  this checkout: {mine[-1][:500]}", file=sys.stderr)
                     print(f"  {commit[:7]}: {reference[-1][:500]}", file=sys.stderr)
