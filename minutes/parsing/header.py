@@ -76,11 +76,14 @@ def parse_table(lines: list[str]) -> tuple[dict[str, str], int, int]:
 
 def letterhead_field(lines: list[str], label: str) -> str | None:
     """The value after a letterhead label: on the same line or the next non-empty one."""
-    for index, raw in enumerate(lines):
-        line = clean_inline(raw)
+    return field_in_clean_lines([clean_inline(raw) for raw in lines], label)
+
+
+def field_in_clean_lines(lines: list[str], label: str) -> str | None:
+    """`letterhead_field` of lines that `clean_inline` has cleaned already."""
+    for index, line in enumerate(lines):
         if line == label and index + 1 < len(lines):
-            for following in lines[index + 1 : index + 4]:
-                value = clean_inline(following)
+            for value in lines[index + 1 : index + 4]:
                 if value:
                     return value
         elif line.startswith(label + " ") or line.startswith(label + ":"):
@@ -98,20 +101,28 @@ HEADER_LABELS = ("Datum", "Onze referentie", "Ons kenmerk", "Kenmerk", "Referent
 SEP = r"(?:[ \t\n]|\*\*)*+"
 
 
+CONTACT_BLOCK_RE = re.compile(r"^(?:Contactpersoon|Datum|Onze referentie|Postbus|Bezoekadres)\b")
+ADDRESS_RE = re.compile(r"\d{4}\s?[A-Z]{2}\b|www\.|@|^\d")
+
+
 def letterhead_names(lines: list[str]) -> list[str]:
     """Sender lines at the top of the letterhead ("Kabinet Minister-President").
 
     Running page headers repeat them, and only by knowing them can we tell a
     header's first line from the sentence fragment the header interrupted.
     """
+    return names_in_clean_lines([clean_inline(raw) for raw in lines])
+
+
+def names_in_clean_lines(lines: list[str]) -> list[str]:
+    """`letterhead_names` of lines that `clean_inline` has cleaned already."""
     names = []
-    for raw in lines:
-        line = clean_inline(raw)
+    for line in lines:
         if not line:
             continue
-        if re.match(r"^(?:Contactpersoon|Datum|Onze referentie|Postbus|Bezoekadres)\b", line):
+        if CONTACT_BLOCK_RE.match(line):
             break
-        if re.search(r"\d{4}\s?[A-Z]{2}\b|www\.|@|^\d", line):
+        if ADDRESS_RE.search(line):
             break
         if len(line) <= 80 and not line.endswith((".", ":", ";", ",")):
             names.append(line)
@@ -323,6 +334,9 @@ def _first_kept(text: str, start: int) -> int:
     return index
 
 
+BLOCK_START_RE = re.compile(r"[-•*A-Z0-9]")
+
+
 def remove_page_headers(text: str, pattern: PageHeaderPattern) -> str:
     """Cut running page headers out and rejoin the text around each one.
 
@@ -347,7 +361,7 @@ def remove_page_headers(text: str, pattern: PageHeaderPattern) -> str:
             ends_sentence = text[before] in ".!?:;"
             paragraph_gap = gap.startswith("\n") or gap.lstrip(" \t*").startswith("\n")
             first = text[after]
-            starts_block = bool(re.match(r"[-•*A-Z0-9]", first)) or first.isupper()
+            starts_block = bool(BLOCK_START_RE.match(first)) or first.isupper()
             if ends_sentence and paragraph_gap and starts_block and "\n" in gap.rstrip(" \t*")[-2:]:
                 out.append("\n\n")
             else:

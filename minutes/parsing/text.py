@@ -47,6 +47,11 @@ WITHHELD_RE = re.compile(r"buiten\s+(?:het\s+)?verzoek", re.IGNORECASE)
 BOLD = "**"
 
 
+# Control characters (Unicode category Cc: U+0000-U+001F and U+007F-U+009F, a set the
+# standard keeps fixed) other than tab, line feed, carriage return and form feed.
+STRAY_CONTROLS_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Return (text, encoding name). Raise ParseError for empty or binary input."""
     if not data or not data.strip():
@@ -75,7 +80,7 @@ def decode(data: bytes) -> tuple[str, str]:
             text, encoding = data.decode("cp1252"), "cp1252"
         except UnicodeDecodeError as exc:
             raise ParseError(f"not UTF-8 or cp1252 text: {exc.reason} at byte {exc.start}") from exc
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
+    controls = len(STRAY_CONTROLS_RE.findall(text))
     if controls > max(3, len(text) // 100):
         raise ParseError("binary content (control characters): not a text file")
     return text, encoding
@@ -89,7 +94,11 @@ def normalise(text: str) -> str:
 
 
 CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
-BLANKS_RE = re.compile(r"[ \t]+")
+# A run of blanks that is not one space already (a tab, or a space and more blanks):
+# each becomes one space, as every run of blanks would, but a text whose runs are all
+# single spaces has nothing to replace.
+BLANKS_RE = re.compile(r"\t[ \t]*| [ \t]+")
+EMPTY_LINES_RE = re.compile(r"\n\n\n+")
 
 
 def clean_inline(text: str) -> str:
@@ -103,10 +112,12 @@ def clean_inline(text: str) -> str:
 
 
 def clean_block(text: str) -> str:
-    """Clean multi-line text: strip bold markers and stray spaces, keep paragraphs."""
-    lines = [clean_inline(line) for line in text.split("\n")]
-    out: list[str] = []
-    for line in lines:
-        if line or (out and out[-1]):
-            out.append(line)
-    return "\n".join(out).strip()
+    """Clean multi-line text: strip bold markers and stray spaces, keep paragraphs.
+
+    Each line as `clean_inline` cleans it, with at most one empty line between two
+    lines and none at either end. Control characters, bold markers and runs of blanks
+    never span a line end, so they are taken out of the whole text at once.
+    """
+    text = BLANKS_RE.sub(" ", CONTROL_RE.sub("", text).replace(BOLD, ""))
+    text = "\n".join([line.strip() for line in text.split("\n")])
+    return EMPTY_LINES_RE.sub("\n\n", text).strip()
