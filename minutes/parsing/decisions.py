@@ -267,11 +267,29 @@ PASSIVE_KINDS = {
 # Every decision has one of these in it: each pattern below that can make a sentence a
 # decision (ADOPTED, CONSENTED, DECIDED, AGREED, the bare and the passive ones) needs
 # one of these runs of letters, matched the way it matches them (case-insensitively).
-DECISION_WORD_RE = re.compile(
-    r"vast|stem|besl|akkoord|afgesproken|bevestig|onderschrij|spreekt|spreken|sprak|overeen",
-    re.IGNORECASE,
-)
+DECISION_WORDS = (
+    "vast", "stem", "besl", "akkoord", "afgesproken", "bevestig", "onderschrij", "spreekt",
+    "spreken", "sprak", "overeen",
+)  # fmt: skip
+DECISION_WORD_RE = re.compile("|".join(DECISION_WORDS), re.IGNORECASE)
+# The characters other than an ASCII letter's own two cases that a case-insensitive
+# pattern matches with an ASCII letter: "İ" and "ı" (i), "ſ" (s), the Kelvin sign (k).
+# (tests/parsing/test_fast_paths.py checks this against every character.)
+FOLDS_TO_ASCII_RE = re.compile("[\u0130\u0131\u017f\u212a]")
 NAMES_MINUTES_RE = re.compile(r"\bverslag", re.IGNORECASE)
+
+
+def has_decision_word(text: str) -> bool:
+    """Whether `DECISION_WORD_RE` finds a word in `text`.
+
+    A case-insensitive search tries every word at every position, and slowly; in a text
+    without the characters of `FOLDS_TO_ASCII_RE`, what it finds is an ASCII word in
+    either case, which is in the lower-case text as is.
+    """
+    if FOLDS_TO_ASCII_RE.search(text):
+        return DECISION_WORD_RE.search(text) is not None
+    lower = text.lower()
+    return any(word in lower for word in DECISION_WORDS)
 
 
 def classify_decision(sentence: str, item_title: str) -> DecisionKind | None:
@@ -280,7 +298,7 @@ def classify_decision(sentence: str, item_title: str) -> DecisionKind | None:
     # Most sentences decide nothing, and have none of the words a decision needs.
     # `drop_noted` only takes text out, and rejoins it where a word starts after a
     # character that is no letter, so it cannot make such a word either.
-    if not DECISION_WORD_RE.search(text):
+    if not has_decision_word(text):
         return None
     text = drop_noted(text)
     if NOT_A_DECISION_RE.search(text):

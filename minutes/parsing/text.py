@@ -39,9 +39,18 @@ def check_lines(lines: list[str], max_line_chars: int) -> None:
 
 # Woo grounds (5.1.1c, 5.1.2e, 5.2.1 ...) and the older Wob grounds (10.2.e, 11.1).
 # A dot counts as part of the code only before its letter ("5.1.2.e"): in "zie 5.2.1."
-# the dot ends the sentence.
-REDACTION_RE = re.compile(r"(?<![\w.])(?:5\.[12]\.\d(?:\.?[a-i])?|10\.[12]\.?[a-g]|11\.1)(?![\w])")
-WITHHELD_RE = re.compile(r"buiten\s+(?:het\s+)?verzoek", re.IGNORECASE)
+# the dot ends the sentence. What it finds is what
+# `(?<![\w.])(?:5\.[12]\.\d(?:\.?[a-i])?|10\.[12]\.?[a-g]|11\.1)(?![\w])` finds, in the same
+# order of trying; but with the look back made after the first digit (`5(?<![\w.]5)` is
+# `(?<![\w.])5`), each alternative starts with a plain digit, and a search skips every
+# position that holds no "5" or "1" instead of trying the pattern there.
+REDACTION_RE = re.compile(
+    r"5(?<![\w.]5)\.[12]\.\d(?:\.?[a-i])?(?!\w)|1(?<![\w.]1)(?:0\.[12]\.?[a-g]|1\.1)(?!\w)"
+)
+# "buiten (het) verzoek" in any case. The first letter is a plain class: a "b" in any
+# case is "b" or "B" (no other character is, see tests/parsing/test_fast_paths.py), so
+# a search skips every other position instead of trying the pattern there.
+WITHHELD_RE = re.compile(r"[bB](?i:uiten\s+(?:het\s+)?verzoek)")
 
 # Bold as the exports mark it; never part of the text a reader sees.
 BOLD = "**"
