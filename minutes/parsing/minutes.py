@@ -57,15 +57,19 @@ def build_item(
     """One agenda item with its sub-items and contributions, and the decisions in it."""
     # Sub-items that are only headings ("a. RMR en MR", "b. Voorportalen", then
     # "Besproken.") share the text that follows them: it belongs to the item itself.
-    own_text = [segment for _, _, segment in draft.subitems[:-1] if clean_block("\n".join(segment))]
+    # Each segment cleaned once: the test and the sub-items' bodies read the same text.
+    segments = [clean_block("\n".join(segment)) for _, _, segment in draft.subitems[:-1]]
+    own_text = [segment for segment in segments if segment]
     if draft.subitems and not own_text:
         body_lines = draft.lines + draft.subitems[-1][2]
         subitems = [ParsedSubitem(letter, title) for letter, title, _ in draft.subitems]
     else:
         body_lines = draft.lines
+        if draft.subitems:
+            segments.append(clean_block("\n".join(draft.subitems[-1][2])))
         subitems = [
-            ParsedSubitem(letter, title, clean_block("\n".join(segment)))
-            for letter, title, segment in draft.subitems
+            ParsedSubitem(letter, title, body)
+            for (letter, title, _), body in zip(draft.subitems, segments, strict=True)
         ]
     body = clean_block("\n".join(body_lines))
     contributions: list[ParsedContribution] = []

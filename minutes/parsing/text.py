@@ -29,6 +29,8 @@ def check_size(data: bytes, max_bytes: int) -> None:
 
 def check_lines(lines: list[str], max_line_chars: int) -> None:
     """Refuse a text with a line longer than `max_line_chars` characters."""
+    if max(map(len, lines), default=0) <= max_line_chars:
+        return
     for number, line in enumerate(lines, start=1):
         if len(line) > max_line_chars:
             raise ParseError(
@@ -116,8 +118,14 @@ def clean_inline(text: str) -> str:
     Control characters never carry meaning in minutes; dropping them also keeps the
     web pages' highlight markers (which are control characters) unambiguous.
     """
-    text = CONTROL_RE.sub("", text).replace(BOLD, "")
-    return BLANKS_RE.sub(" ", text).strip()
+    # A printable text has no control characters and no tab (fast to tell), and a
+    # text without a tab or two spaces in a row has no run of blanks to shorten.
+    if not text.isprintable():
+        text = CONTROL_RE.sub("", text)
+    text = text.replace(BOLD, "")
+    if "\t" in text or "  " in text:
+        text = BLANKS_RE.sub(" ", text)
+    return text.strip()
 
 
 def clean_block(text: str) -> str:
@@ -127,6 +135,8 @@ def clean_block(text: str) -> str:
     lines and none at either end. Control characters, bold markers and runs of blanks
     never span a line end, so they are taken out of the whole text at once.
     """
-    text = BLANKS_RE.sub(" ", CONTROL_RE.sub("", text).replace(BOLD, ""))
+    text = CONTROL_RE.sub("", text).replace(BOLD, "")
+    if "\t" in text or "  " in text:
+        text = BLANKS_RE.sub(" ", text)
     text = "\n".join([line.strip() for line in text.split("\n")])
     return EMPTY_LINES_RE.sub("\n\n", text).strip()
