@@ -131,7 +131,8 @@ def names_in_clean_lines(lines: list[str]) -> list[str]:
 
 # Generic sender names are headers in any ministry's template: one of these words, a
 # space, and 3 to 60 characters of name (shortest first).
-GENERIC_NAME_RE = re.compile(r"(?:Ministerie van|Kabinet|Directoraat-[Gg]eneraal|Directie) ")
+GENERIC_NAMES = ("Ministerie van", "Kabinet", "Directoraat-[Gg]eneraal", "Directie")
+GENERIC_NAME_RE = re.compile(rf"(?:{'|'.join(GENERIC_NAMES)}) ")
 GENERIC_NAME_CHARS = (3, 60)
 SEP_RE = re.compile(SEP)
 
@@ -275,7 +276,11 @@ def _header_starts(names: tuple[str, ...]) -> re.Pattern[str]:
     The letterhead names are the same in every document of a sender's template, so
     the pattern is compiled once per set of names, not once per document.
     """
-    firsts = [*(re.escape(name) for name in names), GENERIC_NAME_RE.pattern, "Datum"]
+    # Only where a header starts counts, not which alternative found it; written as one
+    # flat alternation, every alternative starts with a plain character, and a search
+    # skips every position whose character starts none of them.
+    generic = (f"{name} " for name in GENERIC_NAMES)
+    firsts = [*(re.escape(name) for name in names), *generic, "Datum"]
     return re.compile("|".join([*firsts, HEADER_LABELS_RE, "Pagina"]))
 
 

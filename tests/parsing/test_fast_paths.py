@@ -26,6 +26,7 @@ from minutes.parsing.decisions import (
     has_decision_word,
 )
 from minutes.parsing.header import (
+    GENERIC_NAME_RE,
     HEADER_LABELS,
     SEP,
     HeaderFields,
@@ -184,6 +185,27 @@ def test_header_fields_end_where_the_plain_pattern_ends(
     for start in range(len(text) + 1):
         match = plain.match(text, start)
         assert fields.match_end(text, start) == (match.end() if match else None)
+
+
+def plain_header_starts(names: list[str]) -> re.Pattern[str]:
+    """Where a header may start, as it was found before issue 11."""
+    labels = "|".join(re.escape(label) for label in HEADER_LABELS)
+    firsts = [*(re.escape(name) for name in names), GENERIC_NAME_RE.pattern, "Datum", labels]
+    return re.compile("|".join([*firsts, "Pagina"]))
+
+
+@FAST
+@given(
+    st.lists(st.sampled_from([*HEADER_PARTS, "Kabinet", "Directoraat-generaal", "DG"]), max_size=14)
+)
+def test_headers_start_where_the_plain_pattern_finds_a_start(parts: list[str]) -> None:
+    text = " ".join(parts)
+    names = ["Kabinet Minister-President", "DG Bestuur"]
+    starts = page_header_pattern(names, None, None).starts
+    plain = plain_header_starts(sorted(names, key=len, reverse=True))
+    for position in range(len(text) + 1):
+        ours, theirs = starts.search(text, position), plain.search(text, position)
+        assert (ours and ours.start()) == (theirs and theirs.start())
 
 
 def test_page_headers_share_the_start_pattern_of_their_letterhead_names() -> None:
