@@ -125,14 +125,16 @@ def meeting_datum_row(lines: list[str]) -> int | None:
     return None
 
 
+PREAMBLE_DATE_RE = re.compile(
+    rf"(?:gehouden\s+op|vergadering\s+van|vergaderd\s+op|datum\s+vergadering:?)\s+"
+    rf"((?:(?:{WEEKDAYS})\s+)?{DATE_PATTERN})",
+    re.IGNORECASE,
+)
+
+
 def date_from_preamble(text: str) -> date | None:
     """Another template's way of giving the meeting date ("vergadering van 3 maart 2020")."""
-    match = re.search(
-        rf"(?:gehouden\s+op|vergadering\s+van|vergaderd\s+op|datum\s+vergadering:?)\s+"
-        rf"((?:(?:{WEEKDAYS})\s+)?{DATE_PATTERN})",
-        text,
-        re.IGNORECASE,
-    )
+    match = PREAMBLE_DATE_RE.search(text)
     return parse_date(match.group(1)) if match else None
 
 

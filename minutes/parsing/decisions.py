@@ -31,6 +31,9 @@ WRAPPED_LINE_LENGTH = 55
 LIST_MARKER_RE = re.compile(r"^(?:[-•–]\s*|\d{1,2}[.)]\s+|[a-z][.)]\s+)")
 
 
+PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t]*\n")
+
+
 def _text_units(text: str) -> list[str]:
     """Paragraphs and list entries, with soft line wraps undone.
 
@@ -40,7 +43,7 @@ def _text_units(text: str) -> list[str]:
     "EZK" or "Conclusies van de werkgroep").
     """
     units: list[str] = []
-    for paragraph in re.split(r"\n[ \t]*\n", text):
+    for paragraph in PARAGRAPH_BREAK_RE.split(text):
         # The unit being read, as its lines (joined once it is complete: adding each
         # wrapped line to a string would copy a long unit again for every line).
         current: list[str] = []
@@ -261,15 +264,49 @@ PASSIVE_KINDS = {
 }
 
 
+# Every decision has one of these in it: each pattern below that can make a sentence a
+# decision (ADOPTED, CONSENTED, DECIDED, AGREED, the bare and the passive ones) needs
+# one of these runs of letters, matched the way it matches them (case-insensitively).
+DECISION_WORDS = (
+    "vast", "stem", "besl", "akkoord", "afgesproken", "bevestig", "onderschrij", "spreekt",
+    "spreken", "sprak", "overeen",
+)  # fmt: skip
+DECISION_WORD_RE = re.compile("|".join(DECISION_WORDS), re.IGNORECASE)
+# The characters other than an ASCII letter's own two cases that a case-insensitive
+# pattern matches with an ASCII letter: "İ" and "ı" (i), "ſ" (s), the Kelvin sign (k).
+# (tests/parsing/test_fast_paths.py checks this against every character.)
+FOLDS_TO_ASCII_RE = re.compile("[\u0130\u0131\u017f\u212a]")
+NAMES_MINUTES_RE = re.compile(r"\bverslag", re.IGNORECASE)
+
+
+def has_decision_word(text: str) -> bool:
+    """Whether `DECISION_WORD_RE` finds a word in `text`.
+
+    A case-insensitive search tries every word at every position, and slowly; in a text
+    without the characters of `FOLDS_TO_ASCII_RE`, what it finds is an ASCII word in
+    either case, which is in the lower-case text as is.
+    """
+    if FOLDS_TO_ASCII_RE.search(text):
+        return DECISION_WORD_RE.search(text) is not None
+    lower = text.lower()
+    return any(word in lower for word in DECISION_WORDS)
+
+
 def classify_decision(sentence: str, item_title: str) -> DecisionKind | None:
     """The decision kind of a sentence, or None when the SGO settles nothing in it."""
-    text = drop_noted(clean_inline(sentence))
+    text = clean_inline(sentence)
+    # Most sentences decide nothing, and have none of the words a decision needs.
+    # `drop_noted` only takes text out, and rejoins it where a word starts after a
+    # character that is no letter, so it cannot make such a word either.
+    if not has_decision_word(text):
+        return None
+    text = drop_noted(text)
     if NOT_A_DECISION_RE.search(text):
         return None
     bare = BARE_ADOPTED_RE.match(text)
     if bare:
         # A bare "Vastgesteld." counts only under an item about the previous minutes.
-        names_minutes = bool(bare.group(1)) or re.search(r"\bverslag", item_title, re.I)
+        names_minutes = bool(bare.group(1)) or NAMES_MINUTES_RE.search(item_title)
         return DecisionKind.ADOPTED if names_minutes else None
     if OTHER_BODY_RE.search(text):
         return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from minutes.parsing.dates import DATE_PATTERN
 from minutes.parsing.text import clean_inline
@@ -75,11 +76,14 @@ def parse_table(lines: list[str]) -> tuple[dict[str, str], int, int]:
 
 def letterhead_field(lines: list[str], label: str) -> str | None:
     """The value after a letterhead label: on the same line or the next non-empty one."""
-    for index, raw in enumerate(lines):
-        line = clean_inline(raw)
+    return field_in_clean_lines([clean_inline(raw) for raw in lines], label)
+
+
+def field_in_clean_lines(lines: list[str], label: str) -> str | None:
+    """`letterhead_field` of lines that `clean_inline` has cleaned already."""
+    for index, line in enumerate(lines):
         if line == label and index + 1 < len(lines):
-            for following in lines[index + 1 : index + 4]:
-                value = clean_inline(following)
+            for value in lines[index + 1 : index + 4]:
                 if value:
                     return value
         elif line.startswith(label + " ") or line.startswith(label + ":"):
@@ -97,20 +101,28 @@ HEADER_LABELS = ("Datum", "Onze referentie", "Ons kenmerk", "Kenmerk", "Referent
 SEP = r"(?:[ \t\n]|\*\*)*+"
 
 
+CONTACT_BLOCK_RE = re.compile(r"^(?:Contactpersoon|Datum|Onze referentie|Postbus|Bezoekadres)\b")
+ADDRESS_RE = re.compile(r"\d{4}\s?[A-Z]{2}\b|www\.|@|^\d")
+
+
 def letterhead_names(lines: list[str]) -> list[str]:
     """Sender lines at the top of the letterhead ("Kabinet Minister-President").
 
     Running page headers repeat them, and only by knowing them can we tell a
     header's first line from the sentence fragment the header interrupted.
     """
+    return names_in_clean_lines([clean_inline(raw) for raw in lines])
+
+
+def names_in_clean_lines(lines: list[str]) -> list[str]:
+    """`letterhead_names` of lines that `clean_inline` has cleaned already."""
     names = []
-    for raw in lines:
-        line = clean_inline(raw)
+    for line in lines:
         if not line:
             continue
-        if re.match(r"^(?:Contactpersoon|Datum|Onze referentie|Postbus|Bezoekadres)\b", line):
+        if CONTACT_BLOCK_RE.match(line):
             break
-        if re.search(r"\d{4}\s?[A-Z]{2}\b|www\.|@|^\d", line):
+        if ADDRESS_RE.search(line):
             break
         if len(line) <= 80 and not line.endswith((".", ":", ";", ",")):
             names.append(line)
@@ -119,7 +131,8 @@ def letterhead_names(lines: list[str]) -> list[str]:
 
 # Generic sender names are headers in any ministry's template: one of these words, a
 # space, and 3 to 60 characters of name (shortest first).
-GENERIC_NAME_RE = re.compile(r"(?:Ministerie van|Kabinet|Directoraat-[Gg]eneraal|Directie) ")
+GENERIC_NAMES = ("Ministerie van", "Kabinet", "Directoraat-[Gg]eneraal", "Directie")
+GENERIC_NAME_RE = re.compile(rf"(?:{'|'.join(GENERIC_NAMES)}) ")
 GENERIC_NAME_CHARS = (3, 60)
 SEP_RE = re.compile(SEP)
 
@@ -138,7 +151,7 @@ class PageHeaderPattern:
     times and the first header found is the one the regular expression would find.
     """
 
-    def __init__(self, names: list[str], fields: re.Pattern[str], starts: re.Pattern[str]):
+    def __init__(self, names: list[str], fields: HeaderFields, starts: re.Pattern[str]):
         self.names = names
         self.fields = fields
         self.starts = starts
@@ -171,9 +184,9 @@ class PageHeaderPattern:
                     stack.append((following, self._steps(text, following)))
                 continue
             # Another name does not lead to a header; the fields may start here.
-            fields = self.fields.match(text, position)
-            if fields:
-                return fields.end()
+            fields_end = self.fields.match_end(text, position)
+            if fields_end is not None:
+                return fields_end
             dead.add(position)
             stack.pop()
         return None
@@ -194,6 +207,83 @@ class PageHeaderPattern:
             position = end
 
 
+HEADER_LABELS_RE = "|".join(re.escape(label) for label in HEADER_LABELS)
+DATUM_FIELD_RE = re.compile(rf"Datum{SEP}")
+LABEL_FIELD_RE = re.compile(rf"(?:{HEADER_LABELS_RE}){SEP}")
+HEADER_DATE_RE = re.compile(DATE_PATTERN)
+HEADER_NUMBER_RE = re.compile(r"\d[\d./-]*")
+PAGE_FIELD_RE = re.compile(rf"Pagina{SEP}\d+{SEP}van{SEP}\d+")
+
+
+class HeaderFields:
+    r"""The fields of a running page header, one after the other, and the blanks after.
+
+    What this pattern matches (`DATE` any Dutch date, `DOCUMENT_DATE` and `REFERENCE`
+    this document's own, as written; each only where the document has one):
+
+        FIELD (?:SEP FIELD)* SEP, where FIELD is
+        Datum SEP (?:DOCUMENT_DATE|DATE) | LABEL SEP (?:REFERENCE|\d[\d./-]*)
+        | Pagina SEP \d+ SEP van SEP \d+
+
+    Once one field has matched, the rest of the pattern cannot fail, so a regular
+    expression never goes back on the choice it made for a field: the fields are the
+    first alternative that matches, each one after the other as long as one does.
+    Read that way, with patterns compiled once for every document and the document's
+    own date and reference compared as plain text, no pattern is compiled per document.
+    """
+
+    def __init__(self, document_date: str | None, reference: str | None):
+        self.document_date = document_date or None
+        self.reference = reference or None
+
+    def _field_end(self, text: str, position: int) -> int | None:
+        """The end of the field that starts at `position`, if one does."""
+        datum = DATUM_FIELD_RE.match(text, position)
+        if datum:
+            at = datum.end()
+            if self.document_date is not None and text.startswith(self.document_date, at):
+                return at + len(self.document_date)
+            date = HEADER_DATE_RE.match(text, at)
+            if date:
+                return date.end()
+        label = LABEL_FIELD_RE.match(text, position)
+        if label:
+            at = label.end()
+            if self.reference is not None and text.startswith(self.reference, at):
+                return at + len(self.reference)
+            number = HEADER_NUMBER_RE.match(text, at)
+            if number:
+                return number.end()
+        page = PAGE_FIELD_RE.match(text, position)
+        return page.end() if page else None
+
+    def match_end(self, text: str, position: int) -> int | None:
+        """The end of the fields (and the blanks after them) from `position`, if any."""
+        end = self._field_end(text, position)
+        if end is None:
+            return None
+        while True:
+            following = self._field_end(text, SEP_RE.match(text, end).end())
+            if following is None:
+                return SEP_RE.match(text, end).end()
+            end = following
+
+
+@lru_cache(maxsize=256)
+def _header_starts(names: tuple[str, ...]) -> re.Pattern[str]:
+    """Where a header may start: a sender name, a generic one, a field's first word.
+
+    The letterhead names are the same in every document of a sender's template, so
+    the pattern is compiled once per set of names, not once per document.
+    """
+    # Only where a header starts counts, not which alternative found it; written as one
+    # flat alternation, every alternative starts with a plain character, and a search
+    # skips every position whose character starts none of them.
+    generic = (f"{name} " for name in GENERIC_NAMES)
+    firsts = [*(re.escape(name) for name in names), *generic, "Datum"]
+    return re.compile("|".join([*firsts, HEADER_LABELS_RE, "Pagina"]))
+
+
 def page_header_pattern(
     names: Iterable[str], document_date: str | None, reference: str | None
 ) -> PageHeaderPattern:
@@ -209,20 +299,10 @@ def page_header_pattern(
     of blanks, which takes quadratic time.
     """
     explicit = sorted(set(names), key=len, reverse=True)
-    date_alt = re.escape(document_date) if document_date else DATE_PATTERN
-    # The letterhead's own reference first (it may hold letters); any number after it,
-    # since a header on a later page can carry another reference than the letterhead.
-    ref_alt = rf"{re.escape(reference)}|\d[\d./-]*" if reference else r"\d[\d./-]*"
-    labels = "|".join(re.escape(label) for label in HEADER_LABELS)
-    field_alt = (
-        rf"(?:Datum{SEP}(?:{date_alt}|{DATE_PATTERN})"
-        rf"|(?:{labels}){SEP}(?:{ref_alt})"
-        rf"|Pagina{SEP}\d+{SEP}van{SEP}\d+)"
-    )
-    fields = re.compile(rf"{field_alt}(?:{SEP}{field_alt})*{SEP}")
-    firsts = [*(re.escape(name) for name in explicit), GENERIC_NAME_RE.pattern, "Datum", labels]
-    starts = re.compile("|".join([*firsts, "Pagina"]))
-    return PageHeaderPattern(explicit, fields, starts)
+    # The letterhead's own date and reference first (the reference may hold letters);
+    # any date or number after it, since a header on a later page can carry others.
+    fields = HeaderFields(document_date, reference)
+    return PageHeaderPattern(explicit, fields, _header_starts(tuple(explicit)))
 
 
 def _separator_start(text: str, end: int, floor: int) -> int:
@@ -259,6 +339,9 @@ def _first_kept(text: str, start: int) -> int:
     return index
 
 
+BLOCK_START_RE = re.compile(r"[-•*A-Z0-9]")
+
+
 def remove_page_headers(text: str, pattern: PageHeaderPattern) -> str:
     """Cut running page headers out and rejoin the text around each one.
 
@@ -283,7 +366,7 @@ def remove_page_headers(text: str, pattern: PageHeaderPattern) -> str:
             ends_sentence = text[before] in ".!?:;"
             paragraph_gap = gap.startswith("\n") or gap.lstrip(" \t*").startswith("\n")
             first = text[after]
-            starts_block = bool(re.match(r"[-•*A-Z0-9]", first)) or first.isupper()
+            starts_block = bool(BLOCK_START_RE.match(first)) or first.isupper()
             if ends_sentence and paragraph_gap and starts_block and "\n" in gap.rstrip(" \t*")[-2:]:
                 out.append("\n\n")
             else:

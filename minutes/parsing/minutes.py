@@ -17,13 +17,13 @@ from minutes.parsing.agenda import ItemDraft, split_items, split_without_table, 
 from minutes.parsing.dates import find_meeting_date, meeting_times, parse_date
 from minutes.parsing.decisions import classify_decision, split_sentences
 from minutes.parsing.header import (
-    letterhead_field,
-    letterhead_names,
+    field_in_clean_lines,
+    names_in_clean_lines,
     page_header_pattern,
     parse_table,
     remove_page_headers,
 )
-from minutes.parsing.ministries import MinistryMatcher, ministries_present
+from minutes.parsing.ministries import MinistryMatcher, matcher_for, ministries_present
 from minutes.parsing.records import (
     ParsedContribution,
     ParsedDecision,
@@ -47,6 +47,9 @@ from minutes.parsing.text import (
     normalise,
 )
 
+RONDVRAAG_RE = re.compile(r"rondvraag", re.IGNORECASE)
+REFERENCE_RE = re.compile(r"[\w./-]{1,40}")
+
 
 def build_item(
     draft: ItemDraft, matcher: MinistryMatcher, index: int
@@ -54,19 +57,23 @@ def build_item(
     """One agenda item with its sub-items and contributions, and the decisions in it."""
     # Sub-items that are only headings ("a. RMR en MR", "b. Voorportalen", then
     # "Besproken.") share the text that follows them: it belongs to the item itself.
-    own_text = [segment for _, _, segment in draft.subitems[:-1] if clean_block("\n".join(segment))]
+    # Each segment cleaned once: the test and the sub-items' bodies read the same text.
+    segments = [clean_block("\n".join(segment)) for _, _, segment in draft.subitems[:-1]]
+    own_text = [segment for segment in segments if segment]
     if draft.subitems and not own_text:
         body_lines = draft.lines + draft.subitems[-1][2]
         subitems = [ParsedSubitem(letter, title) for letter, title, _ in draft.subitems]
     else:
         body_lines = draft.lines
+        if draft.subitems:
+            segments.append(clean_block("\n".join(draft.subitems[-1][2])))
         subitems = [
-            ParsedSubitem(letter, title, clean_block("\n".join(segment)))
-            for letter, title, segment in draft.subitems
+            ParsedSubitem(letter, title, body)
+            for (letter, title, _), body in zip(draft.subitems, segments, strict=True)
         ]
     body = clean_block("\n".join(body_lines))
     contributions: list[ParsedContribution] = []
-    if re.search(r"rondvraag", draft.title, re.IGNORECASE):
+    if RONDVRAAG_RE.search(draft.title):
         contributions = split_contributions(body_lines, matcher)
 
     searchable = "\n".join([draft.title, body, *(f"{s.title}\n{s.body}" for s in subitems)])
@@ -106,7 +113,7 @@ def parse_minutes(
     text = normalise(raw_text)
     lines = text.split("\n")
     check_lines(lines, max_line_chars)
-    matcher = MinistryMatcher(aliases if aliases is not None else default_alias_table())
+    matcher = matcher_for(aliases if aliases is not None else default_alias_table())
 
     fields, table_start, table_end = parse_table(lines)
     when = fields.get("when", "")
@@ -129,16 +136,17 @@ def parse_minutes(
     if time_warning:
         warnings.append(time_warning)
 
-    document_date_text = letterhead_field(letterhead_lines, "Datum")
+    letterhead = [clean_inline(line) for line in letterhead_lines]
+    document_date_text = field_in_clean_lines(letterhead, "Datum")
     document_date = parse_date(document_date_text) if document_date_text else None
-    reference = letterhead_field(letterhead_lines, "Onze referentie") or letterhead_field(
-        letterhead_lines, "Ons kenmerk"
+    reference = field_in_clean_lines(letterhead, "Onze referentie") or field_in_clean_lines(
+        letterhead, "Ons kenmerk"
     )
-    if reference and not re.fullmatch(r"[\w./-]{1,40}", reference):
+    if reference and not REFERENCE_RE.fullmatch(reference):
         reference = None
 
     headers = page_header_pattern(
-        letterhead_names(letterhead_lines),
+        names_in_clean_lines(letterhead),
         clean_inline(document_date_text) if document_date_text else None,
         reference,
     )

@@ -13,6 +13,7 @@ from minutes.parsing.text import clean_block, clean_inline
 # length of the label, `\s*:?\s*$` would try each way to split a run of blanks in two.
 HEADING_RE = re.compile(r"^(?:SG\s+)?([^:]{1,45}?)\s*+(?::\s*+)?$")
 INLINE_RE = re.compile(r"^(?:SG\s+)?([^:]{1,45}?)\s*+:\s+(.+)$")
+BULLET_RE = re.compile(r"^[-•–]\s*")
 
 
 def split_contributions(lines: list[str], matcher: MinistryMatcher) -> list[ParsedContribution]:
@@ -20,7 +21,7 @@ def split_contributions(lines: list[str], matcher: MinistryMatcher) -> list[Pars
     contributions: list[tuple[str, str, list[str]]] = []
     for raw in lines:
         # A heading may itself be a bullet ("- EZK: Meldt ..."); the label is without it.
-        line = re.sub(r"^[-•–]\s*", "", clean_inline(raw))
+        line = BULLET_RE.sub("", clean_inline(raw))
         heading = HEADING_RE.match(line)
         inline = INLINE_RE.match(line)
         if heading and matcher.resolve(heading.group(1)):

@@ -29,6 +29,8 @@ def check_size(data: bytes, max_bytes: int) -> None:
 
 def check_lines(lines: list[str], max_line_chars: int) -> None:
     """Refuse a text with a line longer than `max_line_chars` characters."""
+    if max(map(len, lines), default=0) <= max_line_chars:
+        return
     for number, line in enumerate(lines, start=1):
         if len(line) > max_line_chars:
             raise ParseError(
@@ -39,12 +41,26 @@ def check_lines(lines: list[str], max_line_chars: int) -> None:
 
 # Woo grounds (5.1.1c, 5.1.2e, 5.2.1 ...) and the older Wob grounds (10.2.e, 11.1).
 # A dot counts as part of the code only before its letter ("5.1.2.e"): in "zie 5.2.1."
-# the dot ends the sentence.
-REDACTION_RE = re.compile(r"(?<![\w.])(?:5\.[12]\.\d(?:\.?[a-i])?|10\.[12]\.?[a-g]|11\.1)(?![\w])")
-WITHHELD_RE = re.compile(r"buiten\s+(?:het\s+)?verzoek", re.IGNORECASE)
+# the dot ends the sentence. What it finds is what
+# `(?<![\w.])(?:5\.[12]\.\d(?:\.?[a-i])?|10\.[12]\.?[a-g]|11\.1)(?![\w])` finds, in the same
+# order of trying; but with the look back made after the first digit (`5(?<![\w.]5)` is
+# `(?<![\w.])5`), each alternative starts with a plain digit, and a search skips every
+# position that holds no "5" or "1" instead of trying the pattern there.
+REDACTION_RE = re.compile(
+    r"5(?<![\w.]5)\.[12]\.\d(?:\.?[a-i])?(?!\w)|1(?<![\w.]1)(?:0\.[12]\.?[a-g]|1\.1)(?!\w)"
+)
+# "buiten (het) verzoek" in any case. The first letter is a plain class: a "b" in any
+# case is "b" or "B" (no other character is, see tests/parsing/test_fast_paths.py), so
+# a search skips every other position instead of trying the pattern there.
+WITHHELD_RE = re.compile(r"[bB](?i:uiten\s+(?:het\s+)?verzoek)")
 
 # Bold as the exports mark it; never part of the text a reader sees.
 BOLD = "**"
+
+
+# Control characters (Unicode category Cc: U+0000-U+001F and U+007F-U+009F, a set the
+# standard keeps fixed) other than tab, line feed, carriage return and form feed.
+STRAY_CONTROLS_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -75,7 +91,7 @@ def decode(data: bytes) -> tuple[str, str]:
             text, encoding = data.decode("cp1252"), "cp1252"
         except UnicodeDecodeError as exc:
             raise ParseError(f"not UTF-8 or cp1252 text: {exc.reason} at byte {exc.start}") from exc
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
+    controls = len(STRAY_CONTROLS_RE.findall(text))
     if controls > max(3, len(text) // 100):
         raise ParseError("binary content (control characters): not a text file")
     return text, encoding
@@ -89,7 +105,11 @@ def normalise(text: str) -> str:
 
 
 CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
-BLANKS_RE = re.compile(r"[ \t]+")
+# A run of blanks that is not one space already (a tab, or a space and more blanks):
+# each becomes one space, as every run of blanks would, but a text whose runs are all
+# single spaces has nothing to replace.
+BLANKS_RE = re.compile(r"\t[ \t]*| [ \t]+")
+EMPTY_LINES_RE = re.compile(r"\n\n\n+")
 
 
 def clean_inline(text: str) -> str:
@@ -98,15 +118,25 @@ def clean_inline(text: str) -> str:
     Control characters never carry meaning in minutes; dropping them also keeps the
     web pages' highlight markers (which are control characters) unambiguous.
     """
-    text = CONTROL_RE.sub("", text).replace(BOLD, "")
-    return BLANKS_RE.sub(" ", text).strip()
+    # A printable text has no control characters and no tab (fast to tell), and a
+    # text without a tab or two spaces in a row has no run of blanks to shorten.
+    if not text.isprintable():
+        text = CONTROL_RE.sub("", text)
+    text = text.replace(BOLD, "")
+    if "\t" in text or "  " in text:
+        text = BLANKS_RE.sub(" ", text)
+    return text.strip()
 
 
 def clean_block(text: str) -> str:
-    """Clean multi-line text: strip bold markers and stray spaces, keep paragraphs."""
-    lines = [clean_inline(line) for line in text.split("\n")]
-    out: list[str] = []
-    for line in lines:
-        if line or (out and out[-1]):
-            out.append(line)
-    return "\n".join(out).strip()
+    """Clean multi-line text: strip bold markers and stray spaces, keep paragraphs.
+
+    Each line as `clean_inline` cleans it, with at most one empty line between two
+    lines and none at either end. Control characters, bold markers and runs of blanks
+    never span a line end, so they are taken out of the whole text at once.
+    """
+    text = CONTROL_RE.sub("", text).replace(BOLD, "")
+    if "\t" in text or "  " in text:
+        text = BLANKS_RE.sub(" ", text)
+    text = "\n".join([line.strip() for line in text.split("\n")])
+    return EMPTY_LINES_RE.sub("\n\n", text).strip()
