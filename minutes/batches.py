@@ -32,7 +32,7 @@ from django.db.models import Model, Q
 from minutes import parsing
 from minutes.models import AgendaItem, ArchiveVersion, Decision, Meeting, MinistryMention, Topic
 from minutes.search import index as search_index
-from minutes.search.terms import keyword_phrases, matching_topics
+from minutes.search.terms import analyse, keyword_phrases, matching_topics
 
 T = TypeVar("T")
 
@@ -227,19 +227,14 @@ def prepare_parsed(
     """The rows, topics and (with `texts`) search texts of a parsed meeting."""
     drafts = item_drafts(parsed)
     decisions = decisions_per_item(parsed)
-    return Prepared(
-        parsed=parsed,
-        drafts=drafts,
-        topics=[matching_topics(phrases, (d.title, d.body)) for d in drafts],
-        texts=[
-            search_index.item_texts(
-                d.title, d.body, [] if d.sub else [x.text for x in decisions[d.top]]
-            )
-            for d in drafts
-        ]
-        if texts
-        else [],
-    )
+    prepared = Prepared(parsed=parsed, drafts=drafts)
+    for draft in drafts:
+        analysed = (analyse(draft.title), analyse(draft.body))
+        prepared.topics.append(matching_topics(phrases, [analysed[0][1], analysed[1][1]]))
+        if texts:
+            own = [] if draft.sub else [decision.text for decision in decisions[draft.top]]
+            prepared.texts.append(search_index.item_texts(draft.title, draft.body, own, analysed))
+    return prepared
 
 
 def topic_phrases() -> dict[int, list[tuple[str, ...]]]:

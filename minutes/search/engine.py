@@ -26,6 +26,7 @@ from minutes.search.config import HEADLINE_START, HEADLINE_STOP
 from minutes.search.query import Clause, Sort, Term, parse
 from minutes.search.terms import (
     TOKEN_RE,
+    analyse,
     fold,
     is_stop_word,
     keyword_phrases,
@@ -480,7 +481,7 @@ def keyword_matches(
     if meeting_id is not None:
         items = AgendaItem.objects.filter(meeting_id=meeting_id).values_list("pk", "title", "body")
         for pk, title, body in items:
-            for topic in matching_topics(phrases, (title, body)):
+            for topic in matching_topics(phrases, [analyse(title)[1], analyse(body)[1]]):
                 found[topic].append(pk)
         return found
     index.ensure()

@@ -68,7 +68,7 @@ class IndexMissing(Exception):
 
 
 def analyzer() -> tantivy.TextAnalyzer:
-    """The index's analyzer: the text arrives as terms (terms.index_words), one a word."""
+    """The index's analyzer: the text arrives as terms (terms.analyse), space-separated."""
     return (
         tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace())
         .filter(tantivy.Filter.remove_long(MAX_TERM))
@@ -229,17 +229,27 @@ def _sort_keys(row: ItemRow) -> tuple[int, int, int]:
 Spec = dict[str, Any]  # a document's fields, computed away from Tantivy (also in workers)
 
 
-def text_fields(title: str, body: str, *, vocabulary: bool) -> Spec:
+def text_fields(
+    title: str,
+    body: str,
+    *,
+    vocabulary: bool,
+    analysed: tuple[terms.Analysed, terms.Analysed] | None = None,
+) -> Spec:
     """The fields of a document that come from its text alone: its terms, compound
     parts, redaction grounds, digest and (with `vocabulary`) its words as written.
 
     Pure and the costly part of a document: the import's parsing workers compute
     them beside the parser (`item_texts`), the rest of the document comes later.
+    `analysed`: title and body already tokenised and stemmed (`terms.analyse`).
     """
-    title_words, body_words = terms.words(title), terms.words(body)
+    (title_words, title_terms), (body_words, body_terms) = analysed or (
+        terms.analyse(title),
+        terms.analyse(body),
+    )
     spec = {
-        "title": terms.index_words(title_words),
-        "body": terms.index_words(body_words),
+        "title": " ".join(title_terms),
+        "body": " ".join(body_terms),
         "parts": terms.index_word_parts(title_words + body_words),
         "digest": digest(title, body),
         "ground": sorted(set(REDACTION_RE.findall(f"{title}\n{body}"))),
@@ -249,10 +259,15 @@ def text_fields(title: str, body: str, *, vocabulary: bool) -> Spec:
     return spec
 
 
-def item_texts(title: str, body: str, decisions: Iterable[str]) -> list[Spec]:
+def item_texts(
+    title: str,
+    body: str,
+    decisions: Iterable[str],
+    analysed: tuple[terms.Analysed, terms.Analysed] | None = None,
+) -> list[Spec]:
     """The text fields of an item's documents: the item's own, then each decision's."""
     return [
-        text_fields(title, body, vocabulary=True),
+        text_fields(title, body, vocabulary=True, analysed=analysed),
         *(text_fields("", text, vocabulary=False) for text in decisions),
     ]
 

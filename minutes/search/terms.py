@@ -1,6 +1,6 @@
 """The words of the archive as the search index holds them: folded, lower case, stemmed.
 
-One function makes the terms of a text for the index (`index_words`) and of a query's
+One function makes the terms of a text for the index (`analyse`) and of a query's
 word (`stem`), so a query finds what the index holds, and the highlighter marks what
 the query found. Stemming and compound splitting are minutes.search.analysis (the
 study behind them: docs/search-analysis.md); this module caches them per word and
@@ -155,9 +155,13 @@ def words(text: str) -> list[str]:
     return TOKEN_RE.findall(text)
 
 
-def index_words(words: list[str]) -> str:
-    """A text's words as the index's whitespace analyzer reads them: their terms, in order."""
-    return " ".join(map(stem, words))
+Analysed = tuple[list[str], list[str]]  # a text's words and their terms, in order
+
+
+def analyse(text: str) -> Analysed:
+    """A text's words and their terms: one tokenisation for every use of a text."""
+    found = words(text)
+    return found, list(map(stem, found))
 
 
 def index_word_parts(words: list[str]) -> str:
@@ -179,14 +183,14 @@ def keyword_phrases(keywords: Iterable[str]) -> list[tuple[str, ...]]:
 
 
 def matching_topics(
-    phrases_by_topic: dict[int, list[tuple[str, ...]]], texts: Iterable[str]
+    phrases_by_topic: dict[int, list[tuple[str, ...]]], streams: list[list[str]]
 ) -> list[int]:
-    """The topics one of whose phrases some text holds, its terms in order.
+    """The topics one of whose phrases some text holds, its terms in order (`streams`:
+    each text's terms, `analyse`).
 
     Pure (the import's parsing workers call it beside the parser): the same match as
     a quoted phrase in the search box, stemmed and accents folded.
     """
-    streams = [[stem(w) for w in words(text)] for text in texts]
     present = {term for terms in streams for term in terms}
     return [
         topic
