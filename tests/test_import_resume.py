@@ -1,14 +1,16 @@
 """Kill and resume (issue 11): a SIGKILL in the middle of an import leaves every meeting
-whole or absent, and the re-run finishes the job without duplicates.
+whole or absent, and the re-run finishes the job without duplicates; a file whose rows
+the database refuses at commit leaves nothing of itself, and the rest goes on.
 
 The import runs as an operator runs it, `manage.py import_minutes <folder>` in a process
 of its own, on generated minutes, against this test's database and search index. What
 is tested is the contract, not the pipeline inside: a transaction per file or batches of
 many meetings per transaction, parsing in this process or in a pool, all must pass.
 
-The kill is made to land while the import holds an open transaction that has written
-meeting and agenda item rows (seen in `pg_locks`, with the importer stopped by SIGSTOP
-while we look), so a pipeline that commits half a meeting is caught, not missed by luck.
+The kill is made to land while the importer writes meetings: with it stopped by SIGSTOP
+while we look, `pg_locks` shows a transaction of it holding written meeting rows, their
+agenda items, decisions, mentions and topic tags, its commit to come (`import_and_kill`).
+A pipeline that commits part of a meeting is caught, not missed by luck.
 
 Every file gets a word of its own ("Kenmerk zqx…q." under item 1), so a search for it
 must find its meeting's first agenda item and nothing else: a meeting indexed twice, or
@@ -220,9 +222,9 @@ CHILD_TABLES = [m._meta.db_table for m in (AgendaItem, Decision, MinistryMention
 # A statement that writes a meeting's children: Django's INSERT INTO "table", or COPY.
 WRITES_CHILDREN = rf"^\s*(insert\s+into|copy)\s+\"?({'|'.join(CHILD_TABLES)})\"?[\s(]"
 # What a look waits for, best first (see `writing_a_meeting`).
-ALL_WRITTEN, CHILDREN_WRITTEN, ANYWHERE = 0, 1, 2
+ALL_WRITTEN, ITEMS_WRITTEN, CHILDREN_WRITTEN, ANYWHERE = 0, 1, 2, 3
 # Looks spent waiting for each before the next is taken.
-MAX_LOOKS = 100
+MAX_LOOKS = 30
 
 
 def holding_writes(cursor, tables: list[str]) -> bool:
@@ -246,17 +248,20 @@ def writing_a_meeting(wanted: int) -> str:
     """What another session is seen doing that leaves meetings half-written should it
     die now, as good as `wanted` or better; "" if nothing.
 
-    ALL_WRITTEN: a transaction holds written rows of meetings and of all their
-    children (agenda items, decisions, mentions), its commit to come. CHILDREN_WRITTEN:
-    a transaction holds written rows of some children, or the session's last statement
-    wrote some (committed at once if written outside a transaction). ANYWHERE: any
-    moment.
+    ALL_WRITTEN: a transaction holds written rows of meetings, of all their children
+    (agenda items, decisions, mentions) and topic tags, its commit to come.
+    ITEMS_WRITTEN: one holds written meeting and agenda item rows. CHILDREN_WRITTEN: one
+    holds written rows of some children, or the session's last statement wrote some
+    (committed at once if written outside a transaction). ANYWHERE: any moment.
     """
+    meetings, links = Meeting._meta.db_table, TOPIC_LINKS._meta.db_table
     with connection.cursor() as cursor:
-        if holding_writes(
-            cursor, [Meeting._meta.db_table, *CHILD_TABLES, TOPIC_LINKS._meta.db_table]
-        ):
+        if holding_writes(cursor, [meetings, *CHILD_TABLES, links]):
             return "in a transaction that wrote meetings, all their children and topic tags"
+        if wanted >= ITEMS_WRITTEN and holding_writes(
+            cursor, [meetings, AgendaItem._meta.db_table]
+        ):
+            return "in a transaction that wrote meetings and agenda items"
         if wanted < CHILDREN_WRITTEN:
             return ""
         if any(holding_writes(cursor, [table]) for table in CHILD_TABLES):
@@ -340,11 +345,12 @@ def import_and_kill(folder: Path, total: int, log: Path) -> Kill | None:
 
     Once KILL_AFTER meetings are committed, the importer is stopped (SIGSTOP) at each
     poll while we look (`writing_a_meeting`): killed when it is writing, let go on
-    otherwise. The first MAX_LOOKS wait for a transaction with meetings and all their
-    children written (a correct pipeline is caught in one within a few looks), the
-    next for any child rows being written (a pipeline that splits a meeting over
-    transactions never shows the first), the rest take any moment. Returns None when
-    the import got to all its meetings before a kill could land.
+    otherwise. The first MAX_LOOKS wait for a transaction with meetings, all their
+    children and tags written, the next for one with meetings and agenda items (a
+    batch's is caught within a few looks), the next for any child rows being written
+    (a pipeline that splits a meeting over transactions shows neither), the rest take
+    any moment. Returns None when the import got to all its meetings before a kill
+    could land.
     """
     proc = start_import(folder, log)
     looks = 0
@@ -403,6 +409,8 @@ def test_a_killed_import_leaves_whole_meetings_and_the_rerun_finishes_the_job(no
     killed = ImportRun.objects.get()
     assert (killed.status, killed.pid) == (ImportRun.Status.RUNNING, kill.pid)
     # What the killed run logged is stored: no file logged as imported and then lost.
+    # (Not the converse: a meeting may be committed before its log row, as today; the
+    # re-run logs it as unchanged.)
     logged = list(killed.files.values_list("name", "status", "sha256", "meeting__sha256"))
     assert {row[1] for row in logged} <= {Status.IMPORTED}, logged
     for name, _, sha256, meeting_sha256 in logged:
@@ -431,8 +439,8 @@ def test_a_killed_import_leaves_whole_meetings_and_the_rerun_finishes_the_job(no
     # The killed run's meetings were left as they were.
     for name, row in at_kill.items():
         assert after[name] == row, name
-    # The files whose transaction the kill cut (next in name order), and a sample of the
-    # rest, are whole too.
+    # The files the kill cut short (most likely the next in name order), and a sample of
+    # the rest, are whole too.
     missing = sorted(set(markers) - set(at_kill))
     sample = missing[:40] + missing[40::50]
     assert_whole(folder, {name: after[name] for name in sample})
