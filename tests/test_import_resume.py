@@ -223,8 +223,11 @@ CHILD_TABLES = [m._meta.db_table for m in (AgendaItem, Decision, MinistryMention
 WRITES_CHILDREN = rf"^\s*(insert\s+into|copy)\s+\"?({'|'.join(CHILD_TABLES)})\"?[\s(]"
 # What a look waits for, best first (see `writing_a_meeting`).
 ALL_WRITTEN, ITEMS_WRITTEN, CHILDREN_WRITTEN, ANYWHERE = 0, 1, 2, 3
-# Looks spent waiting for each before the next is taken.
+# A look waits for each at least this many looks and commits (of a meeting, or of a
+# batch of them) seen go by, then settles for the next.
 MAX_LOOKS = 30
+MIN_COMMITS = 2
+LOOK_SECONDS = 0.01
 
 
 def holding_writes(cursor, tables: list[str]) -> bool:
@@ -343,33 +346,42 @@ class Kill:
 def import_and_kill(folder: Path, total: int, log: Path) -> Kill | None:
     """Start the import and SIGKILL it mid-way, while it writes meetings.
 
-    Once KILL_AFTER meetings are committed, the importer is stopped (SIGSTOP) at each
-    poll while we look (`writing_a_meeting`): killed when it is writing, let go on
-    otherwise. The first MAX_LOOKS wait for a transaction with meetings, all their
-    children and tags written, the next for one with meetings and agenda items (a
-    batch's is caught within a few looks), the next for any child rows being written
-    (a pipeline that splits a meeting over transactions shows neither), the rest take
-    any moment. Returns None when the import got to all its meetings before a kill
-    could land.
+    Once KILL_AFTER meetings are committed, the importer is stopped (SIGSTOP) every
+    LOOK_SECONDS while we look (`writing_a_meeting`): killed when it is writing, let go
+    on otherwise. The looks wait for a transaction with meetings, all their children
+    and tags written; after MAX_LOOKS looks and MIN_COMMITS commits without one, for
+    one with meetings and agenda items; then for any child rows being written (a
+    pipeline that splits a meeting over transactions shows neither); then take any
+    moment. Returns None when the import got to all its meetings before a kill could
+    land.
     """
     proc = start_import(folder, log)
-    looks = 0
+    wanted = looks = looks_here = commits_here = 0
+    last: int | None = None
     try:
         deadline = time.monotonic() + CHILD_TIMEOUT
         while proc.poll() is None:
             assert time.monotonic() < deadline, "the import neither ended nor got far"
-            if Meeting.objects.count() >= KILL_AFTER:
-                proc.send_signal(signal.SIGSTOP)  # hold it still while we look
-                if Meeting.objects.count() >= total:
-                    break
-                where = writing_a_meeting(min(looks // MAX_LOOKS, ANYWHERE))
-                if where:
-                    proc.send_signal(signal.SIGKILL)
-                    proc.wait(timeout=30)
-                    return Kill(proc.pid, where, looks)
-                looks += 1
-                proc.send_signal(signal.SIGCONT)
-            time.sleep(POLL_SECONDS)
+            if Meeting.objects.count() < KILL_AFTER:
+                time.sleep(POLL_SECONDS)
+                continue
+            proc.send_signal(signal.SIGSTOP)  # hold it still while we look
+            count = Meeting.objects.count()
+            if count >= total:
+                break
+            commits_here += last is not None and count > last
+            last = count
+            where = writing_a_meeting(wanted)
+            if where:
+                proc.send_signal(signal.SIGKILL)
+                proc.wait(timeout=30)
+                return Kill(proc.pid, where, looks)
+            looks += 1
+            looks_here += 1
+            if looks_here >= MAX_LOOKS and commits_here >= MIN_COMMITS and wanted < ANYWHERE:
+                wanted, looks_here, commits_here = wanted + 1, 0, 0
+            proc.send_signal(signal.SIGCONT)
+            time.sleep(LOOK_SECONDS)
         return None
     finally:
         end_group(proc)
