@@ -141,7 +141,7 @@ def load() -> list[float]:
 
 
 def _watch_tree(child: subprocess.Popen) -> int:
-    """The most resident memory the child and its descendants held at once (bytes)."""
+    """The most memory the child and its descendants held at once (bytes, summed PSS)."""
     import psutil
 
     peak = 0
@@ -151,7 +151,8 @@ def _watch_tree(child: subprocess.Popen) -> int:
             total = 0
             for one in [process, *process.children(recursive=True)]:
                 with contextlib.suppress(psutil.Error):
-                    total += one.memory_info().rss
+                    # PSS: a page the forked workers share with the command counts once.
+                    total += one.memory_full_info().pss
             peak = max(peak, total)
             time.sleep(0.2)
     except psutil.Error:
@@ -182,7 +183,8 @@ def timed_import(env: dict, folder: Path, log: Path) -> dict:
         "cpu_user_s": round(usage.ru_utime, 2),
         "cpu_sys_s": round(usage.ru_stime, 2),
         # The largest single process (the command or one of its parsing workers; Linux
-        # reports kilobytes) and the most all of them held at once (sampled every 0.2 s).
+        # reports kilobytes) and the most all of them held at once (summed proportional
+        # set size, so pages the workers share with the command count once; every 0.2 s).
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
         "peak_tree_rss_mb": round(tree_peak / 2**20, 1),
         "load_before": before,
@@ -616,6 +618,11 @@ def main(argv=None) -> None:
         "--parse-files", type=int, default=1000, help="generated files the parser alone is timed on"
     )
     parser.add_argument(
+        "--files",
+        type=Path,
+        help="keep the generated files in this folder and reuse them (same size and seed)",
+    )
+    parser.add_argument(
         "--kill-at",
         type=float,
         default=None,
@@ -631,10 +638,17 @@ def main(argv=None) -> None:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     with tempfile.TemporaryDirectory(prefix="sgo-import-bench-") as tmp:
         work = Path(tmp)
-        folder = work / "minutes"
-        folder.mkdir()
-        corpus = write_corpus(folder, args.meetings, seed)
-        print(f"wrote {corpus['files']} files, {corpus['mb']} MB ({corpus['mean_kb']} kB each)")
+        folder = args.files or work / "minutes"
+        made = folder.with_name(f"{folder.name}.corpus-{args.meetings}-{seed}.json")
+        if made.exists():  # --files: written by an earlier run with the same size and seed
+            corpus = json.loads(made.read_text())
+            print(f"reusing {corpus['files']} files in {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            corpus = write_corpus(folder, args.meetings, seed)
+            made.write_text(json.dumps(corpus))
+            print(f"wrote {corpus['files']} files, {corpus['mb']} MB ({corpus['mean_kb']} kB each)")
         result: dict = {
             "meetings": args.meetings,
             "seed": seed,

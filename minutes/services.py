@@ -212,21 +212,32 @@ class FileOutcome:
 
 @dataclass
 class BatchResult:
+    """What an import did: every file's outcome (or, for a run that does not keep
+    them, the failed ones only) and the counts per status."""
+
     outcomes: list[FileOutcome] = field(default_factory=list)
     run: ImportRun | None = None
+    counts: Counter[str] = field(default_factory=Counter)
+    failed: list[FileOutcome] = field(default_factory=list)
 
-    def count(self, status: str) -> int:
-        return sum(1 for outcome in self.outcomes if outcome.status == status)
+    def add(self, outcome: FileOutcome, *, keep: bool = True) -> None:
+        self.counts[str(outcome.status)] += 1
+        if outcome.status == Status.FAILED:
+            self.failed.append(outcome)
+        if keep:
+            self.outcomes.append(outcome)
 
     @property
-    def failed(self) -> list[FileOutcome]:
-        return [o for o in self.outcomes if o.status == Status.FAILED]
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def count(self, status: str) -> int:
+        return self.counts[str(status)]
 
     def summary(self, *, labels: bool = False) -> str:
         """The counts per status, as "2 imported, 0 unchanged, …" or, with `labels`,
         as the admin says it: "2 geïmporteerd, 0 ongewijzigd, …"."""
-        counts = Counter(str(outcome.status) for outcome in self.outcomes)
-        return Status.summary(counts, labels=labels)
+        return Status.summary(self.counts, labels=labels)
 
 
 def alias_table() -> dict[str, str]:
@@ -357,6 +368,7 @@ def import_batch(
     force: bool | Collection[str] = False,
     on_file: Callable[[FileOutcome], None] | None = None,
     workers: int | None = None,
+    keep_outcomes: bool = True,
 ) -> BatchResult:
     """Import every file; a failing file is recorded and the batch goes on.
 
@@ -376,7 +388,9 @@ def import_batch(
     cannot be stored is lost. Replacements, and files that clash with another of the
     same batch, are always imported file by file, in their own transactions. Each
     outcome is passed to `on_file` in the files' order once its batch is done; the
-    result keeps each outcome without its parse (but for a dry run) to stay small.
+    result keeps each outcome without its parse (but for a dry run), or with
+    `keep_outcomes=False` only the counts and the failed ones, so that memory stays
+    flat however many files there are.
     """
     result = BatchResult()
     if not dry_run:
@@ -391,7 +405,7 @@ def import_batch(
                 on_file(outcome)
             if not dry_run:
                 _lighten(outcome)
-            result.outcomes.append(outcome)
+            result.add(outcome, keep=keep_outcomes)
 
     with batches.Parser(workers=workers) as parser:
         # The next batch is parsed while this one is written.

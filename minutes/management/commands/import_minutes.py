@@ -56,9 +56,11 @@ class Command(BaseCommand):
             if progress:
                 progress.advance()
 
-        result = import_batch(sources, dry_run=dry_run, force=options["force"], on_file=report)
+        result = import_batch(
+            sources, dry_run=dry_run, force=options["force"], on_file=report, keep_outcomes=False
+        )
         summary = ("Dry run, nothing written: " if dry_run else "") + result.summary()
         if progress:
             progress.finish(self.style.SUCCESS(summary) if not result.failed else summary)
         if result.failed:
-            raise CommandError(f"{len(result.failed)} of {len(result.outcomes)} files failed")
+            raise CommandError(f"{len(result.failed)} of {result.total} files failed")
