@@ -42,6 +42,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.utils import translation
@@ -53,6 +54,34 @@ from minutes.models import ArchiveVersion
 
 HEADER = "X-Page-Cache"
 REFUSED_CACHE_CONTROL = ("private", "no-store")
+
+
+class _VersionReader:
+    """The archive version, read with one bare statement (no ORM compiling on a hit).
+
+    With SGO_PAGE_CACHE_VERSION_SECONDS > 0 a process reads it at most that often and
+    answers from copies of the version it read last meanwhile: a hit then sends no
+    statement at all, and a new import shows that much later. 0 (the default) reads it
+    on every request.
+    """
+
+    def __init__(self) -> None:
+        self.number = 0
+        self.read_at = float("-inf")
+
+    def current(self) -> int:
+        window = settings.SGO_PAGE_CACHE_VERSION_SECONDS  # type: ignore[attr-defined]
+        now = time.monotonic()
+        if window > 0 and now - self.read_at < window:
+            return self.number
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT number FROM {ArchiveVersion._meta.db_table} WHERE id = 1")
+            row = cursor.fetchone()
+        self.number, self.read_at = (row[0] if row else 0), now
+        return self.number
+
+
+archive_version = _VersionReader()
 
 
 class Entry(NamedTuple):
@@ -151,7 +180,7 @@ class ResponseCacheMiddleware:
         if seconds <= 0 or not self.cacheable(request):
             return self.get_response(request)
         try:
-            version = ArchiveVersion.current()
+            version = archive_version.current()
         except outage_errors():
             # The database is gone: the page's own view answers (503, its own page).
             return self.get_response(request)

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from minutes.cache import HEADER, storable
+from minutes.cache import HEADER, archive_version, storable
 from minutes.models import ArchiveVersion
 from minutes.services import SourceFile, import_batch
 from tests.conftest import SAMPLES
@@ -256,3 +256,22 @@ def test_responses_with_cookies_nonces_or_vary_are_not_storable(settings):
     assert not storable(request, HttpResponse(b"x", status=404))
     settings.SGO_PAGE_CACHE_MAX_BYTES = 5
     assert not storable(request, plain)
+
+
+@pytest.mark.django_db
+def test_with_a_version_window_a_hit_sends_no_statement(page_cache, client, settings):
+    """SGO_PAGE_CACHE_VERSION_SECONDS: the version read last is trusted that long, so an
+    import shows when the window has passed (here: when the reader is told it has)."""
+    settings.SGO_PAGE_CACHE_VERSION_SECONDS = 3600
+    archive_version.read_at = float("-inf")
+    old = client.get(MEETING)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(MEETING)[HEADER] == "hit"
+    assert len(queries) == 0
+
+    import_a_later_meeting()
+    assert client.get(MEETING).content == old.content  # inside the window: the old copy
+    archive_version.read_at = float("-inf")  # the window has passed
+    new = client.get(MEETING)
+    assert new[HEADER] == "miss"
+    assert "2020-10-14" in new.content.decode()
