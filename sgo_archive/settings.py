@@ -275,7 +275,7 @@ CACHES = {
 # ministry's or topic's name (which leaves the version as it is) waits.
 SGO_PAGE_CACHE = "pages"
 SGO_PAGE_CACHE_SECONDS = int(os.environ.get("SGO_PAGE_CACHE_SECONDS", "300"))
-SGO_PAGE_CACHE_MAX_BYTES = int(os.environ.get("SGO_PAGE_CACHE_MAX_BYTES", str(256 * 1024)))
+SGO_PAGE_CACHE_MAX_BYTES = int(os.environ.get("SGO_PAGE_CACHE_MAX_BYTES", str(128 * 1024)))
 # Read the archive version at most this often per process (seconds; 0: on every request).
 SGO_PAGE_CACHE_VERSION_SECONDS = float(os.environ.get("SGO_PAGE_CACHE_VERSION_SECONDS", "0"))
 # An import run still "running" after this many seconds is taken as interrupted even
