@@ -35,8 +35,10 @@ where an answer came from (gunicorn's access log records it).
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from typing import NamedTuple
 
@@ -82,6 +84,26 @@ class _VersionReader:
 
 
 archive_version = _VersionReader()
+
+_making: dict[str, threading.Lock] = {}
+_making_guard = threading.Lock()
+
+
+@contextmanager
+def _single_flight(key: str) -> Iterator[None]:
+    """Hold the lock of this key in this process (waiting at most
+    SGO_PAGE_CACHE_WAIT_SECONDS for it; then go on without it)."""
+    with _making_guard:
+        lock = _making.setdefault(key, threading.Lock())
+    got = lock.acquire(timeout=settings.SGO_PAGE_CACHE_WAIT_SECONDS)  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        if got:
+            with _making_guard:
+                if _making.get(key) is lock:
+                    del _making[key]
+            lock.release()
 
 
 class Entry(NamedTuple):
@@ -187,16 +209,24 @@ class ResponseCacheMiddleware:
         store = caches[settings.SGO_PAGE_CACHE]  # type: ignore[attr-defined]
         key = self.key(request, version)
         entry: Entry | None = store.get(key)
-        if entry is not None:
-            response: HttpResponseBase = entry.response()
+        response: HttpResponseBase | None = None
+        if entry is None:
+            # One thread of this process makes a missing page; the others asking for
+            # it meanwhile wait for its copy instead of each making it too (after an
+            # import every page is missing at once, and under load four threads making
+            # the same page share one core and each take four times as long).
+            with _single_flight(key):
+                entry = store.get(key)
+                if entry is None:
+                    response = self.get_response(request)
+                    if not storable(request, response):
+                        return response
+                    entry = Entry.of(response)
+                    store.set(key, entry, seconds)
+                    response[HEADER] = "miss"
+        if response is None:
+            response = entry.response()
             response[HEADER] = "hit"
-        else:
-            response = self.get_response(request)
-            if not storable(request, response):
-                return response
-            entry = Entry.of(response)
-            store.set(key, entry, seconds)
-            response[HEADER] = "miss"
         conditional = get_conditional_response(
             request, etag=entry.etag, last_modified=entry.last_modified, response=response
         )

@@ -278,6 +278,8 @@ SGO_PAGE_CACHE_SECONDS = int(os.environ.get("SGO_PAGE_CACHE_SECONDS", "300"))
 SGO_PAGE_CACHE_MAX_BYTES = int(os.environ.get("SGO_PAGE_CACHE_MAX_BYTES", str(128 * 1024)))
 # Read the archive version at most this often per process (seconds; 0: on every request).
 SGO_PAGE_CACHE_VERSION_SECONDS = float(os.environ.get("SGO_PAGE_CACHE_VERSION_SECONDS", "0"))
+# A request for a page another thread of the process is making waits this long for its copy.
+SGO_PAGE_CACHE_WAIT_SECONDS = float(os.environ.get("SGO_PAGE_CACHE_WAIT_SECONDS", "10"))
 # An import run still "running" after this many seconds is taken as interrupted even
 # when its process cannot be checked (it ran on another server). A run on this server
 # is interrupted as soon as its process is gone.

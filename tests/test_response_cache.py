@@ -3,6 +3,8 @@ middleware stack, the real database and the sample archive, through the test cli
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
@@ -275,3 +277,29 @@ def test_with_a_version_window_a_hit_sends_no_statement(page_cache, client, sett
     new = client.get(MEETING)
     assert new[HEADER] == "miss"
     assert "2020-10-14" in new.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_for_a_missing_page_make_it_once(page_cache, imported_samples):
+    """Threads of one process (gunicorn's gthread workers) asking for the same missing
+    page at once: one makes it, the others wait and are given its copy."""
+    threads = 6
+    barrier = threading.Barrier(threads)
+    answers: list[tuple[int, str, bytes]] = []
+
+    def ask() -> None:
+        try:
+            barrier.wait()
+            response = Client().get(MEETING)
+            answers.append((response.status_code, response[HEADER], response.content))
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=ask) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert [status for status, _, _ in answers] == [200] * threads
+    assert sorted(how for _, how, _ in answers) == ["hit"] * (threads - 1) + ["miss"]
+    assert len({content for _, _, content in answers}) == 1
