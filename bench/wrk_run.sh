@@ -17,7 +17,8 @@
 # gunicorn is stopped at the end (its own process group, started here). After each run
 # the server's access log of that run is counted: answers by status, and by the page
 # cache's X-Page-Cache header (hit, miss, or "-" for not cached: SGO_PAGE_CACHE_SECONDS=0
-# turns the cache off).
+# turns the cache off), and the CPU time gunicorn's processes used during the run
+# (whole seconds, from ps) per answer: what a request costs whatever else the machine runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -56,6 +57,9 @@ done
     echo "# commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!bench/results' || echo ' (uncommitted changes)')"
     echo "# nproc $(nproc); uptime before: $(uptime)"
 } >"$out-wrk.txt"
+# CPU seconds used so far by the server's processes (gunicorn's master and workers).
+server_cpu() { ps -eo pgid=,cputimes= | awk -v g="$server" '$1 == g { s += $2 } END { print s + 0 }'; }
+
 for path in "$@"; do
     if [[ $path == @* ]]; then
         file=${path#@}
@@ -65,20 +69,28 @@ for path in "$@"; do
         args=(-- "$file" "${WRK_SEED:-1}")
         what="$path ($(grep -c . "$file") paths, drawn at random)"
     else
-        first=$path url=http://127.0.0.1:$PORT$path script=() args=() what=$path
+        file='' first=$path url=http://127.0.0.1:$PORT$path script=() args=() what=$path
     fi
     status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT$first")
     [ "$status" = 200 ] || { echo "$first answered $status" >&2; exit 1; }
     echo "## $what" | tee -a "$out-wrk.txt"
     logged=$(wc -l <"$out-server.log")
+    cpu_before=$(server_cpu)
     wrk -t"$threads" -c"$clients" -d"${duration}s" --latency "${script[@]}" "$url" "${args[@]}" \
         | tee -a "$out-wrk.txt"
     sleep 2  # the last answers reach the access log
+    cpu_used=$(($(server_cpu) - cpu_before))
     # The access log's lines of this run: '... "GET /path HTTP/1.1" 200 1234 12ms "-" hit'
-    tail -n +"$((logged + 1))" "$out-server.log" | awk '$2 == "\"GET" {
+    # Only this run's paths: answers to the run before that wrk gave up on may come late.
+    tail -n +"$((logged + 1))" "$out-server.log" \
+        | awk -v cpu="$cpu_used" -v one="$first" -v file="$file" 'BEGIN {
+            if (file == "") want[one] = 1; else while ((getline line < file) > 0) want[line] = 1 }
+        $2 == "\"GET" && ($3 in want) {
             n++; status[$5]++; cache[$NF]++ }
         END { printf "# server: %d answers; status", n; for (s in status) printf " %s:%d", s, status[s]
-              printf "; page cache"; for (c in cache) printf " %s:%d", c, cache[c]; print "" }' \
+              printf "; page cache"; for (c in cache) printf " %s:%d", c, cache[c]
+              printf "; gunicorn CPU %d s", cpu; if (n) printf " (%.1f ms per answer)", 1000 * cpu / n
+              print "" }' \
         | tee -a "$out-wrk.txt"
     echo "# uptime after: $(uptime)" | tee -a "$out-wrk.txt"
 done
