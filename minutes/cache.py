@@ -49,7 +49,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date_safe
 
 from minutes.middleware import outage_errors
 from minutes.models import ArchiveVersion
@@ -120,9 +120,11 @@ class Entry(NamedTuple):
         etag = (
             response.get("ETag") or f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
         )
-        last_modified = int(time.time())
         response["ETag"] = etag
-        if not response.has_header("Last-Modified"):
+        # The view's own Last-Modified (a feed's) if it has one, else when this copy is made.
+        last_modified = parse_http_date_safe(response.get("Last-Modified") or "")
+        if last_modified is None:
+            last_modified = int(time.time())
             response["Last-Modified"] = http_date(last_modified)
         if not response.has_header("Cache-Control"):
             patch_cache_control(response, no_cache=True)
