@@ -18,11 +18,15 @@ threads = int(os.environ.get("SGO_THREADS", "4"))
 timeout = int(os.environ.get("SGO_WORKER_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
-# Workers are recycled now and then, so a slow leak cannot grow without bound.
-max_requests = 2000
-max_requests_jitter = 200
-# Access and error log to stdout/stderr, for the service manager's journal.
+# Workers are recycled now and then, so a slow leak cannot grow without bound. Each
+# worker keeps its own copies of whole pages (minutes/cache.py, CACHES["pages"]) and a
+# recycled worker starts without them: at 300 requests/s over 4 workers, 2,000 requests
+# would empty every worker's copies every 30 s, so recycle after 20,000.
+max_requests = int(os.environ.get("SGO_MAX_REQUESTS", "20000"))
+max_requests_jitter = max_requests // 10
+# Access and error log to stdout/stderr, for the service manager's journal. The last
+# field says whether the page cache answered (hit), made a copy (miss) or was not asked (-).
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("SGO_GUNICORN_LOG_LEVEL", "info")
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" %({x-page-cache}o)s'

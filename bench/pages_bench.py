@@ -12,10 +12,11 @@ archive); the deep list page is the middle page of the unfiltered meeting list.
 
 Per page: median and p95 (nearest rank) in ms, and the number of SQL queries one
 request sends (CaptureQueriesContext, after the warm-up so cached parts count as
-cached). Written to bench/results/<label>-<time>.json with the machine, the corpus
-size and the code state; a Markdown table is printed. `--explain` writes EXPLAIN
-(ANALYZE, BUFFERS) of every SELECT of the pages whose p95 passes `--explain-over` ms
-to bench/results/<label>-explain.txt.
+cached) and how the page cache answered the timed requests (hit, miss, or "-" when it
+is off: SGO_PAGE_CACHE_SECONDS=0). Written to bench/results/<label>-<time>.json with the
+machine, the corpus size and the code state; a Markdown table is printed. `--explain`
+writes EXPLAIN (ANALYZE, BUFFERS) of every SELECT of the pages whose p95 passes
+`--explain-over` ms to bench/results/<label>-explain.txt.
 """
 
 from __future__ import annotations
@@ -97,10 +98,15 @@ def main(argv=None) -> None:
     def url_of(name: str, url: str, round_no: int) -> str:
         return meetings[round_no % len(meetings)] if name == "meeting" else url
 
-    def get(url: str) -> int:
+    answers: dict[str, dict[str, int]] = {name: {} for name, _ in chosen}
+
+    def get(url: str, name: str = "", timed: bool = False) -> int:
         response = client.get(url)
         if response.status_code != 200:
             raise SystemExit(f"{url} answered {response.status_code}")
+        if timed:  # how the page cache (minutes/cache.py) answered: hit, miss or "-"
+            how = response.get("X-Page-Cache", "-")
+            answers[name][how] = answers[name].get(how, 0) + 1
         return len(response.content)
 
     result = {
@@ -116,7 +122,7 @@ def main(argv=None) -> None:
         for name, url in chosen:
             target = url_of(name, url, round_no)
             began = time.perf_counter()
-            get(target)
+            get(target, name, timed=round_no >= args.warmup)
             ms = (time.perf_counter() - began) * 1000
             if round_no >= args.warmup:
                 timings[name].append(round(ms, 3))
@@ -142,6 +148,7 @@ def main(argv=None) -> None:
                 "queries": len(statements),
                 "statements": statements,
                 "timings": timings[name],
+                "page_cache": answers[name],
                 "stats": stats,
             }
         )
@@ -171,18 +178,22 @@ def main(argv=None) -> None:
 def table(results: list[dict]) -> str:
     """A Markdown table: per page median, p95 (ms) and queries for each result given."""
     labels = [r["label"] for r in results]
-    head = "| page | " + " | ".join(f"{lb} median | {lb} p95 | {lb} queries" for lb in labels)
-    lines = [head + " |", "| --- " + "| ---: " * (3 * len(labels)) + "|"]
+    head = "| page | " + " | ".join(
+        f"{lb} median | {lb} p95 | {lb} queries | {lb} cache hits" for lb in labels
+    )
+    lines = [head + " |", "| --- " + "| ---: " * (4 * len(labels)) + "|"]
     by_label = [{p["name"]: p for p in r["pages"]} for r in results]
     for name in [p["name"] for p in results[0]["pages"]]:
         cells = []
         for pages_of in by_label:
             page = pages_of.get(name)
             if page is None:
-                cells += ["", "", ""]
+                cells += ["", "", "", ""]
             else:
                 stats = page["stats"]
                 cells += [str(stats["median"]), str(stats["p95"]), str(page["queries"])]
+                how = page.get("page_cache", {})
+                cells.append(f"{how.get('hit', 0)}/{sum(how.values())}" if how else "")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -193,8 +204,44 @@ def compare(argv=None) -> None:
     print(table(results))
 
 
+def write_paths(argv=None) -> None:
+    """`python -m bench.pages_bench --paths meetings|lists N FILE`: N different URLs for
+    a load run that spreads over many pages (bench/wrk_run.sh @FILE, issue 11).
+
+    meetings: N meetings drawn at random (seed 11) from the whole archive; lists: the
+    meeting list filtered by year and ministry, every year with each ministry (at most N).
+    """
+    import random
+
+    parser = argparse.ArgumentParser(prog="bench.pages_bench --paths")
+    parser.add_argument("kind", choices=["meetings", "lists"])
+    parser.add_argument("count", type=int)
+    parser.add_argument("file")
+    parser.add_argument("--database-url", help="default: $DATABASE_URL")
+    args = parser.parse_args(argv)
+    setup_django(database_url(args.database_url))
+    from minutes.models import Meeting, Ministry
+
+    rng = random.Random(11)
+    if args.kind == "meetings":
+        slugs = list(Meeting.objects.order_by("date", "slug").values_list("slug", flat=True))
+        paths = [
+            f"/vergaderingen/{slug}/" for slug in rng.sample(slugs, min(args.count, len(slugs)))
+        ]
+    else:
+        years = sorted({d.year for d in Meeting.objects.dates("date", "year")})
+        ministries = list(Ministry.objects.order_by("position").values_list("slug", flat=True))
+        paths = [f"/vergaderingen/?jaar={y}&ministerie={m}" for y in years for m in ministries]
+        rng.shuffle(paths)
+        paths = paths[: args.count]
+    Path(args.file).write_text("".join(p + "\n" for p in paths))
+    print(f"{len(paths)} paths in {args.file}")
+
+
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--table":
         compare(sys.argv[2:])
+    elif len(sys.argv) > 1 and sys.argv[1] == "--paths":
+        write_paths(sys.argv[2:])
     else:
         main()

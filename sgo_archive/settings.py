@@ -54,6 +54,9 @@ MIDDLEWARE = [
     "minutes.middleware.HeadWithoutBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous GET/HEAD of public pages from a copy per archive version (minutes/cache.py);
+    # a hit skips everything below.
+    "minutes.cache.ResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -261,8 +264,26 @@ CACHES = {
         "LOCATION": "sgo-archive",
         "TIMEOUT": int(os.environ.get("SGO_CACHE_SECONDS", str(24 * 60 * 60))),
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("SGO_CACHE_MAX_ENTRIES", "2000"))},
-    }
+    },
+    # Whole public pages (minutes/cache.py), per process like "default": a hit costs no
+    # trip to another server. At most SGO_PAGE_CACHE_ENTRIES pages of at most
+    # SGO_PAGE_CACHE_MAX_BYTES each (the least recently used go first), per worker.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "sgo-archive-pages",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("SGO_PAGE_CACHE_ENTRIES", "2000"))},
+    },
 }
+# The cache of whole pages; 0 seconds turns it off. The archive version in its keys
+# retires a page at the next import or edit; the time bounds how long an admin edit of a
+# ministry's or topic's name (which leaves the version as it is) waits.
+SGO_PAGE_CACHE = "pages"
+SGO_PAGE_CACHE_SECONDS = int(os.environ.get("SGO_PAGE_CACHE_SECONDS", "300"))
+SGO_PAGE_CACHE_MAX_BYTES = int(os.environ.get("SGO_PAGE_CACHE_MAX_BYTES", str(128 * 1024)))
+# Read the archive version at most this often per process (seconds; 0: on every request).
+SGO_PAGE_CACHE_VERSION_SECONDS = float(os.environ.get("SGO_PAGE_CACHE_VERSION_SECONDS", "0"))
+# A request for a page another thread of the process is making waits this long for its copy.
+SGO_PAGE_CACHE_WAIT_SECONDS = float(os.environ.get("SGO_PAGE_CACHE_WAIT_SECONDS", "10"))
 # An import run still "running" after this many seconds is taken as interrupted even
 # when its process cannot be checked (it ran on another server). A run on this server
 # is interrupted as soon as its process is gone.

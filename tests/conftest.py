@@ -162,6 +162,15 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Every test starts from an empty cache (rendered meeting texts live there)."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["pages"].clear()
+
+
+@pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    """Tests look at what a view does (its context, its statements), which a whole-page
+    copy would hide: the page cache is off unless a test turns it on
+    (tests/test_response_cache.py)."""
+    settings.SGO_PAGE_CACHE_SECONDS = 0
