@@ -16,6 +16,10 @@ cached). Written to bench/results/<label>-<time>.json with the machine, the corp
 size and the code state; a Markdown table is printed. `--explain` writes EXPLAIN
 (ANALYZE, BUFFERS) of every SELECT of the pages whose p95 passes `--explain-over` ms
 to bench/results/<label>-explain.txt.
+
+`--cold` empties Django's cache before every request (warm-up and timed), so each
+request is the first one after an import: every count the app keeps per archive
+version (minutes.aggregates) is counted again. Without it the timings are warm.
 """
 
 from __future__ import annotations
@@ -78,10 +82,14 @@ def main(argv=None) -> None:
     parser.add_argument("--only", help="comma-separated page names")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE slow pages")
     parser.add_argument("--explain-over", type=float, default=20.0, help="p95 ms (default 20)")
+    parser.add_argument(
+        "--cold", action="store_true", help="empty Django's cache before every request"
+    )
     parser.add_argument("--database-url", help="default: $DATABASE_URL")
     args = parser.parse_args(argv)
     setup_django(database_url(args.database_url))
 
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -98,6 +106,8 @@ def main(argv=None) -> None:
         return meetings[round_no % len(meetings)] if name == "meeting" else url
 
     def get(url: str) -> int:
+        if args.cold:
+            cache.clear()
         response = client.get(url)
         if response.status_code != 200:
             raise SystemExit(f"{url} answered {response.status_code}")
@@ -105,6 +115,7 @@ def main(argv=None) -> None:
 
     result = {
         **result_header(args),
+        "cold": args.cold,
         "deep_page": deep_page,
         "meetings": meetings,
         "pages": [],
