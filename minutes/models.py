@@ -15,6 +15,24 @@ from minutes.names import visible_name
 from minutes.parsing import INSERTED, DecisionKind, item_label, list_label
 
 
+@models.BigAutoField.register_lookup
+class AnyOf(models.Lookup):
+    """`pk__any=[…]`: the ids as one array parameter, `id = ANY(%s)`.
+
+    `pk__in` sends a parameter per id; for the thousands of ids a search matches
+    (52,866 meetings for one word at 100,000) PostgreSQL then parses, binds and
+    estimates each one: at 10,000 meetings a page of 5,193 matches took 192 ms
+    to plan and run that way, 39 ms with one array (docs/benchmarks.md).
+    """
+
+    lookup_name = "any"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, [int(pk) for pk in self.rhs]]
+
+
 class MinistryQuerySet(models.QuerySet):
     def with_meeting_counts(self) -> MinistryQuerySet:
         """Each ministry with the number of meetings it was present at, spoke in or was named in."""
