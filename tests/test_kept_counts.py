@@ -135,3 +135,17 @@ def test_an_invalid_filter_is_never_kept(db, client):
     assert not [key for key in cache._cache if "filtered-aggregates" in key]
     client.get("/vergaderingen/?jaar=2020")
     assert [key for key in cache._cache if "filtered-aggregates" in key]
+
+
+def test_ids_as_one_array_parameter_select_what_a_list_of_them_selects(db):
+    ids = list(Meeting.objects.values_list("pk", flat=True))
+    chosen = [*ids[:1], max(ids) + 1000]  # one that is there, one that is not
+    with CaptureQueriesContext(connection) as captured:
+        found = list(Meeting.objects.filter(pk__any=chosen).values_list("pk", flat=True))
+    assert found == ids[:1]
+    assert "= ANY(" in captured[0]["sql"]
+    # In a subquery (as the facets use it) the column is the subquery's own.
+    decisions = Decision.objects.filter(
+        agenda_item__meeting__in=Meeting.objects.filter(pk__any=ids).values("pk")
+    )
+    assert decisions.count() == Decision.objects.count() > 0
