@@ -17,6 +17,11 @@ is off: SGO_PAGE_CACHE_SECONDS=0). Written to bench/results/<label>-<time>.json 
 machine, the corpus size and the code state; a Markdown table is printed. `--explain`
 writes EXPLAIN (ANALYZE, BUFFERS) of every SELECT of the pages whose p95 passes
 `--explain-over` ms to bench/results/<label>-explain.txt.
+
+`--cold` empties Django's cache before every request (warm-up and timed), so each
+request is the first one after an import: every count the app keeps per archive
+version (minutes.aggregates) is counted again, and the page cache has no copy. Without
+it the timings are warm.
 """
 
 from __future__ import annotations
@@ -79,10 +84,14 @@ def main(argv=None) -> None:
     parser.add_argument("--only", help="comma-separated page names")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE slow pages")
     parser.add_argument("--explain-over", type=float, default=20.0, help="p95 ms (default 20)")
+    parser.add_argument(
+        "--cold", action="store_true", help="empty Django's caches before every request"
+    )
     parser.add_argument("--database-url", help="default: $DATABASE_URL")
     args = parser.parse_args(argv)
     setup_django(database_url(args.database_url))
 
+    from django.core.cache import caches
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -101,6 +110,9 @@ def main(argv=None) -> None:
     answers: dict[str, dict[str, int]] = {name: {} for name, _ in chosen}
 
     def get(url: str, name: str = "", timed: bool = False) -> int:
+        if args.cold:
+            for each in caches.all():  # the kept counts and the page cache
+                each.clear()
         response = client.get(url)
         if response.status_code != 200:
             raise SystemExit(f"{url} answered {response.status_code}")
@@ -111,6 +123,7 @@ def main(argv=None) -> None:
 
     result = {
         **result_header(args),
+        "cold": args.cold,
         "deep_page": deep_page,
         "meetings": meetings,
         "pages": [],

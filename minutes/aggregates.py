@@ -11,8 +11,11 @@ admin without a new version; AGGREGATES_SECONDS bounds how long such an edit wai
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
-from typing import TypeVar
+from datetime import date
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db.models import QuerySet
@@ -21,6 +24,60 @@ from minutes.models import ArchiveVersion, Meeting, Ministry, Topic
 
 T = TypeVar("T")
 AGGREGATES_SECONDS = 300
+
+
+def kept(key: str, compute: Callable[[], T]) -> T:
+    """`compute()`, kept in Django's cache under `key` (a key holding the archive version)."""
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, AGGREGATES_SECONDS)
+    return value
+
+
+# Form fields that order or page a list but never change what it holds.
+NOT_FILTERS = frozenset({"sorteer", "page"})
+
+
+def filter_key(cleaned: dict) -> str:
+    """One filter combination as a short, stable key: the cleaned values, normalised.
+
+    Order and repetition of chosen ministries or topics do not matter (they narrow
+    the list as a set), empty fields are left out, sorting and paging are no filters.
+    """
+    normal: dict[str, Any] = {}
+    for name, value in cleaned.items():
+        if name in NOT_FILTERS or value in (None, "", [], ()):
+            continue
+        if hasattr(value, "model"):  # a QuerySet of chosen rows
+            value = sorted({row.pk for row in value})
+            if not value:
+                continue
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            value = sorted({str(v) for v in value})
+        elif isinstance(value, date):
+            value = value.isoformat()
+        else:
+            value = str(value)
+        normal[name] = value
+    text = json.dumps(normal, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+class FilteredCounts:
+    """Counts and facets of one filtered list, kept per archive version and filter set.
+
+    The same rule as ArchiveCounts: the version changes with every import, so a count
+    kept under it is never stale. The first request for a combination after an
+    import counts; the next ones read the cache (per process).
+    """
+
+    def __init__(self, version: int, scope: str, key: str) -> None:
+        self.version = version
+        self.prefix = f"filtered-aggregates:{version}:{scope}:{key}"
+
+    def kept(self, name: str, compute: Callable[[], T]) -> T:
+        return kept(f"{self.prefix}:{name}", compute)
 
 
 class ArchiveCounts:
@@ -34,12 +91,17 @@ class ArchiveCounts:
         self.version = ArchiveVersion.current()
 
     def _kept(self, name: str, compute: Callable[[], T]) -> T:
-        key = f"archive-aggregates:{self.version}:{name}"
-        value = cache.get(key)
-        if value is None:
-            value = compute()
-            cache.set(key, value, AGGREGATES_SECONDS)
-        return value
+        return kept(f"archive-aggregates:{self.version}:{name}", compute)
+
+    def for_filters(self, scope: str, filterset: Any) -> FilteredCounts | None:
+        """The counts of one filtered list at this version (None for invalid filters)."""
+        if not filterset.is_bound:
+            cleaned = {}  # no filters: the whole list
+        elif filterset.is_valid():
+            cleaned = filterset.form.cleaned_data
+        else:
+            return None
+        return FilteredCounts(self.version, scope, filter_key(cleaned))
 
     def totals(self) -> dict:
         return self._kept("totals", lambda: Meeting.objects.totals())

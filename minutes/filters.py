@@ -173,7 +173,9 @@ class DecisionFilter(ArchiveFilterSet):
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Decisions whose own text matches (the list keeps its order by date)."""
-        return queryset.filter(pk__in=search.decision_ids(value))
+        ids = search.decision_ids(value)
+        # One array parameter, not one per id (minutes.models.AnyOf).
+        return queryset.filter(pk__any=ids) if ids else queryset.none()
 
 
 class SearchFilter(ArchiveFilterSet):

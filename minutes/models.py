@@ -15,6 +15,24 @@ from minutes.names import visible_name
 from minutes.parsing import INSERTED, DecisionKind, item_label, list_label
 
 
+@models.BigAutoField.register_lookup
+class AnyOf(models.Lookup):
+    """`pk__any=[…]`: the ids as one array parameter, `id = ANY(%s)`.
+
+    `pk__in` sends a parameter per id; for the thousands of ids a search matches
+    (52,866 meetings for one word at 100,000) PostgreSQL then parses, binds and
+    estimates each one: at 10,000 meetings a page of 5,193 matches took 192 ms
+    to plan and run that way, 39 ms with one array (docs/benchmarks.md).
+    """
+
+    lookup_name = "any"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, [int(pk) for pk in self.rhs]]
+
+
 class MinistryQuerySet(models.QuerySet):
     def with_meeting_counts(self) -> MinistryQuerySet:
         """Each ministry with the number of meetings it was present at, spoke in or was named in."""
@@ -155,6 +173,32 @@ class MeetingQuerySet(models.QuerySet):
             item_count=Coalesce(models.Subquery(items), 0),
             decision_count=Coalesce(models.Subquery(decisions), 0),
         )
+
+    def attach_counts(self, meetings: Iterable[Meeting]) -> list[Meeting]:
+        """Set item_count and decision_count on these meetings, in one query.
+
+        What `with_counts` adds, for a page of rows already fetched: its subqueries
+        then run for the rows shown only. Annotated on a list query they run for every
+        row PostgreSQL passes, the ones an OFFSET skips included (a deep page of
+        100,000 meetings: 50,000 rows, a second; docs/benchmarks.md).
+        """
+        meetings = list(meetings)
+        counts = (
+            {
+                pk: (items, decisions)
+                for pk, items, decisions in self.model.objects.filter(
+                    pk__in=[m.pk for m in meetings]
+                )
+                .with_counts()
+                .order_by()
+                .values_list("pk", "item_count", "decision_count")
+            }
+            if meetings
+            else {}
+        )
+        for meeting in meetings:
+            meeting.item_count, meeting.decision_count = counts.get(meeting.pk, (0, 0))
+        return meetings
 
     def with_agenda_titles(self) -> MeetingQuerySet:
         """Prefetch the top-level agenda items (number and title) as `top_items`."""

@@ -357,7 +357,8 @@ def meetings_matching(meetings: models.QuerySet[Meeting], query: str) -> models.
     found = index.searcher().aggregate(
         index_query, {"meetings": {"terms": {"field": "meeting_id", "size": ALL}}}
     )
-    return meetings.filter(pk__in=[int(b["key"]) for b in found["meetings"]["buckets"]])
+    # One array parameter, not one per id (minutes.models.AnyOf).
+    return meetings.filter(pk__any=[int(b["key"]) for b in found["meetings"]["buckets"]])
 
 
 # ------------------------------------------------------------------ highlighting
