@@ -262,12 +262,14 @@ def wholeness(url: str, folder: Path, sample: int = 500) -> dict:
                 strict=True,
             )
         )
+        # Counted per meeting by grouping (a correlated count per meeting takes minutes).
         stored = conn.execute(
-            "SELECT m.source_name, "
-            "(SELECT count(*) FROM minutes_agendaitem i WHERE i.meeting_id = m.id), "
-            "(SELECT count(*) FROM minutes_decision d JOIN minutes_agendaitem i "
-            "  ON d.agenda_item_id = i.id WHERE i.meeting_id = m.id) "
-            "FROM minutes_meeting m"
+            "SELECT m.source_name, coalesce(i.n, 0), coalesce(d.n, 0) FROM minutes_meeting m "
+            "LEFT JOIN (SELECT meeting_id, count(*) AS n FROM minutes_agendaitem "
+            "  GROUP BY meeting_id) i ON i.meeting_id = m.id "
+            "LEFT JOIN (SELECT a.meeting_id, count(*) AS n FROM minutes_decision x "
+            "  JOIN minutes_agendaitem a ON x.agenda_item_id = a.id GROUP BY a.meeting_id) d "
+            "  ON d.meeting_id = m.id"
         ).fetchall()
     rng = random.Random(1)
     checked = rng.sample(stored, min(sample, len(stored)))
