@@ -418,6 +418,9 @@ def import_batch(
         if waiting is not None:
             done(waiting)
     importer.index_now()
+    written = result.count(Status.IMPORTED) + result.count(Status.REPLACED)
+    if not dry_run and written >= settings.SGO_IMPORT_ANALYZE_AFTER:
+        batches.analyze()  # the planner's statistics after a bulk load
     if result.run is not None:
         result.run.status = ImportRun.Status.FINISHED
         result.run.finished_at = timezone.now()

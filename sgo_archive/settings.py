@@ -241,6 +241,9 @@ SGO_MAX_FUTURE_DAYS = int(os.environ.get("SGO_MAX_FUTURE_DAYS", "366"))
 # processes (0: one per core) and writes each batch's new meetings in one transaction.
 SGO_IMPORT_BATCH = int(os.environ.get("SGO_IMPORT_BATCH", "200"))
 SGO_IMPORT_WORKERS = int(os.environ.get("SGO_IMPORT_WORKERS", "0"))
+# An import that wrote at least this many meetings refreshes PostgreSQL's statistics
+# of the tables it filled (ANALYZE), so queries are planned for what is there now.
+SGO_IMPORT_ANALYZE_AFTER = int(os.environ.get("SGO_IMPORT_ANALYZE_AFTER", "1000"))
 SGO_PARSE_MAX_BYTES = int(os.environ.get("SGO_PARSE_MAX_BYTES", str(5 * 1024 * 1024)))
 SGO_PARSE_MAX_LINE_CHARS = int(os.environ.get("SGO_PARSE_MAX_LINE_CHARS", "20000"))
 # The search index (Tantivy), derived from the database and rebuilt with

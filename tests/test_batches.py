@@ -12,7 +12,7 @@ from __future__ import annotations
 from unittest import mock
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
@@ -268,3 +268,24 @@ class WorkerTests(EmptyArchiveTestCase):
         self.assertEqual([o.name for o in result.failed], [sources[7].name])
         self.assertIn("IndexError", result.failed[0].error)
         self.assertIn(batches.PARSER_BUG, result.failed[0].error)
+
+
+class AnalyzeTests(EmptyArchiveTestCase):
+    """A bulk load refreshes the planner's statistics (pg_class.reltuples; ANALYZE counts
+    the rows this transaction inserted as live)."""
+
+    def reltuples(self) -> float:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'minutes_meeting'")
+            return cursor.fetchone()[0]
+
+    def test_an_import_of_many_meetings_analyzes_the_tables_it_filled(self):
+        with override_settings(SGO_IMPORT_ANALYZE_AFTER=10):
+            import_batch(generated(12), workers=1)
+        self.assertEqual(self.reltuples(), 12)
+
+    def test_a_small_import_leaves_the_statistics_to_autovacuum(self):
+        before = self.reltuples()
+        with override_settings(SGO_IMPORT_ANALYZE_AFTER=100):
+            import_batch(generated(12), workers=1)
+        self.assertEqual(self.reltuples(), before)
