@@ -426,7 +426,9 @@ def confirm(
     # The log gets the import's own rows; the staged ones have served their purpose.
     ImportFile._base_manager.filter(pk__in=[file.pk for file in files]).delete()
     try:
-        return import_batch(sources, run=run, force=set(forced) & chosen)
+        # Parsed in this process: at most SGO_IMPORT_MAX_FILES files, and a web worker
+        # (perhaps with threads) is no place to fork a pool.
+        return import_batch(sources, run=run, force=set(forced) & chosen, workers=1)
     finally:
         for name in names:
             default_storage.delete(name)
