@@ -2,9 +2,9 @@
 
 One code path for every importer (the `import_minutes` command and the admin
 upload): `import_batch` takes `SourceFile`s, a name with bytes or with the reason a
-file could not be read, so it does not care where the files came from. Each file is
-written in its own transaction, so a file that fails half-way leaves nothing behind
-and the rest of the batch goes on.
+file could not be read, so it does not care where the files came from. A batch's new
+meetings are written together in one transaction (minutes.batches), a replacement in
+its own; a file that fails half-way leaves nothing behind and the rest goes on.
 """
 
 from __future__ import annotations
@@ -892,8 +892,9 @@ def mark_interrupted_runs() -> int:
     import command) calls this first. A run on this host is interrupted when its
     process is gone; one on another host (or without a process) when it has run
     longer than settings.SGO_IMPORT_RUN_MAX_SECONDS, which also ends a run whose
-    process lives on after its request failed. Each file of a run is written in
-    its own transaction, so an interrupted run leaves whole meetings only.
+    process lives on after its request failed. A run writes whole meetings only (a
+    batch's new meetings in one transaction, each replacement in its own), so an
+    interrupted run leaves whole meetings only.
     """
     cutoff = timezone.now() - timedelta(seconds=settings.SGO_IMPORT_RUN_MAX_SECONDS)
     interrupted = [

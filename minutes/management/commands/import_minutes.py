@@ -1,6 +1,8 @@
 """Import SGO minutes from text files and folders of text files.
 
-Each file is imported in its own transaction. Re-importing an unchanged file does
+Files are imported in batches (parsed in parallel; a batch's new meetings in one
+transaction, each replacement in its own: minutes.services.import_batch). Re-importing
+an unchanged file does
 nothing; a changed file replaces its meeting's agenda, decisions and mentions. A
 file that cannot be read or parsed, a folder entry that is not read, a meeting date
 that cannot be right and a suspicious replacement (fewer agenda items or decisions,
