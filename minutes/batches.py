@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -187,6 +188,11 @@ _setup: Setup | None = None
 def _init_worker(setup: Setup) -> None:
     global _setup
     _setup = setup
+    # A forked worker inherits the parent's signal handlers (the embedded PostgreSQL's
+    # SIGTERM handler, say); with them a worker survives the executor's terminate() and
+    # a broken pool hangs. A worker only parses: the defaults are right for it.
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, signal.SIG_DFL)
 
 
 def parse(
