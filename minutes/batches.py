@@ -252,14 +252,8 @@ def topic_phrases() -> dict[int, list[tuple[str, ...]]]:
     }
 
 
-class Parsing:
-    """Files being prepared: `get` waits for them (or, without a pool, prepares them)."""
-
-    def __init__(self, result: Callable[[], list[Prepared]]) -> None:
-        self._result = result
-
-    def get(self) -> list[Prepared]:
-        return self._result()
+# Files being prepared: calling it waits for them (or, without a pool, prepares them).
+Parsing = Callable[[], list[Prepared]]
 
 
 # Why a file has no parse when the parser itself failed on it (a bug, not the file's fault).
@@ -291,7 +285,7 @@ class Parser:
     def submit(self, datas: list[bytes], setup: Setup) -> Parsing:
         """Start preparing the files; `setup` is the same for every call of one parser."""
         if self.workers <= 1 or len(datas) < self.MIN_POOL_FILES:
-            return Parsing(lambda: [prepare(data, setup) for data in datas])
+            return lambda: [prepare(data, setup) for data in datas]
         self._setup = setup
         chunk = max(1, len(datas) // (self.workers * 4))
         results = self._executor().map(prepare, datas, chunksize=chunk)
@@ -303,7 +297,7 @@ class Parser:
                 self.close()
                 return [self._alone(data) for data in datas]
 
-        return Parsing(get)
+        return get
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:

@@ -447,7 +447,7 @@ class _Plan:
     outcomes: list[FileOutcome | None]
     to_parse: list[int] = field(default_factory=list)
     one_by_one: list[int] = field(default_factory=list)  # imported on their own, after
-    parsing: batches.Parsing | None = None
+    parsing: batches.Parsing | None = None  # call it for the prepared files
 
 
 class _BatchImporter:
@@ -506,7 +506,7 @@ class _BatchImporter:
     def finish(self, plan: _Plan) -> list[FileOutcome]:
         """Import a planned batch once its files are parsed; its outcomes in file order."""
         chunk, outcomes = plan.chunk, plan.outcomes
-        prepared = dict(zip(plan.to_parse, plan.parsing.get() if plan.parsing else [], strict=True))
+        prepared = dict(zip(plan.to_parse, plan.parsing() if plan.parsing else [], strict=True))
         # A file can have been stored since it was planned (by the batch before).
         stored = self._stored([chunk[i].sha256 for i in prepared])
         for i in [i for i in prepared if chunk[i].sha256 in stored]:
@@ -519,8 +519,8 @@ class _BatchImporter:
         elif new:
             if not self._write(chunk, prepared, new, outcomes):
                 plan.one_by_one.extend(new)
-        elif self.run is not None:
-            ImportFile.objects.bulk_create([_log_row(self.run, o) for o in outcomes if o])
+        else:
+            self._log_all(outcomes)
         for i in sorted(plan.one_by_one):
             outcomes[i] = self._one(chunk[i])
         if len(self.documents) >= self.INDEX_EVERY:
@@ -608,18 +608,20 @@ class _BatchImporter:
                 for i, entry in zip(new, entries, strict=True):
                     outcomes[i] = self._outcome(chunk[i], prepared[i], Status.IMPORTED)
                     outcomes[i].meeting = entry.meeting
-                if self.run is not None:
-                    rows = [_log_row(self.run, o) for o in outcomes if o is not None]
-                    ImportFile.objects.bulk_create(rows)
+                self._log_all(outcomes)
         except (ValidationError, DatabaseError, ValueError) as exc:
             logger.warning("A batch of %d files is imported file by file: %s", len(new), exc)
             for i in new:
                 outcomes[i] = None
-            if self.run is not None:
-                ImportFile.objects.bulk_create([_log_row(self.run, o) for o in outcomes if o])
+            self._log_all(outcomes)
             return False
         self.documents.update(documents)
         return True
+
+    def _log_all(self, outcomes: list[FileOutcome | None]) -> None:
+        """The import log's rows of the batch's settled files, in one statement."""
+        if self.run is not None:
+            ImportFile.objects.bulk_create([_log_row(self.run, o) for o in outcomes if o])
 
     def _one(self, source: SourceFile) -> FileOutcome:
         """Import one file on its own, in its own transaction (as every file once was)."""
