@@ -28,6 +28,20 @@ def import_archive():
     return result
 
 
+def import_a_later_meeting() -> None:
+    """A new meeting (the 2020-09-09 sample moved to 14 October), through the real import."""
+    from minutes.services import SourceFile, import_batch
+
+    data = (
+        (SAMPLES / "sgo-2020-09-09.txt")
+        .read_bytes()
+        .replace(b"9 september 2020, 16.30", b"14 oktober 2020, 16.30")
+        .replace(b"4151247", b"8880099")
+    )
+    result = import_batch([SourceFile("sgo-2020-10-14.txt", data)])
+    assert result.count("imported") == 1, result.outcomes
+
+
 def empty_archive() -> None:
     """Remove every meeting and import run; keep the seeded tables."""
     from minutes.models import ImportRun, Meeting

@@ -12,8 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from minutes.charts import bar_chart
 from minutes.models import Meeting, Topic
-from minutes.services import SourceFile, import_batch
-from tests.conftest import SAMPLES
+from tests.archive import import_a_later_meeting
 
 
 def statements(client, url: str) -> list[str]:
@@ -42,14 +41,7 @@ class ArchiveAggregateTests(TestCase):
             t.slug: t.item_count for t in self.client.get("/onderwerpen/").context["topics"]
         }
 
-        data = (
-            (SAMPLES / "sgo-2020-09-09.txt")
-            .read_bytes()
-            .replace(b"9 september 2020, 16.30", b"14 oktober 2020, 16.30")
-            .replace(b"4151247", b"8880099")
-        )
-        result = import_batch([SourceFile("sgo-2020-10-14.txt", data)])
-        self.assertEqual(result.count("imported"), 1, result.outcomes)
+        import_a_later_meeting()  # asserts that it was imported
 
         home = self.client.get("/")
         self.assertEqual(home.context["totals"]["meetings"], Meeting.objects.count())

@@ -15,8 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from minutes.cache import HEADER, archive_version, storable
 from minutes.models import ArchiveVersion
-from minutes.services import SourceFile, import_batch
-from tests.conftest import SAMPLES
+from tests.archive import import_a_later_meeting
 
 MEETING = "/vergaderingen/2020-09-09/"
 LIST = "/vergaderingen/?jaar=2020"
@@ -41,18 +40,6 @@ def page_cache(settings, no_page_cache):
     """The page cache on, as in production (conftest turns it off for the other tests)."""
     settings.SGO_PAGE_CACHE_SECONDS = 300
     caches[settings.SGO_PAGE_CACHE].clear()
-
-
-def import_a_later_meeting() -> None:
-    """A new meeting (the 2020-09-09 sample moved to 14 October), through the real import."""
-    data = (
-        (SAMPLES / "sgo-2020-09-09.txt")
-        .read_bytes()
-        .replace(b"9 september 2020, 16.30", b"14 oktober 2020, 16.30")
-        .replace(b"4151247", b"8880099")
-    )
-    result = import_batch([SourceFile("sgo-2020-10-14.txt", data)])
-    assert result.count("imported") == 1, result.outcomes
 
 
 @pytest.mark.django_db
