@@ -165,13 +165,7 @@ def timed_import(env: dict, folder: Path, log: Path) -> dict:
     before = load()
     with open(log, "w") as out:
         start = time.perf_counter()
-        child = subprocess.Popen(
-            [PYTHON, "manage.py", "import_minutes", str(folder)],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+        child = start_import(env, folder, out)
         tree_peak = _watch_tree(child)
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - start
@@ -193,13 +187,31 @@ def timed_import(env: dict, folder: Path, log: Path) -> dict:
     }
 
 
-def run_once(url: str, folder: Path, meetings: int, work: Path) -> dict:
+def empty_archive(url: str, work: Path) -> dict:
+    """A fresh, migrated bench database and its empty search index; the children's env."""
     index = work / "index"
     shutil.rmtree(index, ignore_errors=True)
     env = child_env(url, index)
     fresh_database(url)
     manage(env, "migrate", "--noinput", "--verbosity", "0")
     manage(env, "search_index", "--ensure")  # the empty archive's index: the import updates it
+    return env
+
+
+def start_import(env: dict, folder: Path, out, **popen) -> subprocess.Popen:
+    """`manage.py import_minutes folder` started in a child, its output to `out`."""
+    return subprocess.Popen(
+        [PYTHON, "manage.py", "import_minutes", str(folder)],
+        cwd=ROOT,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        **popen,
+    )
+
+
+def run_once(url: str, folder: Path, meetings: int, work: Path) -> dict:
+    env = empty_archive(url, work)
     first = timed_import(env, folder, work / "import.log")
     first["meetings_per_s"] = round(meetings / first["wall_s"], 1)
     stored = scalar(url, "SELECT count(*) FROM minutes_meeting")
@@ -289,24 +301,12 @@ def kill_and_resume(url: str, folder: Path, meetings: int, work: Path, fraction:
     every stored meeting is whole, then run it again and check it finished the job."""
     import signal
 
-    index = work / "index"
-    shutil.rmtree(index, ignore_errors=True)
-    env = child_env(url, index)
-    fresh_database(url)
-    manage(env, "migrate", "--noinput", "--verbosity", "0")
-    manage(env, "search_index", "--ensure")
+    env = empty_archive(url, work)
     target = int(meetings * fraction)
     log = work / "killed.log"
     with open(log, "w") as out:
         start = time.perf_counter()
-        child = subprocess.Popen(
-            [PYTHON, "manage.py", "import_minutes", str(folder)],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        child = start_import(env, folder, out, start_new_session=True)
         import psycopg
 
         with psycopg.connect(url, autocommit=True) as conn:
