@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -31,7 +31,15 @@ from django.db import connection
 from django.db.models import Model, Q
 
 from minutes import parsing
-from minutes.models import AgendaItem, ArchiveVersion, Decision, Meeting, MinistryMention, Topic
+from minutes.models import (
+    AgendaItem,
+    ArchiveVersion,
+    Decision,
+    Meeting,
+    MinistryMention,
+    Series,
+    Topic,
+)
 from minutes.search import index as search_index
 from minutes.search.terms import analyse, keyword_phrases, matching_topics
 
@@ -106,9 +114,16 @@ def decisions_per_item(parsed: parsing.ParsedMeeting) -> list[list[parsing.Parse
 
 
 def fill_meeting(
-    meeting: Meeting, parsed: parsing.ParsedMeeting, *, source_name: str, sha256: str, now: datetime
+    meeting: Meeting,
+    parsed: parsing.ParsedMeeting,
+    *,
+    series: Series,
+    source_name: str,
+    sha256: str,
+    now: datetime,
 ) -> Meeting:
     """Set a meeting's fields from its parsed text (all but its slug)."""
+    meeting.series = series
     meeting.date = parsed.meeting_date
     meeting.start_time = parsed.start_time
     meeting.end_time = parsed.end_time
@@ -129,23 +144,22 @@ def fill_meeting(
     return meeting
 
 
-def free_slugs(dates: Sequence[date], *, exclude_pk: int | None = None) -> list[str]:
-    """A free slug for each date, in order: "2021-01-19", then "2021-01-19-2", …
+def free_slugs(bases: Sequence[str], *, exclude_pk: int | None = None) -> list[str]:
+    """A free slug for each base (`Series.meeting_slug`), in order: "2021-01-19", then
+    "2021-01-19-2", …
 
-    One query for all of them; two meetings on one day in `dates` get two slugs.
+    One query for all of them; two meetings with one base get two slugs.
     """
-    bases = sorted({d.isoformat() for d in dates})
     if not bases:
         return []
     prefix = Q()
-    for base in bases:
+    for base in sorted(set(bases)):
         prefix |= Q(slug__startswith=base)
     taken = set(
         Meeting.objects.filter(prefix).exclude(pk=exclude_pk).values_list("slug", flat=True)
     )
     slugs = []
-    for day in dates:
-        base = day.isoformat()
+    for base in bases:
         slug, n = base, 2
         while slug in taken:
             slug, n = f"{base}-{n}", n + 1

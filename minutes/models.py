@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -10,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce, ExtractYear, Upper
 from django.urls import reverse
+from django.utils.text import slugify
 
 from minutes.names import visible_name
 from minutes.parsing import INSERTED, DecisionKind, item_label, list_label
@@ -288,13 +290,101 @@ class MeetingQuerySet(models.QuerySet):
         }
 
 
-class Meeting(models.Model):
-    """A meeting of the SGO, as recorded in one file of minutes."""
+class Series(models.Model):
+    """A series of minutes: the meetings of one body (the SGO, a steering group, …).
 
+    Recognised from a document's own words ("Omschrijving SGO, verslag", "Verslag
+    Technisch Overleg Digikoppeling") or named on import. The SGO is the archive's
+    own series: its meetings keep plain dates as their addresses.
+    """
+
+    SGO = "sgo"  # the slug of the SGO series (created by migration 0014)
+    OTHER = "overig"  # where minutes go whose series nobody named or recognised
+
+    name = models.CharField("naam", max_length=200)
+    short_name = models.CharField(
+        "afkorting", max_length=30, blank=True, help_text='As it is cited: "SGO".'
+    )
+    slug = models.SlugField(max_length=80)
+    description = models.TextField("omschrijving", blank=True)
+
+    class Meta:
+        ordering = [Upper("name")]
+        verbose_name = "reeks"
+        verbose_name_plural = "reeksen"
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="series_unique_slug"),
+            models.UniqueConstraint(Upper("name"), name="series_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        """The series as a meeting's title cites it: "SGO", or the full name."""
+        return self.short_name or self.name
+
+    def meeting_slug(self, day: date) -> str:
+        """A meeting's address on a day (before -2, -3 … for a second one): the date
+        for the SGO, so /vergaderingen/2021-01-19/ stays as it was; the series' slug
+        and the date for others, so every meeting's address is unique and stable."""
+        return day.isoformat() if self.slug == self.SGO else f"{self.slug}-{day.isoformat()}"
+
+    @staticmethod
+    def slug_for(name: str) -> str:
+        """The slug a series named `name` has: "SGO" and its full name are the SGO's."""
+        slug = slugify(name)[:80].strip("-")
+        return Series.SGO if slug in ("sgo", "secretarissen-generaal-overleg") else slug
+
+
+class SourceDocument(models.Model):
+    """A file as it was released (a Woo PDF), kept unchanged beside the meetings read
+    from it: one PDF can hold several meetings, each with its pages."""
+
+    name = models.CharField("bestandsnaam", max_length=255)
+    file = models.FileField("bestand", upload_to="bronnen/%Y/", max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField("grootte (bytes)")
+    content_type = models.CharField("soort", max_length=100, default="application/pdf")
+    page_count = models.PositiveIntegerField("pagina's", default=0)
+    ocr_pages = ArrayField(
+        models.PositiveIntegerField(),
+        default=list,
+        blank=True,
+        help_text="Pages without a usable text layer, read by OCR.",
+    )
+    imported_at = models.DateTimeField("geïmporteerd op")
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = "bronbestand"
+        verbose_name_plural = "bronbestanden"
+        constraints = [
+            models.UniqueConstraint(fields=["sha256"], name="source_document_unique_sha256"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Meeting(models.Model):
+    """A meeting of one series (the SGO's own, or another body's), as recorded in one
+    file of minutes or one document of a PDF."""
+
+    class TextOrigin(models.TextChoices):
+        TEXT = "text", "tekstbestand"
+        PDF = "pdf", "tekstlaag van de pdf"
+        OCR = "ocr", "tekst via OCR"
+
+    series = models.ForeignKey(
+        Series, on_delete=models.PROTECT, related_name="meetings", verbose_name="reeks"
+    )
     date = models.DateField("vergaderdatum")
     slug = models.SlugField(
-        max_length=20,
-        help_text="The date, with -2, -3 … for a second meeting on the same day.",
+        max_length=100,
+        help_text="The date (after the series' slug, but for the SGO), with -2, -3 … "
+        "for a second meeting of the series on the same day.",
     )
     start_time = models.TimeField("aanvang", null=True, blank=True)
     end_time = models.TimeField("einde", null=True, blank=True)
@@ -312,6 +402,22 @@ class Meeting(models.Model):
     encoding = models.CharField("tekencodering", max_length=20)
     original_text = models.TextField("oorspronkelijke tekst")
     imported_at = models.DateTimeField("geïmporteerd op")
+    # Where the text came from: a text file, or pages of a released PDF (its text
+    # layer, or OCR for pages without one).
+    text_origin = models.CharField(
+        "herkomst tekst", max_length=10, choices=TextOrigin.choices, default=TextOrigin.TEXT
+    )
+    source_document = models.ForeignKey(
+        SourceDocument,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name="bronbestand",
+    )
+    first_page = models.PositiveIntegerField("eerste pagina", null=True, blank=True)
+    last_page = models.PositiveIntegerField("laatste pagina", null=True, blank=True)
+    ocr_pages = ArrayField(models.PositiveIntegerField(), default=list, blank=True)
 
     objects = MeetingQuerySet.as_manager()
 
@@ -331,10 +437,21 @@ class Meeting(models.Model):
                 name="meeting_ends_after_start",
             ),
         ]
-        indexes = [models.Index(fields=["date"], name="meeting_date_idx")]
+        indexes = [
+            models.Index(fields=["date"], name="meeting_date_idx"),
+            models.Index(fields=["series", "date"], name="meeting_series_date_idx"),
+        ]
 
     def __str__(self) -> str:
-        return f"SGO {self.date.isoformat()}"
+        # The series only if it is loaded already (admin lists and logs name meetings
+        # by the dozen); an SGO meeting's slug is its date, another's starts with its
+        # series' slug.
+        series = self._state.fields_cache.get("series")
+        if series is not None:
+            return f"{series.label} {self.date.isoformat()}"
+        if not self.slug or self.slug[:1].isdigit():
+            return f"SGO {self.date.isoformat()}"
+        return self.slug
 
     def get_absolute_url(self) -> str:
         return reverse("minutes:meeting_detail", kwargs={"slug": self.slug})

@@ -39,6 +39,7 @@ from minutes.models import (
     Meeting,
     Ministry,
     MinistryAlias,
+    Series,
     Topic,
 )
 from minutes.names import visible_name
@@ -247,6 +248,42 @@ def alias_table() -> dict[str, str]:
     return table
 
 
+class SeriesBook:
+    """The series each imported meeting goes into: the one named on import, else the
+    one the document names (created on first sight), else the SGO's for a file in the
+    SGO template and "Overige verslagen" for any other.
+
+    Series are looked up (and created) before a batch's transaction, so a batch
+    that rolls back never leaves this book holding a series that is not stored.
+    """
+
+    def __init__(self, given: Series | None = None) -> None:
+        self.given = given
+        self._by_slug: dict[str, Series] = {}
+
+    def for_parsed(self, parsed: parsing.ParsedMeeting) -> Series:
+        if self.given is not None:
+            return self.given
+        if parsed.series:
+            return self.named(parsed.series)
+        return self._slug(Series.SGO if parsed.template == "sgo" else Series.OTHER)
+
+    def named(self, name: str) -> Series:
+        """The series with this name or slug, created if there is none."""
+        slug = Series.slug_for(name)
+        if slug not in self._by_slug:
+            found = Series.objects.filter(Q(slug=slug) | Q(name__iexact=name.strip())).first()
+            if found is None:
+                found, _ = Series.objects.get_or_create(slug=slug, defaults={"name": name[:200]})
+            self._by_slug[slug] = found
+        return self._by_slug[slug]
+
+    def _slug(self, slug: str) -> Series:
+        if slug not in self._by_slug:
+            self._by_slug[slug] = Series.objects.get(slug=slug)
+        return self._by_slug[slug]
+
+
 class Sources:
     """The files under some paths: listed first, so a run knows how many there are,
     and read one at a time as they are imported, so memory stays flat."""
@@ -369,6 +406,7 @@ def import_batch(
     on_file: Callable[[FileOutcome], None] | None = None,
     workers: int | None = None,
     keep_outcomes: bool = True,
+    series: Series | None = None,
 ) -> BatchResult:
     """Import every file; a failing file is recorded and the batch goes on.
 
@@ -391,13 +429,17 @@ def import_batch(
     result keeps each outcome without its parse (but for a dry run), or with
     `keep_outcomes=False` only the counts and the failed ones, so that memory stays
     flat however many files there are.
+
+    Every meeting goes into `series` if given, else into the one `SeriesBook` finds.
     """
     result = BatchResult()
     if not dry_run:
         result.run = _start_run(run, origin=origin, user=user)
     if workers is None:
         workers = settings.SGO_IMPORT_WORKERS or batches.default_workers()
-    importer = _BatchImporter(result.run, alias_table(), dry_run=dry_run, force=force)
+    importer = _BatchImporter(
+        result.run, alias_table(), dry_run=dry_run, force=force, series=series
+    )
 
     def done(plan: _Plan) -> None:
         for outcome in importer.finish(plan):
@@ -463,6 +505,7 @@ class _BatchImporter:
         *,
         dry_run: bool,
         force: bool | Collection[str],
+        series: Series | None = None,
     ) -> None:
         self.run = run
         self.aliases = aliases
@@ -470,6 +513,7 @@ class _BatchImporter:
         self.force = force
         self.documents: dict[int, search_index.Prepared] = {}
         self.changed = False  # a meeting was written file by file
+        self.series = SeriesBook(series)
 
     # Read once, when the first file needs them (an unchanged file does not).
     @cached_property
@@ -588,12 +632,19 @@ class _BatchImporter:
     ) -> bool:
         """Write the batch's new meetings and its log rows in one transaction."""
         now = timezone.now()
-        slugs = batches.free_slugs([prepared[i].parsed.meeting_date for i in new])
+        series = [self.series.for_parsed(prepared[i].parsed) for i in new]
+        slugs = batches.free_slugs(
+            [
+                s.meeting_slug(prepared[i].parsed.meeting_date)
+                for i, s in zip(new, series, strict=True)
+            ]
+        )
         entries = []
-        for i, slug in zip(new, slugs, strict=True):
+        for i, slug, one_series in zip(new, slugs, series, strict=True):
             meeting = batches.fill_meeting(
                 Meeting(slug=slug),
                 prepared[i].parsed,
+                series=one_series,
                 source_name=chunk[i].name,
                 sha256=chunk[i].sha256,
                 now=now,
@@ -629,7 +680,8 @@ class _BatchImporter:
         if _held_back(outcome, self.force):
             outcome = _hold_back(outcome)
         if not self.dry_run and outcome.status in (Status.IMPORTED, Status.REPLACED):
-            outcome = _write(source, outcome)
+            assert outcome.parsed is not None
+            outcome = _write(source, outcome, self.series.for_parsed(outcome.parsed))
             self.changed = self.changed or outcome.status != Status.FAILED
         if self.run is not None:
             _log(self.run, outcome)
@@ -679,7 +731,7 @@ def _start_run(
     return run
 
 
-def _write(source: SourceFile, outcome: FileOutcome) -> FileOutcome:
+def _write(source: SourceFile, outcome: FileOutcome, series: Series) -> FileOutcome:
     assert outcome.parsed is not None
     previous = outcome.meeting
     # save_meeting updates the stored meeting in place, so keep the old version now.
@@ -688,6 +740,7 @@ def _write(source: SourceFile, outcome: FileOutcome) -> FileOutcome:
         with transaction.atomic():
             meeting = save_meeting(
                 parsed=outcome.parsed,
+                series=series,
                 source_name=source.name,
                 sha256=outcome.sha256,
                 existing=previous,
@@ -787,19 +840,29 @@ def save_meeting(
     parsed: parsing.ParsedMeeting,
     source_name: str,
     sha256: str,
+    series: Series | None = None,
     existing: Meeting | None = None,
 ) -> Meeting:
     """Store a parsed meeting, replacing all children of `existing` if given.
 
+    `series` defaults to the SGO's for the SGO template (as `SeriesBook` chooses).
     Call inside a transaction: the meeting row and its children are written
     together or not at all.
     """
+    if series is None:
+        series = SeriesBook().for_parsed(parsed)
     meeting = existing or Meeting()
-    if existing is None or existing.date != parsed.meeting_date:
+    if existing is None or existing.date != parsed.meeting_date or existing.series_id != series.pk:
         exclude = existing.pk if existing else None
-        meeting.slug = batches.free_slugs([parsed.meeting_date], exclude_pk=exclude)[0]
+        base = series.meeting_slug(parsed.meeting_date)
+        meeting.slug = batches.free_slugs([base], exclude_pk=exclude)[0]
     batches.fill_meeting(
-        meeting, parsed, source_name=source_name, sha256=sha256, now=timezone.now()
+        meeting,
+        parsed,
+        series=series,
+        source_name=source_name,
+        sha256=sha256,
+        now=timezone.now(),
     )
     meeting.full_clean()
     meeting.save()

@@ -26,6 +26,7 @@ from minutes.models import (
     ImportRun,
     Meeting,
     MinistryMention,
+    Series,
     Topic,
 )
 from minutes.search import index
@@ -135,13 +136,14 @@ class BatchEqualsFileByFileTests(EmptyArchiveTestCase):
         for source, ready, slug in zip(
             self.sources,
             prepared,
-            batches.free_slugs([p.parsed.meeting_date for p in prepared]),
+            batches.free_slugs([p.parsed.meeting_date.isoformat() for p in prepared]),
             strict=False,
         ):
             meeting = Meeting(slug=slug)
             batches.fill_meeting(
                 meeting,
                 ready.parsed,
+                series=Series.objects.get(slug=Series.SGO),
                 source_name=source.name,
                 sha256=source.sha256,
                 now=timezone.now(),

@@ -96,8 +96,8 @@ def test_parse_minutes_prints_the_documented_json(capsys):
     data = json.loads(out.getvalue())
     assert set(data) == {
         "meeting_date", "start_time", "end_time", "place", "reference", "document_date",
-        "encoding", "agenda_items", "decisions", "ministries_mentioned",
-        "ministries_present", "redaction_codes", "body",
+        "encoding", "series", "template", "agenda_items", "decisions",
+        "ministries_mentioned", "ministries_present", "redaction_codes", "body",
     }  # fmt: skip
     assert data["meeting_date"] == "2021-01-19"
     assert data["start_time"] == "15:00"

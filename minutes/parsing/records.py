@@ -106,6 +106,11 @@ class ParsedMeeting:
     body: str
     text: str  # the whole decoded text, line ends normalised
     warnings: tuple[str, ...] = field(default=())
+    # The series as the document names it ("SGO", "Technisch Overleg Digikoppeling"),
+    # or None when it names none the parser recognises.
+    series: str | None = None
+    # Which rules read it: "sgo" (the SGO template's exact rules) or "generic".
+    template: str = "sgo"
 
     def as_json(self) -> dict:
         """The documented JSON shape of `manage.py parse_minutes`."""
@@ -117,6 +122,8 @@ class ParsedMeeting:
             "reference": self.reference,
             "document_date": self.document_date.isoformat() if self.document_date else None,
             "encoding": self.encoding,
+            "series": self.series,
+            "template": self.template,
             "agenda_items": [
                 {
                     "number": item.number,
