@@ -597,6 +597,7 @@ class Decision(models.Model):
         CONSENTED = DecisionKind.CONSENTED.value, "ingestemd"
         DECIDED = DecisionKind.DECIDED.value, "besloten"
         AGREED = DecisionKind.AGREED.value, "afgesproken"
+        ACTION = DecisionKind.ACTION.value, "actiepunt"
 
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="decisions")
     position = models.PositiveSmallIntegerField("volgorde")

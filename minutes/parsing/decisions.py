@@ -15,6 +15,7 @@ class DecisionKind(StrEnum):
     CONSENTED = "consented"
     DECIDED = "decided"
     AGREED = "agreed"
+    ACTION = "action"  # an action item ("Actiepunt:", a row of an action list)
 
 
 # Abbreviations whose full stop ends no sentence ("mw.", "c.q.", "i.v.m.").
