@@ -354,6 +354,9 @@ class SourceDocument(models.Model):
         blank=True,
         help_text="Pages without a usable text layer, read by OCR.",
     )
+    # Each page's text as read (text layer or OCR): a second import of the same PDF
+    # splits these again instead of reading (and OCR-ing) the file anew.
+    page_texts = ArrayField(models.TextField(), default=list, blank=True)
     imported_at = models.DateTimeField("geïmporteerd op")
 
     class Meta:
