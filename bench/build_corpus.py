@@ -713,7 +713,7 @@ TABLES = {
         "minutes_meeting",
         "id, date, slug, start_time, end_time, place, reference, document_date, description, "
         "attendees_text, absentees_text, redaction_codes, withheld_passages, parse_warnings, "
-        "source_name, sha256, encoding, original_text, imported_at",
+        "source_name, sha256, encoding, original_text, imported_at, series_id",
     ),
     "item": (
         "minutes_agendaitem",
@@ -734,7 +734,7 @@ class Batch:
 
 
 def to_rows(meeting: GeneratedMeeting, batch: Batch, ids: dict, ministry_ids: dict, now: str):
-    batch.lines["meeting"].append(copy_line(*meeting.fields, now))
+    batch.lines["meeting"].append(copy_line(*meeting.fields, now, ids["series"]))
     batch.meetings += 1
     for abbr in meeting.present:
         ids["mention"] += 1
@@ -845,7 +845,7 @@ def build(args) -> None:
     from django.utils import timezone
 
     from minutes.management.progress import Progress
-    from minutes.models import Meeting, Ministry
+    from minutes.models import Meeting, Ministry, Series
     from minutes.services import tag_topics
 
     step("migrate", call_command, "migrate", verbosity=0)
@@ -864,7 +864,8 @@ def build(args) -> None:
     writer = Writer(args.url)
     writer.start()
     progress = Progress(args.meetings, sys.stdout, unit="meetings")
-    ids = {"decision": 0, "mention": 0}
+    # Every generated meeting is an SGO meeting (the series migration 0014 made).
+    ids = {"decision": 0, "mention": 0, "series": Series.objects.get(slug=Series.SGO).pk}
     now = timezone.now().isoformat()
     batch = Batch()
     for index in range(args.meetings):

@@ -43,6 +43,7 @@ from minutes.models import (
     Meeting,
     Ministry,
     MinistryMention,
+    Series,
 )
 from minutes.services import SourceFile, import_batch, mark_interrupted_runs, this_process
 from tests.archive import IndexedTestCase
@@ -356,6 +357,7 @@ class TimelineTests(TestCase):
     def test_a_meeting_in_year_one_does_not_list_every_year_since(self):
         ezk = Ministry.objects.get(slug="ezk")
         stray = Meeting.objects.create(
+            series=Series.objects.get(slug=Series.SGO),
             date=date(1, 1, 7),
             slug="0001-01-07",
             source_name="verdwaald.txt",
