@@ -96,10 +96,24 @@ def plain_line(raw: str) -> str:
     return line.replace(BOLD, "").rstrip()
 
 
+AGENDAPUNT_RE = re.compile(r"^(\s*)Agendapunt\s+(\d{1,2})\s+(?=[A-Z])")
+
+
 def item_line(raw: str) -> str:
-    """`plain_line`, with "1   Titel" written "1. Titel" so the item splitter reads it."""
+    """`plain_line`, with "1   Titel" and "Agendapunt 1 Titel" written "1. Titel" so the
+    item splitter reads them."""
     line = plain_line(raw)
-    return SPACED_NUMBER_RE.sub(r"\1. ", line) if line else line
+    if not line:
+        return line
+    return AGENDAPUNT_RE.sub(r"\1\2. ", SPACED_NUMBER_RE.sub(r"\1. ", line))
+
+
+MARKDOWN_RE = re.compile(r"^#{1,6}\s+\S|^\|.*\|[ \t]*$", re.MULTILINE)
+
+
+def is_markdown(text: str) -> bool:
+    """Whether the text has Markdown headings or tables: the SGO template has neither."""
+    return MARKDOWN_RE.search(text) is not None
 
 
 def renumber_word_lists(lines: list[str]) -> list[str]:
@@ -240,31 +254,36 @@ MAX_LIST_LINES = 60
 
 
 def labelled_fields(raw_lines: list[str], plain: list[str]) -> dict[str, str]:
-    """Each label's text: after the label on its line, or the lines below it up to a gap."""
+    """Each label's text: after the label on its line, or the lines below it up to a gap.
+
+    A table's rule rows and header row ("| Naam | Organisatie |") are no part of it.
+    """
     fields: dict[str, str] = {}
     for index, line in enumerate(plain):
         match = LABEL_RE.match(line.strip())
-        if not match:
+        if not match or match.group(1).lower() in fields:
             continue
-        label = match.group(1).lower()
-        if label in fields:
-            continue
-        value = [match.group(2).strip()] if match.group(2).strip() else []
-        if not value:
-            for below, text in zip(raw_lines[index + 1 :], plain[index + 1 :], strict=False):
-                text = text.strip()
-                if not text:
-                    if value:
-                        break
-                    continue
-                if (
-                    LABEL_RE.match(text)
-                    or STOP_RE.match(below.strip())
-                    or len(value) >= MAX_LIST_LINES
-                ):
+        same_line = match.group(2).strip()
+        value = [same_line] if same_line else []
+        below = index + 1
+        while not same_line and below < len(plain):
+            raw, text = raw_lines[below], plain[below].strip()
+            below += 1
+            if MD_RULE_RE.match(raw) or (
+                ROW_RE.match(raw) and below < len(raw_lines) and MD_RULE_RE.match(raw_lines[below])
+            ):
+                continue
+            if not text:
+                if value:
                     break
-                value.append(text.lstrip("-•* ").strip())
-        fields[label] = clean_inline(", ".join(part for part in value if part))
+                continue
+            row = ROW_RE.match(raw)
+            if (LABEL_RE.match(text) and not row) or STOP_RE.match(raw.strip()):
+                break
+            if len(value) >= MAX_LIST_LINES:
+                break
+            value.append(text.lstrip("-•* ").strip())
+        fields[match.group(1).lower()] = clean_inline(", ".join(part for part in value if part))
     return fields
 
 
@@ -416,7 +435,7 @@ def first_item_index(raw_lines: list[str], plain: list[str]) -> int:
     for index, line in enumerate(plain):
         if ROW_RE.match(raw_lines[index]):
             continue
-        match = ITEM_RE.match(SPACED_NUMBER_RE.sub(r"\1. ", line))
+        match = ITEM_RE.match(item_line(raw_lines[index]))
         if match and int(match.group(1)) <= 2:
             return index
     return len(plain)
@@ -445,10 +464,12 @@ def parse_generic(text: str, encoding: str, matcher: MinistryMatcher) -> ParsedM
     if reference and not re.fullmatch(r"[\w./-]{1,40}", reference):
         reference = None
     headers = page_header_pattern(names_in_clean_lines(letterhead), document_date_text, reference)
-    body_text = remove_page_headers("\n".join(raw_lines[header_end:]), headers)
+    # Without a numbered item the whole text is the body (its headings are the items).
+    body_start = header_end if header_end < len(plain) else 0
+    body_text = remove_page_headers("\n".join(raw_lines[body_start:]), headers)
     body_lines = body_text.split("\n")
 
-    drafts, by_position = split_generic_items(body_lines if header_end < len(plain) else raw_lines)
+    drafts, by_position = split_generic_items(body_lines)
     if by_position and drafts:
         warnings.append("agenda items numbered by position: the minutes number none")
     items, decisions = build_items(drafts, matcher)

@@ -16,7 +16,7 @@ from minutes.ministries import default_alias_table
 from minutes.parsing.agenda import ItemDraft, split_items, split_without_table, until_first_item
 from minutes.parsing.dates import find_meeting_date, meeting_times, parse_date
 from minutes.parsing.decisions import classify_decision, split_sentences
-from minutes.parsing.generic import parse_generic
+from minutes.parsing.generic import is_markdown, parse_generic
 from minutes.parsing.header import (
     field_in_clean_lines,
     names_in_clean_lines,
@@ -132,6 +132,10 @@ def parse_minutes(
     lines = text.split("\n")
     check_lines(lines, max_line_chars)
     matcher = matcher_for(aliases if aliases is not None else default_alias_table())
+    if is_markdown(text):
+        # Markdown headings and tables: another body's minutes, and the SGO rules would
+        # read a "## 1. Opening" as no item and a date in the body as the preamble's.
+        return parse_generic(text, encoding, matcher)
 
     fields, table_start, table_end = parse_table(lines)
     when = fields.get("when", "")
