@@ -430,22 +430,22 @@ def split_generic_items(raw_lines: list[str]) -> tuple[list[ItemDraft], bool]:
 # --------------------------------------------------------------------------- the whole
 
 
-def first_item_index(raw_lines: list[str], plain: list[str]) -> int:
+def first_item_index(raw_lines: list[str]) -> int:
     """The line of the first agenda item numbered 1 or 2 (not a table's row)."""
-    for index, line in enumerate(plain):
-        if ROW_RE.match(raw_lines[index]):
+    for index, raw in enumerate(raw_lines):
+        if ROW_RE.match(raw):
             continue
-        match = ITEM_RE.match(item_line(raw_lines[index]))
+        match = ITEM_RE.match(item_line(raw))
         if match and int(match.group(1)) <= 2:
             return index
-    return len(plain)
+    return len(raw_lines)
 
 
 def parse_generic(text: str, encoding: str, matcher: MinistryMatcher) -> ParsedMeeting:
     """Minutes in another template than the SGO's, as `ParsedMeeting` (template "generic")."""
     raw_lines = text.split("\n")
     plain = [plain_line(raw) for raw in raw_lines]
-    header_end = min(first_item_index(raw_lines, plain), HEADER_LINES)
+    header_end = min(first_item_index(raw_lines), HEADER_LINES)
     found, block = find_generic_date(plain[:header_end] or plain[:HEADER_LINES])
 
     warnings: list[str] = []

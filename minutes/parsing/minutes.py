@@ -106,10 +106,14 @@ def try_generic(text: str, encoding: str, matcher: MinistryMatcher) -> ParsedMee
 
 def sgo_series(description: str, title_lines: list[str]) -> str | None:
     """The series of minutes the SGO rules read: the SGO's when the header table's
-    description (or the title above it) names it, else the body a title names."""
+    description or a title line names it ("Omschrijving SGO, verslag", "verslag SGO").
+
+    Another body a title names is not taken here: the import files such minutes under
+    the SGO today, and their addresses (slugs) must stay as they are.
+    """
     if SGO_RE.search(description):
         return "SGO"
-    return find_series([clean_inline(line) for line in title_lines if line.strip()])
+    return "SGO" if find_series([clean_inline(line) for line in title_lines]) == "SGO" else None
 
 
 def parse_minutes(
