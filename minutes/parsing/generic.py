@@ -57,6 +57,7 @@ NO_DATE = "no meeting date found (expected a 'Vergaderdatum en -tijd' line with 
 # How far down a header reaches: a PDF's letterhead and attendee table can be long.
 HEADER_LINES = 150
 TITLE_BLOCK_LINES = 4
+MAX_SUBTITLE = 60
 
 # --------------------------------------------------------------------------- Markdown
 
@@ -71,7 +72,7 @@ BREAK_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
 ESCAPED_NUMBER_RE = re.compile(r"^(\s*(?:\*\*)?\d{1,2})\\\.")
 SPACED_NUMBER_RE = re.compile(r"^(\s*(?:\*\*)?\d{1,2})(?: {2,}|\t+)(?=\S)")
 TITLE_WORDS_RE = re.compile(
-    r"verslag|notulen|besluitenlijst|vergadering|overleg|bijeenkomst|werkgroep|stuurgroep"
+    r"verslag|notulen|besluitenlijst|vergadering|overleg|bijeenkomst|werkgroep|stuurgroep|agenda|sessie"
     r"|klankbord|commissie|college|raad\b|ICBR|SGO",
     re.IGNORECASE,
 )
@@ -99,9 +100,19 @@ def plain_line(raw: str) -> str:
 AGENDAPUNT_RE = re.compile(r"^(\s*)Agendapunt\s+(\d{1,2})\s+(?=[A-Z])")
 
 
+# A line that is wholly bold or italic ("**1 Welkom**", "_2 Introductie_") or a Markdown
+# heading ("## 1 Welkom") with a number, one space and a title: a heading by its marks.
+MARKED_NUMBER_RE = re.compile(
+    r"^\s{0,3}(?:#{1,6}\s*|\*\*|_)(\d{1,2})\.?\s+([^\W\d_][^*_]{0,100}?)\s*(?:\*\*|_)?\s*$"
+)
+
+
 def item_line(raw: str) -> str:
     """`plain_line`, with "1   Titel" and "Agendapunt 1 Titel" written "1. Titel" so the
     item splitter reads them."""
+    marked = MARKED_NUMBER_RE.match(raw)
+    if marked:
+        return f"{marked.group(1)}. {marked.group(2)}"
     line = plain_line(raw)
     if not line:
         return line
@@ -174,18 +185,30 @@ def labelled_date(lines: list[str]) -> FoundDate | None:
     return None
 
 
+def is_subtitle(line: str) -> bool:
+    """A short line without digits, colon or label ("Kennisplatform API's")."""
+    if len(line) > MAX_SUBTITLE or ":" in line or any(ch.isdigit() for ch in line):
+        return False
+    return not (LABEL_RE.match(line) or LETTERHEAD_LABEL_RE.match(line))
+
+
 def title_block(lines: list[str]) -> list[tuple[int, str]]:
     """The title and the lines that carry it on (a subtitle, a date line, "dd ...")."""
     filled = [(index, line.strip()) for index, line in enumerate(lines) if line.strip()]
     if not filled or not TITLE_WORDS_RE.search(filled[0][1]):
         return []
     block = [filled[0]]
+    skipped = False
     for index, line in filled[1:TITLE_BLOCK_LINES]:
         carries_on = TITLE_WORDS_RE.search(line) and not MEETING_DATE_LABEL_RE.match(line)
         if LEADING_DATE_RE.match(line) or DATED_RE.match(line) or carries_on:
             block.append((index, line))
-        else:
+        elif skipped or not is_subtitle(line):
             break
+        else:
+            # One short subtitle without digits ("Kennisplatform API's") may stand
+            # between the title and its date line; it is no part of the block.
+            skipped = True
     return block
 
 
@@ -296,11 +319,11 @@ def first_field(fields: dict[str, str], labels: tuple[str, ...]) -> str:
 
 # --------------------------------------------------------------------------- items
 
-HEADING_RE = re.compile(r"^\s{0,3}(#{1,4})\s+(\S.*)$")
+HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(\S.*)$")
 SETEXT_RE = re.compile(r"^\s*+(=++|-++)\s*+$")
 NOT_AN_ITEM_RE = re.compile(
-    r"^(?:aanwezig|deelnemers|afwezig|agenda(?:/verslag)?|verslag(?:\s+per\s+agendapunt)?|inhoud"
-    r"|notulen|gast)\b",
+    r"^(?:aanwezig(?:en)?|deelnemers|afwezig(?:en)?|afgemeld|gast(?:en)?|agenda(?:/verslag)?"
+    r"|verslag(?:\s+per\s+agendapunt)?|inhoud|notulen)\b",
     re.IGNORECASE,
 )
 ACTIONS_HEADING_RE = re.compile(
@@ -308,12 +331,9 @@ ACTIONS_HEADING_RE = re.compile(
 )
 
 
-def heading_items(raw_lines: list[str]) -> list[ItemDraft]:
-    """Markdown headings as items, numbered by position: for minutes that number none.
-
-    The level used is the highest below the title that holds two headings or more.
-    """
-    headings: list[tuple[int, int, str]] = []  # (line index, level, title)
+def markdown_headings(raw_lines: list[str]) -> list[tuple[int, int, str]]:
+    """(line index, level, title) of each Markdown heading ("## X", or X over "---")."""
+    headings: list[tuple[int, int, str]] = []
     for index, raw in enumerate(raw_lines):
         match = HEADING_RE.match(raw)
         if match:
@@ -322,24 +342,48 @@ def heading_items(raw_lines: list[str]) -> list[ItemDraft]:
             level = 1 if raw.strip().startswith("=") else 2
             if not MD_RULE_RE.match(raw_lines[index - 1]):
                 headings.append((index - 1, level, raw_lines[index - 1].strip()))
-    headings = [h for h in headings if h[0] > 0 or h[1] > 1]
+    return headings
+
+
+def is_label_heading(title: str) -> bool:
+    """A heading that names a part of the header ("Aanwezig", "Agenda"), no item."""
+    return bool(NOT_AN_ITEM_RE.match(clean_inline(plain_line(title))))
+
+
+def first_section_index(raw_lines: list[str]) -> int:
+    """The line of the first Markdown heading below the title that is no header label."""
+    title = next((i for i, raw in enumerate(raw_lines) if raw.strip()), 0)
+    for index, _level, text in markdown_headings(raw_lines):
+        if index > title and not is_label_heading(text):
+            return index
+    return len(raw_lines)
+
+
+def heading_items(raw_lines: list[str]) -> tuple[list[ItemDraft], int]:
+    """Markdown headings as items, numbered by position, and the first one's line.
+
+    For minutes that number no items. The level used is the highest below the title
+    that holds two headings or more (else the highest there is); headings that name a
+    part of the header ("Aanwezig", "Agenda") are no items.
+    """
+    title = next((i for i, raw in enumerate(raw_lines) if raw.strip()), 0)
+    headings = [h for h in markdown_headings(raw_lines) if h[0] > title or h[1] > 1]
     if headings and headings[0][1] == 1 and sum(1 for h in headings if h[1] == 1) == 1:
         headings = headings[1:]  # the title
+    headings = [h for h in headings if not is_label_heading(h[2])]
     levels = sorted({level for _, level, _ in headings})
     level = next((lv for lv in levels if sum(1 for h in headings if h[1] == lv) >= 2), None)
     if level is None:
-        return []
-    chosen = [
-        h
-        for h in headings
-        if h[1] == level and not NOT_AN_ITEM_RE.match(clean_inline(plain_line(h[2])))
-    ]
+        if not levels:
+            return [], len(raw_lines)
+        level = levels[0]  # one section only
+    chosen = [h for h in headings if h[1] == level]
     drafts: list[ItemDraft] = []
     bounds = [h[0] for h in chosen] + [len(raw_lines)]
     for number, ((index, _, title), end) in enumerate(zip(chosen, bounds[1:], strict=True), 1):
         body = [item_line(raw) for raw in raw_lines[index + 1 : end]]
         drafts.append(ItemDraft(str(number), clean_inline(plain_line(title)).rstrip(" :"), body))
-    return drafts
+    return drafts, (chosen[0][0] if chosen else len(raw_lines))
 
 
 def item_decisions(item: ParsedItem, index: int, action_rows: list[str]) -> list[ParsedDecision]:
@@ -417,14 +461,20 @@ def build_items(
 
 
 def split_generic_items(raw_lines: list[str]) -> tuple[list[ItemDraft], bool]:
-    """(item drafts, whether they are numbered by position because the text numbers none)."""
+    """(item drafts, whether they are numbered by position because the text numbers none).
+
+    Numbered items, unless Markdown headings come before the first of them: then the
+    numbers are a list's inside a section, and the headings are the items.
+    """
     lines = renumber_word_lists(
         [item_line(raw) if not ROW_RE.match(raw) else raw for raw in raw_lines]
     )
-    _preamble, drafts = split_items("\n".join(lines))
-    if drafts:
+    preamble, drafts = split_items("\n".join(lines))
+    headings, first_heading = heading_items(raw_lines)
+    first_numbered = preamble.count("\n") + 1 if preamble else 0
+    if drafts and (not headings or first_numbered <= first_heading):
         return drafts, False
-    return heading_items(raw_lines), True
+    return headings, bool(headings)
 
 
 # --------------------------------------------------------------------------- the whole
@@ -445,7 +495,7 @@ def parse_generic(text: str, encoding: str, matcher: MinistryMatcher) -> ParsedM
     """Minutes in another template than the SGO's, as `ParsedMeeting` (template "generic")."""
     raw_lines = text.split("\n")
     plain = [plain_line(raw) for raw in raw_lines]
-    header_end = min(first_item_index(raw_lines), HEADER_LINES)
+    header_end = min(first_item_index(raw_lines), first_section_index(raw_lines), HEADER_LINES)
     found, block = find_generic_date(plain[:header_end] or plain[:HEADER_LINES])
 
     warnings: list[str] = []

@@ -33,12 +33,13 @@ BODY_WORDS_RE = re.compile(
 )
 # Where a name ends: a date, "d.d.", "gehouden op", a place or time, a bracket, a dash.
 NAME_END_RE = re.compile(
-    r"\s+(?:d\.\s?d\.|dd|op|te|gehouden|d\.w\.z\.|inzake|via|versie|v\d)\b|\s*[,(–—|:;]|\s+-\s"
+    r"\s+(?:d\.\s?d\.|dd|op|te|gehouden|d\.w\.z\.|inzake|via|versie|sessie|v\d)\b|\s*[,(–—|:;]|\s+-\s"
     r"|\s+(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)\b",
     re.IGNORECASE,
 )
 NOT_A_NAME_RE = re.compile(
-    r"^(?:vorige|per\s|van\s|de\s|het\s|en\s|\d)|^(?:verslag|notulen|agenda|vergadering)$",
+    r"^(?:vorige|per\s|van\s|de\s|het\s|en\s|\d)"
+    r"|^(?:verslag|notulen|agenda|vergadering|overleg|bijeenkomst|sessie)$",
     re.IGNORECASE,
 )
 MAX_NAME = 80
