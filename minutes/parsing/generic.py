@@ -84,8 +84,14 @@ LETTERHEAD_LABEL_RE = re.compile(
 DATUM_COLON_RE = re.compile(r"^datum\s*:\s*(\S.*)$", re.IGNORECASE)
 
 
+# Any of Markdown's marks that `plain_line` takes out; a line without one is plain.
+MARKS_RE = re.compile(r"[#>|*\\<]|---|===")
+
+
 def plain_line(raw: str) -> str:
     """A line without Markdown's marks: quotes, heading hashes, table pipes, bold, breaks."""
+    if not MARKS_RE.search(raw):
+        return raw.rstrip()
     if MD_RULE_RE.match(raw):
         return ""
     line = MD_PREFIX_RE.sub("", raw)
@@ -110,6 +116,9 @@ MARKED_NUMBER_RE = re.compile(
 def item_line(raw: str) -> str:
     """`plain_line`, with "1   Titel" and "Agendapunt 1 Titel" written "1. Titel" so the
     item splitter reads them."""
+    first = raw.lstrip()[:1]
+    if not (first.isdigit() or first in "#*_A>"):
+        return plain_line(raw)
     marked = MARKED_NUMBER_RE.match(raw)
     if marked:
         return f"{marked.group(1)}. {marked.group(2)}"
