@@ -189,3 +189,23 @@ def test_redaction_codes_are_kept() -> None:
     assert parsed.redaction_codes == ("5.1.2e",)
     assert "5.1.2e (J&V) meldt" in parsed.agenda_items[2].body
     assert parsed.ministries_mentioned
+
+
+def test_a_datum_row_in_a_verslag_header_is_the_meeting_date() -> None:
+    parsed = parse("datum_row_werkgroep.md")
+    assert parsed.meeting_date == date(2017, 12, 11)
+    assert (parsed.start_time, parsed.end_time) == (time(9, 30), time(12, 0))
+    assert parsed.document_date is None
+    assert parsed.absentees_text == "Lid C (Logius)"
+    assert [item.title for item in parsed.agenda_items] == [
+        "Introductie, mededelingen",
+        "Use cases",
+        "Rondvraag",
+    ]
+    assert "agenda items numbered by position: the minutes number none" in parsed.warnings
+    assert parsed.decisions[0].kind == DecisionKind.AGREED
+
+
+def test_a_datum_row_of_a_document_that_records_no_meeting_is_not_taken() -> None:
+    with pytest.raises(ParseError, match="no meeting date found"):
+        parse("datum_row_not_minutes.md")
