@@ -113,12 +113,19 @@ MARKED_NUMBER_RE = re.compile(
 )
 
 
+# "**Agendapunt 1**" alone on its line, the subject on the lines below.
+LONE_AGENDAPUNT_RE = re.compile(r"^\s*(?:\*\*|_)?Agendapunt\s+(\d{1,2})\s*:?\s*(?:\*\*|_)?\s*$")
+
+
 def item_line(raw: str) -> str:
     """`plain_line`, with "1   Titel" and "Agendapunt 1 Titel" written "1. Titel" so the
     item splitter reads them."""
     first = raw.lstrip()[:1]
     if not (first.isdigit() or first in "#*_A>"):
         return plain_line(raw)
+    lone = LONE_AGENDAPUNT_RE.match(raw)
+    if lone:
+        return f"{lone.group(1)}. Agendapunt {lone.group(1)}"
     marked = MARKED_NUMBER_RE.match(raw)
     if marked:
         return f"{marked.group(1)}. {marked.group(2)}"

@@ -209,3 +209,18 @@ def test_a_datum_row_in_a_verslag_header_is_the_meeting_date() -> None:
 def test_a_datum_row_of_a_document_that_records_no_meeting_is_not_taken() -> None:
     with pytest.raises(ParseError, match="no meeting date found"):
         parse("datum_row_not_minutes.md")
+
+
+def test_agendapunt_alone_on_its_line_and_a_title_that_names_no_series() -> None:
+    parsed = parse("agendapunt_alone.md")
+    assert parsed.meeting_date == date(2025, 7, 10)
+    assert [(i.number, i.title) for i in parsed.agenda_items] == [
+        ("1", "Agendapunt 1"),
+        ("2", "Agendapunt 2"),
+    ]
+    assert [(d.item, d.kind) for d in parsed.decisions] == [
+        ("1", DecisionKind.DECIDED),
+        ("2", DecisionKind.ACTION),
+    ]
+    # "Verslag" alone names no body.
+    assert parsed.series is None
