@@ -36,6 +36,7 @@ from minutes.parsing.dates import (
 )
 from minutes.parsing.decisions import DecisionKind, classify_other_decision, split_sentences
 from minutes.parsing.header import (
+    TABLE_LABELS,
     field_in_clean_lines,
     names_in_clean_lines,
     page_header_pattern,
@@ -278,14 +279,26 @@ def find_generic_date(lines: list[str]) -> tuple[FoundDate, list[tuple[int, str]
 
 # --------------------------------------------------------------------------- labels
 
-ATTENDEE_LABELS = ("aanwezig", "aanwezigen", "deelnemers", "present")
-ABSENTEE_LABELS = ("afwezig", "afwezigen", "afgemeld", "verhinderd", "afwezig met kennisgeving")
-PLACE_LABELS = ("vergaderplaats", "locatie", "plaats")
-TIME_LABELS = ("tijd", "aanvang", "tijdstip", "vergadertijd")
+# The header table's labels of the SGO template (one vocabulary), but its date rows,
+# and the ones other templates add; each maps to the field it fills.
+FIELD_LABELS = {
+    **{
+        label: key
+        for label, key in TABLE_LABELS.items()
+        if key in ("time", "place", "present", "absent")
+    },
+    "deelnemers": "participants",
+    "present": "present",
+    "verhinderd": "absent",
+    "gast": "guests",
+    "gasten": "guests",
+    "notulist": "secretary",
+    "voorzitter": "chair",
+}
 LABEL_RE = re.compile(
-    r"^(aanwezig(?:en)?|deelnemers|present|afwezig(?:en)?|afgemeld|verhinderd|vergaderplaats"
-    r"|locatie|plaats|tijd|aanvang|tijdstip|vergadertijd|gast(?:en)?|notulist|voorzitter)"
-    r"(?:\s*\([^)]{0,60}\))?(?:\s*:|\t|\s{2,}|$)\s*(.*)$",
+    r"^("
+    + "|".join(re.escape(label) for label in sorted(FIELD_LABELS, key=len, reverse=True))
+    + r")(?:\s*\([^)]{0,60}\))?(?:\s*:|\t|\s{2,}|$)\s*(.*)$",
     re.IGNORECASE,
 )
 STOP_RE = re.compile(r"^(?:#|\d{1,2}[.)]\s|agenda\b|verslag\b|opening\b)", re.IGNORECASE)
@@ -300,7 +313,8 @@ def labelled_fields(raw_lines: list[str], plain: list[str]) -> dict[str, str]:
     fields: dict[str, str] = {}
     for index, line in enumerate(plain):
         match = LABEL_RE.match(line.strip())
-        if not match or match.group(1).lower() in fields:
+        key = FIELD_LABELS[match.group(1).lower()] if match else ""
+        if not match or key in fields:
             continue
         same_line = match.group(2).strip()
         value = [same_line] if same_line else []
@@ -322,15 +336,8 @@ def labelled_fields(raw_lines: list[str], plain: list[str]) -> dict[str, str]:
             if len(value) >= MAX_LIST_LINES:
                 break
             value.append(text.lstrip("-•* ").strip())
-        fields[match.group(1).lower()] = clean_inline(", ".join(part for part in value if part))
+        fields[key] = clean_inline(", ".join(part for part in value if part))
     return fields
-
-
-def first_field(fields: dict[str, str], labels: tuple[str, ...]) -> str:
-    for label in labels:
-        if fields.get(label):
-            return fields[label]
-    return ""
 
 
 # --------------------------------------------------------------------------- items
@@ -516,7 +523,7 @@ def parse_generic(text: str, encoding: str, matcher: MinistryMatcher) -> ParsedM
 
     warnings: list[str] = []
     fields = labelled_fields(raw_lines[:header_end], plain[:header_end])
-    when = found.text + " " + first_field(fields, TIME_LABELS)
+    when = found.text + " " + fields.get("time", "")
     start_time, end_time, time_warning = meeting_times(when)
     if time_warning:
         warnings.append(time_warning)
@@ -543,7 +550,7 @@ def parse_generic(text: str, encoding: str, matcher: MinistryMatcher) -> ParsedM
         warnings.append("no numbered agenda items found")
     if document_date and document_date < found.day:
         warnings.append("document date is before the meeting date")
-    attendees = first_field(fields, ATTENDEE_LABELS[:2]) or first_field(fields, ATTENDEE_LABELS[2:])
+    attendees = fields.get("present") or fields.get("participants", "")
     title = [line for _, line in block] + [
         line for line in letterhead if line and not LETTERHEAD_LABEL_RE.match(line)
     ]
@@ -552,13 +559,13 @@ def parse_generic(text: str, encoding: str, matcher: MinistryMatcher) -> ParsedM
         meeting_date=found.day,
         start_time=start_time,
         end_time=end_time,
-        place=first_field(fields, PLACE_LABELS) or None,
+        place=fields.get("place") or None,
         reference=reference,
         document_date=document_date,
         encoding=encoding,
         description=clean_inline(block[0][1]) if block else None,
         attendees_text=attendees,
-        absentees_text=first_field(fields, ABSENTEE_LABELS),
+        absentees_text=fields.get("absent", ""),
         agenda_items=tuple(items),
         decisions=tuple(decisions),
         ministries_present=tuple(ministries_present(attendees, matcher)),
