@@ -1,4 +1,5 @@
-"""Parse SGO minutes ("verslagen") from text files into plain dataclasses.
+"""Parse minutes ("verslagen") from text files into plain dataclasses: the SGO's by
+the SGO template's rules, other bodies' by the generic rules.
 
 Pure: bytes in, dataclasses out. No database, no Django. The import service turns
 the result into model rows; `manage.py parse_minutes` prints it as JSON.
@@ -24,7 +25,10 @@ One module per stage, each above the ones that use it:
 - `decisions`: sentences and `classify_decision`, `DecisionKind`;
 - `records`: the dataclasses handed out;
 - `rondvraag`: contributions under ministry headings;
-- `minutes`: `parse_minutes`, which runs the stages in order.
+- `series`: the series (body) a document names;
+- `generic`: other bodies' minutes (Markdown, Rijkshuisstijl PDF text, plain text);
+- `minutes`: `parse_minutes`, which runs the stages in order (or hands a text that is
+  not in the SGO template to `generic`).
 
 This module is the package's face: import from here.
 """

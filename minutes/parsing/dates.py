@@ -156,3 +156,43 @@ def find_meeting_date(when: str, preamble_lines: list[str]) -> tuple[date | None
     if datum_row is None:
         return None, None
     return parse_date(preamble_lines[datum_row]), datum_row
+
+
+# Other bodies' minutes: the labels of the meeting's own date, and the forms of a date
+# their titles also use ("13-april-2023", "2023-01-26").
+MEETING_DATE_LABEL_RE = re.compile(
+    r"^(?:vergaderdatum(?:\s*(?:en|&|/)\s*-?\s*(?:tijd(?:stip)?|plaats))?"
+    r"|datum\s+(?:van\s+de\s+)?vergadering|datum\s+en\s+(?:tijd(?:stip)?|plaats)"
+    r"|datum\s*/\s*tijd)(?![\w-])[\s:|]*(.*)$",
+    re.IGNORECASE,
+)
+DATE_HYPHEN_WORDS_RE = re.compile(rf"(?<!\d)(\d{{1,2}})-({MONTH_PATTERN})-(\d{{4}})", re.IGNORECASE)
+DATE_ISO_RE = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])")
+# "d.d. 24-11-2020", "dd 24-11-2020": a date given as the meeting's in a title block.
+DATED_RE = re.compile(r"\b(?:d\.\s?d\.|dd)\s", re.IGNORECASE)
+# A line that opens with the date: "Donderdag 9 maart 2023 te Amersfoort", "8 december 2022".
+LEADING_DATE_RE = re.compile(
+    rf"^(?:(?:{WEEKDAYS}),?\s+)?(?:\d{{1,2}}\s+(?:{MONTH_PATTERN})\s+\d{{4}}"
+    r"|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{4}-\d{2}-\d{2})",
+    re.IGNORECASE,
+)
+
+
+def parse_title_date(text: str) -> date | None:
+    """`parse_date`, and the forms titles also use: "13-april-2023", "2023-01-26"."""
+    found = parse_date(text)
+    if found is not None:
+        return found
+    try:
+        match = DATE_HYPHEN_WORDS_RE.search(text)
+        if match:
+            day, month, year = match.groups()
+            key = month.lower().rstrip(".")
+            return date(int(year), MONTHS.get(key) or MONTH_ABBREVIATIONS[key], int(day))
+        match = DATE_ISO_RE.search(text)
+        if match:
+            year, month, day = match.groups()
+            return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+    return None

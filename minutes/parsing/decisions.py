@@ -327,3 +327,44 @@ def classify_decision(sentence: str, item_title: str) -> DecisionKind | None:
         verb = (passive.group(1) or passive.group(2)).lower()
         return PASSIVE_KINDS[verb]
     return None
+
+
+# Minutes of other bodies: who decides ("het TO", "de stuurgroep", "het college"), the
+# labels that mark a decision or an action item, and "wordt vastgesteld" as a decision.
+OTHER_SUBJECT_RE = re.compile(
+    r"\b(?:het\s+TO|het\s+technisch\s+overleg|de\s+stuurgroep|de\s+werkgroep|het\s+college"
+    r"|de\s+commissie|de\s+raad|het\s+bestuur|de\s+klankbordgroep|de\s+deelnemers"
+    r"|de\s+aanwezigen|de\s+vergadering|het\s+MT|de\s+TAG|de\s+ICBR|het\s+ICBR)\b",
+    re.IGNORECASE,
+)
+DECISION_LABEL_RE = re.compile(r"^(?:besluit(?:en)?|besloten|conclusie\s+en\s+besluit)\s*:\s*\S")
+ACTION_LABEL_RE = re.compile(
+    r"^(?:actiepunt(?:en)?|actie(?:\s+[^:]{1,40})?)\s*:\s*\S", re.IGNORECASE
+)
+PASSIVE_ADOPTED_RE = re.compile(
+    r"\b(?:wordt|is|worden|zijn|werd|werden)\s+(?:\w+\s+){0,3}?vastgesteld\b", re.IGNORECASE
+)
+NAMES_RECORD_RE = re.compile(r"\b(?:verslag|notulen|besluitenlijst|actielijst)", re.IGNORECASE)
+
+
+def classify_other_decision(sentence: str, item_title: str) -> DecisionKind | None:
+    """The decision kind of a sentence in another body's minutes, or None.
+
+    "Besluit: ..." decides, "Actie: ..." and "Actiepunt: ..." are action items; then the
+    SGO's phrasings with the body ("het TO", "de stuurgroep") in the SGO's place; then
+    "wordt (ongewijzigd) vastgesteld": the minutes adopted when it names them (or the
+    item does), else a decision.
+    """
+    text = clean_inline(sentence)
+    if ACTION_LABEL_RE.match(text):
+        return DecisionKind.ACTION
+    if DECISION_LABEL_RE.match(text.lower()):
+        return DecisionKind.DECIDED
+    kind = classify_decision(OTHER_SUBJECT_RE.sub("het overleg", text), item_title)
+    if kind is not None:
+        return kind
+    if not PASSIVE_ADOPTED_RE.search(text) or NOT_A_DECISION_RE.search(text):
+        return None
+    if NAMES_RECORD_RE.search(text) or NAMES_RECORD_RE.search(item_title):
+        return DecisionKind.ADOPTED
+    return DecisionKind.DECIDED

@@ -16,6 +16,7 @@ from minutes.ministries import default_alias_table
 from minutes.parsing.agenda import ItemDraft, split_items, split_without_table, until_first_item
 from minutes.parsing.dates import find_meeting_date, meeting_times, parse_date
 from minutes.parsing.decisions import classify_decision, split_sentences
+from minutes.parsing.generic import is_markdown, parse_generic
 from minutes.parsing.header import (
     field_in_clean_lines,
     names_in_clean_lines,
@@ -32,6 +33,7 @@ from minutes.parsing.records import (
     ParsedSubitem,
 )
 from minutes.parsing.rondvraag import split_contributions
+from minutes.parsing.series import SGO_RE, find_series
 from minutes.parsing.text import (
     BOLD,
     MAX_BYTES,
@@ -94,6 +96,26 @@ def build_item(
     return item, decisions
 
 
+def try_generic(text: str, encoding: str, matcher: MinistryMatcher) -> ParsedMeeting | None:
+    """The generic rules' reading, or None when they find no date."""
+    try:
+        return parse_generic(text, encoding, matcher)
+    except ParseError:
+        return None
+
+
+def sgo_series(description: str, title_lines: list[str]) -> str | None:
+    """The series of minutes the SGO rules read: the SGO's when the header table's
+    description or a title line names it ("Omschrijving SGO, verslag", "verslag SGO").
+
+    Another body a title names is not taken here: the import files such minutes under
+    the SGO today, and their addresses (slugs) must stay as they are.
+    """
+    if SGO_RE.search(description):
+        return "SGO"
+    return "SGO" if find_series([clean_inline(line) for line in title_lines]) == "SGO" else None
+
+
 def parse_minutes(
     data: bytes,
     *,
@@ -114,6 +136,10 @@ def parse_minutes(
     lines = text.split("\n")
     check_lines(lines, max_line_chars)
     matcher = matcher_for(aliases if aliases is not None else default_alias_table())
+    if is_markdown(text):
+        # Markdown headings and tables: another body's minutes, and the SGO rules would
+        # read a "## 1. Opening" as no item and a date in the body as the preamble's.
+        return parse_generic(text, encoding, matcher)
 
     fields, table_start, table_end = parse_table(lines)
     when = fields.get("when", "")
@@ -123,9 +149,8 @@ def parse_minutes(
         letterhead_lines, agenda_lines = split_without_table(lines)
     meeting_date, datum_row = find_meeting_date(when, until_first_item(lines)[:80])
     if meeting_date is None:
-        raise ParseError(
-            "no meeting date found (expected a 'Vergaderdatum en -tijd' line with a date)"
-        )
+        # Not the SGO template's ways of giving the date: another body's minutes.
+        return parse_generic(text, encoding, matcher)
     if datum_row is not None:
         # That row is the meeting's, so it cannot also be the document date.
         letterhead_lines = [
@@ -165,6 +190,12 @@ def parse_minutes(
         warnings.append("no numbered agenda items found")
     if document_date and document_date < meeting_date:
         warnings.append("document date is before the meeting date")
+    if not items and not SGO_RE.search(fields.get("description", "")):
+        # Markdown minutes whose rows the SGO rules read, but not their headings: the
+        # generic rules take them when they find the same date and items.
+        generic = try_generic(text, encoding, matcher)
+        if generic is not None and generic.meeting_date == meeting_date and generic.agenda_items:
+            return generic
     return ParsedMeeting(
         meeting_date=meeting_date,
         start_time=start_time,
@@ -185,4 +216,6 @@ def parse_minutes(
         body=body,
         text=text,
         warnings=tuple(warnings),
+        series=sgo_series(fields.get("description", ""), letterhead_lines + lines[table_end:][:3]),
+        template="sgo",
     )
