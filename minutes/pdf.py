@@ -62,6 +62,10 @@ PARAGRAPH_GAP = 0.9  # vertical gap, in line heights, that ends a paragraph
 # A line that reaches to within this share of the column's width from its right edge was
 # wrapped (the next word did not fit); one that ends earlier ends its paragraph.
 WRAP_SLACK = 0.25
+# Control characters PDFium reports for soft hyphens and unmapped glyphs.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
+# A list's number or bullet alone: Word puts a tab stop after it, the text files a space.
+LIST_MARKER_RE = re.compile(r"^\s*(?:[-•–*]|\d{1,2}[.)]|[a-z][.)])\s*$")
 # What starts a list or agenda item, never a wrapped line's rest: "-", "•", "1.", "a)".
 ITEM_START_RE = re.compile(r"^(?:[-•–*]\s|\d{1,2}[.)]\s|[a-z][.)]\s)")
 
@@ -181,40 +185,79 @@ class _Line:
 
 def _same_line(line: _Line, left: float, bottom: float, top: float) -> bool:
     """A piece continues a line when it overlaps it vertically and lies to its right."""
-    overlap = min(line.top, top) - max(line.bottom, bottom)
-    height = min(line.top - line.bottom, top - bottom)
-    return height > 0 and overlap > 0.5 * height and left >= line.right - 1
+    return _overlaps(line, bottom, top) and left >= line.right - 1
 
 
-def layer_text(textpage: pdfium.PdfTextPage) -> str:
-    """The page's text layer as lines in drawing order, with tabs for columns and indents."""
-    return format_lines(collect_lines(textpage))
+def layer_text(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> str:
+    """The page's text layer as lines, with tabs for column gaps and indents.
+
+    The letterhead column in the right margin first, in the order the PDF draws it; then
+    the rest top to bottom, each line left to right (Word draws a floating header table
+    after the text beside or below it, and a table's columns one after the other).
+    """
+    pieces = text_pieces(textpage)
+    split = MARGIN_COLUMN * page.get_width()
+    margin = [piece for piece in pieces if piece.left > split]
+    body = reading_order([piece for piece in pieces if piece.left <= split])
+    return format_lines(join_pieces(margin) + join_pieces(body))
 
 
-def collect_lines(textpage: pdfium.PdfTextPage) -> list[_Line]:
-    """PDFium's text pieces (runs of one line), joined into lines in drawing order."""
-    lines: list[_Line] = []
+def text_pieces(textpage: pdfium.PdfTextPage) -> list[_Line]:
+    """PDFium's runs of text (part of one line each), in drawing order."""
+    pieces = []
     for index in range(textpage.count_rects()):
         left, bottom, right, top = textpage.get_rect(index)
-        piece = textpage.get_text_bounded(left, bottom, right, top)
-        piece = piece.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
-        if not piece.strip():
-            continue
-        line = lines[-1] if lines else None
-        if line is not None and _same_line(line, left, bottom, top):
-            line.parts.append(_joint(line, left, top - bottom, piece))
-            line.right, line.top, line.bottom = right, max(line.top, top), min(line.bottom, bottom)
+        text = textpage.get_text_bounded(left, bottom, right, top)
+        text = CONTROL_RE.sub("", text.replace("\r\n", " ").replace("\n", " ").replace("\r", " "))
+        if text.strip():
+            pieces.append(_Line(left, right, bottom, top, [text]))
+    return pieces
+
+
+def reading_order(pieces: list[_Line]) -> list[_Line]:
+    """Pieces top to bottom, and those of one line left to right."""
+    rows: list[list[_Line]] = []
+    for piece in sorted(pieces, key=lambda piece: -piece.top):
+        row = rows[-1] if rows else None
+        if row is not None and _overlaps(row[0], piece.bottom, piece.top):
+            row.append(piece)
         else:
-            lines.append(_Line(left, right, bottom, top, [piece.lstrip()]))
+            rows.append([piece])
+    return [piece for row in rows for piece in sorted(row, key=lambda piece: piece.left)]
+
+
+def _overlaps(line: _Line, bottom: float, top: float) -> bool:
+    """Do they overlap vertically by half the smaller height?"""
+    overlap = min(line.top, top) - max(line.bottom, bottom)
+    height = min(line.top - line.bottom, top - bottom)
+    return height > 0 and overlap > 0.5 * height
+
+
+def join_pieces(pieces: list[_Line]) -> list[_Line]:
+    """Pieces joined into lines: a piece to the right of the last one on its line joins it."""
+    lines: list[_Line] = []
+    for piece in pieces:
+        text = piece.parts[0]
+        line = lines[-1] if lines else None
+        if line is not None and _same_line(line, piece.left, piece.bottom, piece.top):
+            line.parts.append(_joint(line, piece.left, piece.top - piece.bottom, text))
+            line.right = piece.right
+            line.top, line.bottom = max(line.top, piece.top), min(line.bottom, piece.bottom)
+        else:
+            lines.append(_Line(piece.left, piece.right, piece.bottom, piece.top, [text.lstrip()]))
     for line in lines:
         line.parts[-1] = line.parts[-1].rstrip()
     return lines
 
 
 def _joint(line: _Line, left: float, height: float, piece: str) -> str:
-    """A piece as it continues a line: after a tab (a column gap), a space, or nothing."""
+    """A piece as it continues a line: after a tab (a column gap), a space, or nothing.
+
+    Gaps are measured in the line's height: a hyphen's own box is only a sliver high.
+    """
+    height = max(height, line.top - line.bottom)
     gap = left - line.right
-    if gap > COLUMN_GAP * height:
+    if gap > COLUMN_GAP * height and not LIST_MARKER_RE.match("".join(line.parts)):
         line.parts[-1] = line.parts[-1].rstrip()
         return "\t" + piece.strip()
     if line.parts[-1].endswith(" "):
@@ -240,6 +283,8 @@ def format_lines(lines: list[_Line]) -> str:
     previous: _Line | None = None
     for line in lines:
         text = "".join(line.parts)
+        if not text.strip():
+            continue
         indented = line.left - margin > INDENT_POINTS
         if previous is not None:
             height = max(line.top - line.bottom, previous.top - previous.bottom)
@@ -303,13 +348,13 @@ def ocr_unavailable(language: str) -> str | None:
 
 
 def render_page(page: pdfium.PdfPage):
-    """The page as a greyscale Pillow image at 300 dpi (fewer if it is enormous)."""
+    """(image, pixels per point): the page in greyscale at 300 dpi (fewer if it is enormous)."""
     width, height = page.get_size()
     scale = OCR_DPI / 72
     pixels = width * height * scale * scale
     if pixels > MAX_RENDER_PIXELS:
         scale *= (MAX_RENDER_PIXELS / pixels) ** 0.5
-    return page.render(scale=scale, grayscale=True).to_pil().convert("L")
+    return page.render(scale=scale, grayscale=True).to_pil().convert("L"), scale
 
 
 def invert_boxes(image):
@@ -414,7 +459,8 @@ def _box_extent(image, left: int, top: int, right: int, bottom: int):
 
 def ocr_page(page: pdfium.PdfPage, number: int, limits: PdfLimits) -> str:
     """Tesseract's reading of one rendered page, within the time limit."""
-    image = invert_boxes(render_page(page))
+    image, scale = render_page(page)
+    image = invert_boxes(image)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     command = [
@@ -439,15 +485,16 @@ def ocr_page(page: pdfium.PdfPage, number: int, limits: PdfLimits) -> str:
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
         raise PdfError(f"OCR van pagina {number} is mislukt ({message[0]})")
-    return ocr_text(result.stdout.decode("utf-8", "replace"), image.width)
+    return ocr_text(result.stdout.decode("utf-8", "replace"), image.width, scale)
 
 
-def ocr_text(tsv: str, page_width: int) -> str:
+def ocr_text(tsv: str, page_width: int, scale: float) -> str:
     """Tesseract's words (its TSV output) as lines, laid out like a text layer's.
 
     Words become lines (`format_lines` joins wrapped lines and marks column gaps as the text
-    layer's reading does). Blocks in the right margin (the letterhead column of the
-    Rijkshuisstijl) come first, as Word draws them; Tesseract reads them last.
+    layer's reading does), in points (`scale` pixels each). Blocks in the right margin
+    (the Rijkshuisstijl's letterhead column) come first, as Word draws them; Tesseract
+    reads them last.
     """
     lines: dict[tuple[int, int, int], _Line] = {}
     for row in tsv.split("\n")[1:]:
@@ -455,7 +502,7 @@ def ocr_text(tsv: str, page_width: int) -> str:
         if len(fields) < 12 or fields[0] != "5" or not fields[11].strip():
             continue
         block, paragraph, line_number = (int(value) for value in fields[2:5])
-        left, top, width, height = (int(value) for value in fields[6:10])
+        left, top, width, height = (int(value) / scale for value in fields[6:10])
         # Image rows grow downwards; a text layer's y grows upwards.
         word = _Line(left, left + width, -(top + height), -top, [fields[11]])
         key = (block, paragraph, line_number)
@@ -466,10 +513,11 @@ def ocr_text(tsv: str, page_width: int) -> str:
             line.parts.append(_joint(line, word.left, line.top - line.bottom, " " + word.parts[0]))
             line.right = word.right
             line.top, line.bottom = max(line.top, word.top), min(line.bottom, word.bottom)
+    block_left: dict[int, float] = {}
+    for (block, _, _), line in lines.items():
+        block_left[block] = min(block_left.get(block, line.left), line.left)
     margin_blocks = {
-        key[0]
-        for key, line in lines.items()
-        if all(other.left > MARGIN_COLUMN * page_width for k, other in lines.items() if k[0] == key[0])
+        block for block, left in block_left.items() if left > MARGIN_COLUMN * page_width / scale
     }
     ordered = sorted(lines.items(), key=lambda item: item[0][0] not in margin_blocks)
     return format_lines([line for _, line in ordered])
@@ -514,7 +562,7 @@ def read_page(document: pdfium.PdfDocument, index: int, limits: PdfLimits) -> Pd
     try:
         textpage = page.get_textpage()
         try:
-            text = layer_text(textpage)
+            text = layer_text(page, textpage)
         finally:
             textpage.close()
         if usable(text) or not has_image(page):

@@ -196,7 +196,8 @@ def _segments(run: Run) -> list[tuple[float, str, bool]]:
     out, position = [], 0
     for start, end in _redaction_spans(run.text):
         if start > position:
-            out.append((text_width_mm(run.text[:position], run.size), run.text[position:start], False))
+            offset = text_width_mm(run.text[:position], run.size)
+            out.append((offset, run.text[position:start], False))
         out.append((text_width_mm(run.text[:start], run.size), run.text[start:end], True))
         position = end
     if position < len(run.text):
