@@ -45,6 +45,9 @@ MAGIC_WINDOW = 1024
 MIN_USABLE_CHARS = 20
 MIN_USABLE_RATIO = 0.5
 
+# A page with this many paths and no usable text layer holds text drawn as outlines.
+OUTLINE_PATHS = 200
+
 # Rendering for OCR: 300 dpi, and never more pixels than an A3 page at that resolution
 # (a page declared kilometres wide would otherwise need gigabytes).
 OCR_DPI = 300
@@ -320,9 +323,16 @@ def usable(text: str) -> bool:
     return letters >= MIN_USABLE_CHARS and letters >= MIN_USABLE_RATIO * len(visible)
 
 
-def has_image(page: pdfium.PdfPage) -> bool:
-    for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
-        return True
+def looks_scanned(page: pdfium.PdfPage) -> bool:
+    """Does the page hold something to read besides its text layer?
+
+    An image (a scan), or many paths (text turned into outlines, as some redaction tools
+    leave it); a page with neither is blank, or holds only rules and boxes.
+    """
+    kinds = [pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH]
+    for count, obj in enumerate(page.get_objects(filter=kinds, max_depth=3), start=1):
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE or count >= OUTLINE_PATHS:
+            return True
     return False
 
 
@@ -369,7 +379,7 @@ def invert_boxes(image):
 
     grid = image.reduce(BOX_CELL)
     width = grid.width
-    dark = {i for i, value in enumerate(grid.getdata()) if value < BOX_DARK}
+    dark = {i for i, value in enumerate(grid.get_flattened_data()) if value < BOX_DARK}
     if not dark:
         return image
     mask = Image.new("L", image.size, 0)
@@ -446,12 +456,12 @@ def _box_extent(image, left: int, top: int, right: int, bottom: int):
     x1, y1 = min(image.width, right + pad), min(image.height, bottom + pad)
     # Rows: their darkness across the box's columns; then columns across the box's rows.
     band = image.crop((left, y0, right, y1)).resize((1, y1 - y0), Image.BOX)
-    rows = _dark_run(list(band.getdata()), (top + bottom) // 2 - y0, 2)
+    rows = _dark_run(list(band.get_flattened_data()), (top + bottom) // 2 - y0, 2)
     if rows is None:
         return None
     box_top, box_bottom = y0 + rows[0], y0 + rows[1]
     band = image.crop((x0, box_top, x1, box_bottom + 1)).resize((x1 - x0, 1), Image.BOX)
-    columns = _dark_run(list(band.getdata()), (left + right) // 2 - x0, pad)
+    columns = _dark_run(list(band.get_flattened_data()), (left + right) // 2 - x0, pad)
     if columns is None:
         return None
     return (x0 + columns[0], box_top, x0 + columns[1], box_bottom)
@@ -565,7 +575,7 @@ def read_page(document: pdfium.PdfDocument, index: int, limits: PdfLimits) -> Pd
             text = layer_text(page, textpage)
         finally:
             textpage.close()
-        if usable(text) or not has_image(page):
+        if usable(text) or not looks_scanned(page):
             return PdfPage(number, text, ocr=False)
         if not limits.ocr:
             raise PdfError(f"Pagina {number} heeft geen tekstlaag en OCR staat uit")
