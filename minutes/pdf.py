@@ -5,15 +5,17 @@ passes `PdfLimits`). The import service calls `read_pdf` and `split_documents`, 
 hands each meeting's text to the parser.
 
 - The text layer is read with PDFium (pypdfium2): fast, permissive licence, and it also
-  renders the pages that need OCR. Text comes in the order the PDF draws it (for Word's
-  PDFs the reading order), line by line; cells of one line far apart (a header table's
-  label and value) are joined by a tab and a line that starts far right of the page's left
-  margin (a wrapped table value, the letterhead column) starts with one, as the text files
-  of the SGO template have them.
+  renders the pages that need OCR. PDFium's runs of text are put in reading order (the
+  letterhead column in the right margin first, the rest top to bottom, left to right) and
+  shaped like the text files of the minutes: a table's label and value apart by a tab, a
+  line that starts far right of the margin (a wrapped table value, the letterhead column)
+  after a tab, a paragraph's wrapped lines joined, a blank line between paragraphs.
+  Running page headers stay in the text (the SGO parser removes them).
 - A page without a usable text layer (no text, or only a few stray characters) that holds
-  an image is a scan: it is rendered at 300 dpi, white-on-black redaction boxes are
-  inverted so their printed code (5.1.2e) stays readable, and Tesseract (Dutch model) reads
-  it in a subprocess with a time limit.
+  an image (or text drawn as outlines) is a scan: it is rendered at 300 dpi, black
+  redaction boxes are inverted so the code printed on them (5.1.2e) stays readable, and
+  Tesseract (Dutch model) reads it in a subprocess with a time limit; its words are shaped
+  into lines the same way.
 - A new meeting starts on a page whose top holds the minutes' header table with a meeting
   date; pages before the first meeting (a Woo decision, an inventory) are kept apart.
 
@@ -171,7 +173,7 @@ def _open_reason(error: pdfium.PdfiumError) -> str:
         return "Versleutelde pdf: het document vraagt een wachtwoord om te openen"
     if code == pdfium_c.FPDF_ERR_SECURITY:
         return "Versleutelde pdf: de beveiliging van het document wordt niet ondersteund"
-    return f"Beschadigde pdf: het document kan niet worden gelezen ({error})"
+    return "Beschadigde pdf: het document kan niet worden gelezen"
 
 
 # --- The text layer --------------------------------------------------------------------

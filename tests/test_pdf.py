@@ -315,6 +315,7 @@ def blank_pdf() -> bytes:
         (lambda pdf: encrypted_pdf("geheim"), NO_OCR, r"^Versleutelde pdf: .*wachtwoord"),
         (lambda pdf: blank_pdf(), NO_OCR, r"^Lege pdf: op geen enkele pagina staat tekst$"),
         (lambda pdf: minimal_pdf(1, 10**9), NO_OCR, r"^Lege pdf: op geen enkele pagina"),
+        (lambda pdf: minimal_pdf(0, 0), NO_OCR, r"^Beschadigde pdf: "),
         (
             lambda pdf: minimal_pdf(100_000, 100_000),
             NO_OCR,
@@ -340,6 +341,7 @@ def blank_pdf() -> bytes:
         "password",
         "blank-page",
         "count-lie",
+        "no-pages",
         "page-bomb",
         "too-many-pages",
         "too-large",
