@@ -156,7 +156,7 @@ def open_pdf(data: bytes, limits: PdfLimits) -> pdfium.PdfDocument:
         # permissions restricted) opens; one that needs a password to open does not.
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
-        raise PdfError(_open_reason(error)) from error
+        raise PdfError(_open_reason(error, data)) from error
     count = len(document)
     if count == 0:
         document.close()
@@ -167,12 +167,19 @@ def open_pdf(data: bytes, limits: PdfLimits) -> pdfium.PdfDocument:
     return document
 
 
-def _open_reason(error: pdfium.PdfiumError) -> str:
+def _open_reason(error: pdfium.PdfiumError, data: bytes) -> str:
+    """Why PDFium could not open the document.
+
+    PDFium's error code is global and left as it was when a load fails without setting
+    one (a page tree without pages), so a password error counts only if the document has
+    an /Encrypt entry (in plain text even where the rest is compressed).
+    """
     code = getattr(error, "err_code", None)
-    if code == pdfium_c.FPDF_ERR_PASSWORD:
-        return "Versleutelde pdf: het document vraagt een wachtwoord om te openen"
-    if code == pdfium_c.FPDF_ERR_SECURITY:
-        return "Versleutelde pdf: de beveiliging van het document wordt niet ondersteund"
+    if b"/Encrypt" in data:
+        if code == pdfium_c.FPDF_ERR_PASSWORD:
+            return "Versleutelde pdf: het document vraagt een wachtwoord om te openen"
+        if code == pdfium_c.FPDF_ERR_SECURITY:
+            return "Versleutelde pdf: de beveiliging van het document wordt niet ondersteund"
     return "Beschadigde pdf: het document kan niet worden gelezen"
 
 

@@ -368,3 +368,11 @@ def test_pdfs_glued_by_pdfium_are_read_whole(text_pdfs):
     documents = split_documents(read_pdf(buffer.getvalue(), NO_OCR))
     assert [d.meeting for d in documents] == [True, True]
     assert documents[0].last_page + 1 == documents[1].first_page
+
+
+def test_a_broken_pdf_after_an_encrypted_one_is_called_broken():
+    """PDFium's error code outlives a failed load; a later broken PDF is not 'encrypted'."""
+    with pytest.raises(PdfError, match=r"^Versleutelde pdf"):
+        read_pdf(encrypted_pdf("geheim"), NO_OCR)
+    with pytest.raises(PdfError, match=r"^Beschadigde pdf"):
+        read_pdf(minimal_pdf(0, 0), NO_OCR)
