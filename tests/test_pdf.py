@@ -376,3 +376,22 @@ def test_a_broken_pdf_after_an_encrypted_one_is_called_broken():
         read_pdf(encrypted_pdf("geheim"), NO_OCR)
     with pytest.raises(PdfError, match=r"^Beschadigde pdf"):
         read_pdf(minimal_pdf(0, 0), NO_OCR)
+
+
+def test_a_scan_with_a_text_layer_is_read_from_its_layer():
+    """A scanner's PDF that was OCR'd before (image plus invisible text) needs no OCR."""
+    from fpdf import FPDF
+    from fpdf.enums import TextMode
+
+    from tests.pdf_samples import page_image
+
+    image = page_image(decision_letter()[0], dpi=100)
+    pdf = FPDF(unit="mm", format="A4")
+    pdf.add_page()
+    pdf.image(image, x=0, y=0, w=210, h=297)
+    pdf.set_font("helvetica", size=10)
+    pdf.text_mode = TextMode.INVISIBLE
+    pdf.text(20, 22, "Besluit op uw verzoek op grond van de Wet open overheid")
+    text = read_pdf(bytes(pdf.output()), NO_OCR)
+    assert text.ocr_pages == ()
+    assert text.pages[0].text == "Besluit op uw verzoek op grond van de Wet open overheid"
