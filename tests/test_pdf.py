@@ -20,6 +20,7 @@ from minutes.parsing import parse_minutes
 from minutes.pdf import (
     PdfError,
     PdfLimits,
+    PdfPage,
     PdfText,
     invert_boxes,
     is_pdf,
@@ -167,6 +168,25 @@ def test_a_release_is_split_into_its_meetings(text_pdfs):
     # Each meeting's text parses to the same agenda as its own PDF.
     alone = parse_minutes(meeting_text(read_pdf(text_pdfs["sgo-2021-01-19"], NO_OCR)).encode())
     assert parse_minutes(documents[2].text.encode()).agenda_items == alone.agenda_items
+
+
+def test_a_scanned_release_is_split_into_its_meetings(scanned):
+    """The same split on OCR'd pages: the header table's columns come back as a tab."""
+    letter = read_pdf(scanned_pdf(decision_letter()), LIMITS)
+    first, second = scanned["sgo-2020-09-09"][1].pages, scanned["sgo-2021-01-19"][1].pages
+    pages = [*letter.pages, *first, *second]
+    release = PdfText(
+        pages=tuple(PdfPage(n, p.text, p.ocr) for n, p in enumerate(pages, start=1)),
+        page_count=len(pages),
+    )
+    documents = split_documents(release)
+    one, two = len(letter.pages), len(letter.pages) + len(first)
+    assert [(d.first_page, d.last_page, d.meeting) for d in documents] == [
+        (1, one, False),
+        (one + 1, two, True),
+        (two + 1, len(pages), True),
+    ]
+    assert documents[1].ocr_pages == tuple(range(one + 1, two + 1))
 
 
 def test_a_letter_alone_is_one_document_for_the_parser_to_judge():
