@@ -11,7 +11,12 @@ BENCH_SERVER ?= postgres://postgres@127.0.0.1:5432
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run serve test check setup static clean bench
+.PHONY: run serve test check setup system-packages static clean bench
+
+# Debian packages: Tesseract with its Dutch model for OCR of scanned PDFs (minutes/pdf.py),
+# and a TrueType font the PDF tests draw their pages with. Installed only when missing.
+SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-nld fonts-dejavu-core
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +24,18 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-setup: $(VENV)/.installed
+setup: system-packages $(VENV)/.installed
+
+system-packages:
+	@if command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx nld \
+		&& [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+		echo "installing $(SYSTEM_PACKAGES)"; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	else \
+		echo "warning: no apt-get; install Tesseract with its Dutch model (nld) for OCR of PDFs"; \
+	fi
 
 static: setup
 	$(PY) manage.py collectstatic --noinput --verbosity 0
