@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import (
     PermissionDenied,
@@ -36,8 +37,8 @@ from django.urls import URLPattern, path, reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from minutes import uploads
-from minutes.models import IMPORT_PERMISSION
-from minutes.services import mark_interrupted_runs
+from minutes.models import IMPORT_PERMISSION, Series
+from minutes.services import SeriesBook, mark_interrupted_runs
 from minutes.uploads import ImportLimits, SelectionInvalid, StagingUnavailable, UploadRefused
 
 # Room for the multipart headers and form fields around the files themselves.
@@ -57,7 +58,7 @@ class MultipleFileField(forms.FileField):
     """A file field that takes several files at once (Django's documented recipe)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,.zip"}))
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,.pdf,.zip"}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
@@ -80,7 +81,10 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.limits = limits
         self.fields["files"].help_text = (
-            "Eén of meer verslagen als .txt-bestand, of een .zip-bestand met .txt-bestanden. "
+            "Eén of meer verslagen als .txt- of .pdf-bestand, of een .zip-bestand met zulke "
+            "bestanden. Een pdf met meer verslagen wordt per verslag gesplitst; pagina's "
+            f"zonder tekstlaag worden met OCR gelezen (hier ten hoogste "
+            f"{settings.SGO_UPLOAD_OCR_PAGES} per upload; grotere scans via import_minutes). "
             f"Maximaal {limits.max_files} bestanden en {filesizeformat(limits.max_bytes)} "
             f"per upload; uitgepakt maximaal {filesizeformat(limits.max_uncompressed_bytes)}."
         )
@@ -125,12 +129,47 @@ class ConfirmForm(forms.Form):
         error_messages={"invalid_choice": SelectionInvalid.message},
     )
 
+    series = forms.ChoiceField(
+        label="Reeks van de verslagen",
+        required=False,
+        help_text=(
+            "Laat leeg om de reeks uit elk verslag zelf te halen (zie de kolom "
+            "Vergaderdatum); wat niet herkend wordt, komt bij Overige verslagen."
+        ),
+    )
+    new_series = forms.CharField(
+        label="Of een nieuwe reeks",
+        required=False,
+        max_length=200,
+        help_text="De naam van een reeks die nog niet bestaat, bijvoorbeeld ‘Stuurgroep X’.",
+    )
+
     def __init__(self, *args: Any, rows: list[uploads.PreviewRow], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["series"].choices = [
+            ("", "Herkennen uit het verslag"),
+            *Series.objects.values_list("slug", "name"),
+        ]
         self.fields["files"].choices = [(r.file.sha256, r.file.name) for r in rows if r.file.data]
         self.fields["force"].choices = [
             (r.file.sha256, r.file.name) for r in rows if r.file.data and r.suspicious
         ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("series") and data.get("new_series", "").strip():
+            raise forms.ValidationError("Kies een bestaande reeks óf noem een nieuwe, niet beide.")
+        name = data.get("new_series", "").strip()
+        if name and not Series.slug_for(name):
+            self.add_error("new_series", "Een reeks heeft een naam met letters of cijfers nodig.")
+        return data
+
+    def chosen_series(self) -> Series | None:
+        """The series the admin chose (a new one is created now), or None: recognise."""
+        if self.cleaned_data.get("series"):
+            return Series.objects.get(slug=self.cleaned_data["series"])
+        name = self.cleaned_data.get("new_series", "").strip()
+        return SeriesBook().named(name) if name else None
 
 
 # --------------------------------------------------------------------------- views
@@ -250,7 +289,10 @@ class MinutesImportAdminMixin:
             if request.method == "POST" and form.is_valid():
                 try:
                     result = uploads.confirm(
-                        run, chosen=form.cleaned_data["files"], forced=form.cleaned_data["force"]
+                        run,
+                        chosen=form.cleaned_data["files"],
+                        forced=form.cleaned_data["force"],
+                        series=form.chosen_series(),
                     )
                 except SelectionInvalid as exc:
                     form.add_error(None, str(exc))

@@ -94,6 +94,9 @@ class PdfLimits:
     ocr: bool  # OCR pages without a usable text layer
     ocr_timeout: float  # seconds per page
     ocr_language: str = "nld"
+    # At most this many pages OCR'd (None: no cap): an upload is read while its
+    # uploader waits, so a long scan is refused there and left to the command.
+    max_ocr_pages: int | None = None
 
 
 @dataclass(frozen=True)
@@ -125,10 +128,12 @@ class PdfDocument:
 
     @property
     def label(self) -> str:
-        """ "pagina 3" or "pagina 1–3", as the import names the pages."""
-        if self.first_page == self.last_page:
-            return f"pagina {self.first_page}"
-        return f"pagina {self.first_page}–{self.last_page}"
+        return page_range(self.first_page, self.last_page)
+
+
+def page_range(first: int, last: int) -> str:
+    """Pages as a reader cites them: "pagina 3", "pagina's 1–3"."""
+    return f"pagina {first}" if first == last else f"pagina's {first}–{last}"
 
 
 def is_pdf(data: bytes) -> bool:
@@ -560,9 +565,12 @@ def read_pdf(
     document = open_pdf(data, limits)
     try:
         total = len(document)
-        pages = []
+        pages: list[PdfPage] = []
         for index in range(total):
-            pages.append(read_page(document, index, limits))
+            ocr_done = sum(page.ocr for page in pages)
+            pages.append(
+                read_page(document, index, limits, ocr_allowed=_ocr_left(limits, ocr_done))
+            )
             if progress is not None:
                 progress(index + 1, total)
     finally:
@@ -572,7 +580,13 @@ def read_pdf(
     return PdfText(pages=tuple(pages), page_count=total)
 
 
-def read_page(document: pdfium.PdfDocument, index: int, limits: PdfLimits) -> PdfPage:
+def _ocr_left(limits: PdfLimits, done: int) -> bool:
+    return limits.max_ocr_pages is None or done < limits.max_ocr_pages
+
+
+def read_page(
+    document: pdfium.PdfDocument, index: int, limits: PdfLimits, *, ocr_allowed: bool = True
+) -> PdfPage:
     number = index + 1
     try:
         page = document[index]
@@ -588,6 +602,12 @@ def read_page(document: pdfium.PdfDocument, index: int, limits: PdfLimits) -> Pd
             return PdfPage(number, text, ocr=False)
         if not limits.ocr:
             raise PdfError(f"Pagina {number} heeft geen tekstlaag en OCR staat uit")
+        if not ocr_allowed:
+            raise PdfError(
+                f"Pagina {number} heeft geen tekstlaag, en hier worden ten hoogste "
+                f"{limits.max_ocr_pages} pagina's met OCR gelezen; lees deze pdf in met "
+                "manage.py import_minutes"
+            )
         reason = ocr_unavailable(limits.ocr_language)
         if reason:
             raise PdfError(

@@ -29,7 +29,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from minutes import batches, parsing, search
+from minutes import batches, parsing, releases, search
 from minutes.models import (
     AgendaItem,
     ArchiveVersion,
@@ -40,6 +40,7 @@ from minutes.models import (
     Ministry,
     MinistryAlias,
     Series,
+    SourceDocument,
     Topic,
 )
 from minutes.names import visible_name
@@ -50,10 +51,11 @@ logger = logging.getLogger(__name__)
 Status = ImportFile.Status
 
 # Why a file or folder entry was not read. The admin's upload says the same.
-NOT_TXT = "Geen .txt-bestand; alleen tekstbestanden worden gelezen."
+NOT_TXT = "Geen .txt- of .pdf-bestand; alleen tekstbestanden en pdf's worden gelezen."
 DANGLING_LINK = "Symbolische koppeling naar iets dat niet bestaat; niet gelezen."
 LINKED_FOLDER = "Symbolische koppeling naar een map; niet gevolgd."
 FOLDER_NAMED_TXT = "Een map, geen bestand; de .txt-bestanden erin worden wel gelezen."
+READ_SUFFIXES = (".txt", releases.PDF_SUFFIX)
 NOT_A_FILE = "Geen gewoon bestand (apparaat, pijp of socket); niet gelezen."
 
 
@@ -180,6 +182,8 @@ class SourceFile:
     error: str = ""
     sha256: str = ""
     size: int = 0
+    # A meeting's pages of a released PDF (`data` is their text), or None for a file.
+    part: releases.PdfPart | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", visible_name(self.name))
@@ -268,13 +272,19 @@ class SeriesBook:
             return self.named(parsed.series)
         return self._slug(Series.SGO if parsed.template == "sgo" else Series.OTHER)
 
-    def named(self, name: str) -> Series:
-        """The series with this name or slug, created if there is none."""
+    def named(self, name: str, *, create: bool = True) -> Series:
+        """The series with this name or slug, created if there is none (unsaved
+        without `create`: a dry run writes nothing)."""
+        name = " ".join(name.split())[:200]
         slug = Series.slug_for(name)
+        if not slug:
+            raise ValueError(f"A series needs a name with letters or digits: {name!r}")
         if slug not in self._by_slug:
-            found = Series.objects.filter(Q(slug=slug) | Q(name__iexact=name.strip())).first()
+            found = Series.objects.filter(Q(slug=slug) | Q(name__iexact=name)).first()
+            if found is None and not create:
+                return Series(name=name, slug=slug)
             if found is None:
-                found, _ = Series.objects.get_or_create(slug=slug, defaults={"name": name[:200]})
+                found, _ = Series.objects.get_or_create(slug=slug, defaults={"name": name})
             self._by_slug[slug] = found
         return self._by_slug[slug]
 
@@ -286,7 +296,15 @@ class SeriesBook:
 
 class Sources:
     """The files under some paths: listed first, so a run knows how many there are,
-    and read one at a time as they are imported, so memory stays flat."""
+    and read one at a time as they are imported, so memory stays flat.
+
+    A PDF is read into one source per meeting in it (`releases.read_release`):
+    `on_pages` hears how far the reading of each PDF is, `on_release` how many
+    sources one PDF gave (a run counting files can add the extra ones).
+    """
+
+    on_pages: releases.PageProgress | None = None
+    on_release: Callable[[str, int], None] | None = None
 
     def __init__(self, paths: Iterable[str | Path]) -> None:
         self.entries: list[tuple[Path, str]] = []
@@ -304,12 +322,33 @@ class Sources:
         for path, reason in self.entries:
             if reason:
                 yield SourceFile(name=str(path), error=reason)
+            elif releases.is_pdf_name(path.name):
+                yield from self._release(path)
             else:
                 yield _read(path, name=path.name)
 
+    def _release(self, path: Path) -> Iterator[SourceFile]:
+        read = _read(path, name=path.name)
+        if read.error:
+            yield read
+            return
+        parts = releases.read_release(read.name, read.data, progress=self.on_pages)
+        if self.on_release:
+            self.on_release(read.name, len(parts))
+        for part in parts:
+            yield source_of(part)
+
+
+def source_of(part: releases.ReleasePart) -> SourceFile:
+    """The source the import reads for one part of a PDF."""
+    if part.error:
+        return SourceFile(name=part.name, error=part.error)
+    return SourceFile(name=part.name, data=part.data, part=part.part)
+
 
 def read_paths(paths: Iterable[str | Path]) -> Sources:
-    """The .txt files under the given files and folders, in name order (per folder).
+    """The .txt and .pdf files under the given files and folders, in name order (per
+    folder).
 
     A path that cannot be read is yielded with its error, so the import reports it
     by name and carries on with the rest. So is every entry of a folder that is not
@@ -342,7 +381,7 @@ def folder_entries(folder: Path) -> list[tuple[Path, str]]:
             path = base / name
             if path.is_symlink():
                 entries.append((path, LINKED_FOLDER))
-            elif name.lower().endswith(".txt"):
+            elif name.lower().endswith(READ_SUFFIXES):
                 entries.append((path, FOLDER_NAMED_TXT))
         for name in files:
             path = base / name
@@ -350,7 +389,7 @@ def folder_entries(folder: Path) -> list[tuple[Path, str]]:
                 entries.append((path, DANGLING_LINK))
             elif not path.is_file():
                 entries.append((path, NOT_A_FILE))
-            elif path.suffix.lower() != ".txt":
+            elif path.suffix.lower() not in READ_SUFFIXES:
                 entries.append((path, NOT_TXT))
             else:
                 entries.append((path, ""))
@@ -633,6 +672,7 @@ class _BatchImporter:
         """Write the batch's new meetings and its log rows in one transaction."""
         now = timezone.now()
         series = [self.series.for_parsed(prepared[i].parsed) for i in new]
+        documents = _source_documents([chunk[i] for i in new])
         slugs = batches.free_slugs(
             [
                 s.meeting_slug(prepared[i].parsed.meeting_date)
@@ -649,13 +689,17 @@ class _BatchImporter:
                 sha256=chunk[i].sha256,
                 now=now,
             )
+            part = chunk[i].part
+            releases.mark_source(
+                meeting, part, documents.get(part.release.sha256) if part else None
+            )
             entries.append(batches.NewMeeting(meeting, prepared[i]))
         try:
             for entry in entries:
                 # Uniqueness and constraints are the database's to enforce in a batch.
                 entry.meeting.full_clean(validate_unique=False, validate_constraints=False)
             with transaction.atomic():
-                documents = batches.write_new(entries, self.ministries)
+                written = batches.write_new(entries, self.ministries)
                 for i, entry in zip(new, entries, strict=True):
                     outcomes[i] = self._outcome(chunk[i], prepared[i], Status.IMPORTED)
                     outcomes[i].meeting = entry.meeting
@@ -666,7 +710,7 @@ class _BatchImporter:
                 outcomes[i] = None
             self._log_all(outcomes)
             return False
-        self.documents.update(documents)
+        self.documents.update(written)
         return True
 
     def _log_all(self, outcomes: list[FileOutcome | None]) -> None:
@@ -731,9 +775,20 @@ def _start_run(
     return run
 
 
+def _source_documents(sources: list[SourceFile]) -> dict[str, SourceDocument]:
+    """The stored PDFs of the sources read from one (stored now if they are not)."""
+    documents: dict[str, SourceDocument] = {}
+    for source in sources:
+        if source.part and source.part.release.sha256 not in documents:
+            release = source.part.release
+            documents[release.sha256] = releases.source_document(release)
+    return documents
+
+
 def _write(source: SourceFile, outcome: FileOutcome, series: Series) -> FileOutcome:
     assert outcome.parsed is not None
     previous = outcome.meeting
+    document = _source_documents([source]).get(source.part.release.sha256) if source.part else None
     # save_meeting updates the stored meeting in place, so keep the old version now.
     replaced = (previous.sha256, previous.original_text) if previous else ("", "")
     try:
@@ -744,6 +799,8 @@ def _write(source: SourceFile, outcome: FileOutcome, series: Series) -> FileOutc
                 source_name=source.name,
                 sha256=outcome.sha256,
                 existing=previous,
+                part=source.part,
+                document=document,
             )
     except ValidationError as exc:
         # full_clean refused a value the parser let through; the transaction rolled back.
@@ -842,9 +899,12 @@ def save_meeting(
     sha256: str,
     series: Series | None = None,
     existing: Meeting | None = None,
+    part: releases.PdfPart | None = None,
+    document: SourceDocument | None = None,
 ) -> Meeting:
     """Store a parsed meeting, replacing all children of `existing` if given.
 
+    `part` and `document`: the pages of a stored PDF the text was read from.
     `series` defaults to the SGO's for the SGO template (as `SeriesBook` chooses).
     Call inside a transaction: the meeting row and its children are written
     together or not at all.
@@ -864,6 +924,7 @@ def save_meeting(
         sha256=sha256,
         now=timezone.now(),
     )
+    releases.mark_source(meeting, part, document)
     meeting.full_clean()
     meeting.save()
     if existing is not None:

@@ -17,7 +17,9 @@ forms or the admin: it takes file-like objects and a user.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import re
 import zipfile
 import zlib
@@ -37,11 +39,12 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from minutes import parsing
-from minutes.models import ImportFile, ImportRun, Meeting
+from minutes import parsing, pdf, releases
+from minutes.models import ImportFile, ImportRun, Meeting, Series
 from minutes.names import visible_name
 from minutes.services import (
     NOT_TXT,
+    READ_SUFFIXES,
     BatchResult,
     ReplacementCheck,
     SourceFile,
@@ -61,6 +64,7 @@ ARCHIVE_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b", b"BZh", b"\xfd7zXZ",
 METADATA_PREFIXES = ("__MACOSX/",)
 METADATA_NAMES = (".DS_Store", "Thumbs.db", "desktop.ini")
 
+STAGING_PREFIX = "import-staging/"  # as minutes.models.staged_file_path names files
 GONE = "Deze voorvertoning bestaat niet (meer). Upload de bestanden opnieuw."
 
 
@@ -140,9 +144,16 @@ class StagingWriter:
                 status=413,
             )
 
-    def add(self, name: str, chunks: Iterable[bytes], *, archive: str | None = None) -> ImportFile:
-        """Stage a text file with the preview's outcome; the same content twice is kept once."""
-        self._count_file()
+    def add(self, name: str, chunks: Iterable[bytes], *, archive: str | None = None) -> None:
+        """Stage a text file, or each meeting of a PDF, with the preview's outcome."""
+        data = self._read(name, chunks, archive=archive)
+        if releases.is_pdf_name(name):
+            self._add_release(name, data)
+        else:
+            self._count_file()
+            self._stage(SourceFile(name=name, data=data))
+
+    def _read(self, name: str, chunks: Iterable[bytes], *, archive: str | None) -> bytes:
         buffer = io.BytesIO()
         head = b""
         for chunk in chunks:
@@ -155,7 +166,43 @@ class StagingWriter:
                         "archieven worden niet uitgepakt; er is niets ingelezen."
                     )
             buffer.write(chunk)
-        source = SourceFile(name=name, data=buffer.getvalue())
+        return buffer.getvalue()
+
+    def _add_release(self, name: str, data: bytes) -> None:
+        """Stage each meeting of a PDF as a file of its own; the PDF and its pages'
+        texts are stored once beside them, for the import to keep."""
+        parts = releases.read_release(name, data, ocr_pages=settings.SGO_UPLOAD_OCR_PAGES)
+        stored: dict[str, str] = {}
+        for part in parts:
+            if part.error or part.part is None:
+                self.refuse(part.name, part.error, size=len(data))
+                continue
+            self._count_file()
+            if not stored:
+                stored = self._store_release(part.part.release)
+            pages = {"first": part.part.first_page, "last": part.part.last_page}
+            self._stage(
+                SourceFile(name=part.name, data=part.data, part=part.part),
+                pages={**stored, **pages, "ocr": list(part.part.ocr_pages)},
+            )
+
+    def _store_release(self, release: releases.PdfRelease) -> dict[str, str]:
+        number = len(self.files)
+        texts = {"pages": list(release.page_texts), "ocr": list(release.ocr_pages)}
+        return {
+            "name": release.name,
+            "file": default_storage.save(
+                f"{STAGING_PREFIX}{self.run.pk}-{number}.pdf", ContentFile(release.data)
+            ),
+            "texts": default_storage.save(
+                f"{STAGING_PREFIX}{self.run.pk}-{number}.json",
+                ContentFile(json.dumps(texts).encode()),
+            ),
+        }
+
+    def _stage(self, source: SourceFile, *, pages: dict[str, Any] | None = None) -> ImportFile:
+        """Stage one text with the preview's outcome; the same content twice is kept once."""
+        name = source.name
         if source.sha256 in self._names_by_sha:
             return self._save(
                 ImportFile(
@@ -171,6 +218,8 @@ class StagingWriter:
         preview = preview_data(outcome.parsed) if outcome.parsed else {}
         if outcome.check:
             preview["replacement"] = outcome.check.as_json()
+        if pages:
+            preview["pdf"] = pages
         return self._save(
             ImportFile(
                 name=name[:255],
@@ -200,9 +249,8 @@ class StagingWriter:
 
     def abort(self) -> None:
         """Remove the bytes stored so far; the caller's transaction takes the rows."""
-        for file in self.files:
-            if file.data:
-                default_storage.delete(file.data.name)
+        for name in _stored_names([(file.data.name, file.preview) for file in self.files]):
+            default_storage.delete(name)
 
 
 def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
@@ -245,7 +293,7 @@ def _is_metadata(info: zipfile.ZipInfo) -> bool:
 
 
 def stage_zip(name: str, stream: IO[bytes], writer: StagingWriter) -> None:
-    """Read the .txt entries of a zip; other entries are recorded as refused."""
+    """Read the .txt and .pdf entries of a zip; other entries are recorded as refused."""
     try:
         archive = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
@@ -278,7 +326,7 @@ def stage_zip(name: str, stream: IO[bytes], writer: StagingWriter) -> None:
             entry = _base_name(info.filename)
             if info.flag_bits & 0x1:
                 writer.refuse(entry, "Versleuteld bestand; niet gelezen.", size=info.file_size)
-            elif not entry.lower().endswith(".txt"):
+            elif not entry.lower().endswith(READ_SUFFIXES):
                 writer.refuse(entry, NOT_TXT, size=info.file_size)
             else:
                 try:
@@ -296,7 +344,7 @@ def read_uploads(uploads: Iterable[UploadedFile], writer: StagingWriter) -> None
     for upload in uploads:
         name = _base_name(upload.name or "naamloos")
         suffix = PurePosixPath(name).suffix.lower()
-        if suffix == ".txt":
+        if suffix in READ_SUFFIXES:
             writer.add(name, upload.chunks(CHUNK_SIZE))
         elif suffix == ".zip":
             upload.seek(0)
@@ -304,7 +352,7 @@ def read_uploads(uploads: Iterable[UploadedFile], writer: StagingWriter) -> None
         else:
             writer.refuse(
                 name,
-                "Geen .txt- of .zip-bestand; alleen tekstbestanden worden gelezen.",
+                "Geen .txt-, .pdf- of .zip-bestand; alleen tekstbestanden en pdf's worden gelezen.",
                 size=upload.size or 0,
             )
 
@@ -371,11 +419,22 @@ def staged_files(run: ImportRun) -> list[ImportFile]:
 
 def discard(run: ImportRun) -> None:
     """Remove a staged upload: its stored bytes and its rows."""
-    names = [name for name in ImportFile.staged.filter(run=run).values_list("data", flat=True)]
+    names = _stored_names(ImportFile.staged.filter(run=run).values_list("data", "preview"))
     ImportRun.staged.filter(pk=run.pk).delete()
     for name in names:
-        if name:
-            default_storage.delete(name)
+        default_storage.delete(name)
+
+
+def _stored_names(files: Iterable[tuple[str, dict[str, Any]]]) -> list[str]:
+    """What a staged upload stored: each file's bytes, and each PDF and its texts once."""
+    names: dict[str, None] = {}
+    for data, preview in files:
+        if data:
+            names[data] = None
+        pages = (preview or {}).get("pdf")
+        if pages:
+            names[pages["file"]] = names[pages["texts"]] = None
+    return list(names)
 
 
 def purge_expired() -> int:
@@ -391,7 +450,11 @@ def _expiry() -> datetime:
 
 
 def confirm(
-    run: ImportRun, *, chosen: Collection[str], forced: Collection[str] = ()
+    run: ImportRun,
+    *,
+    chosen: Collection[str],
+    forced: Collection[str] = (),
+    series: Series | None = None,
 ) -> BatchResult:
     """Import the chosen files of a staged upload, and log the ones that failed.
 
@@ -401,7 +464,8 @@ def confirm(
     checked before anything is imported: all or nothing. A chosen file that is a
     suspicious replacement replaces its meeting only if its sha256 is in `forced`
     too (the preview's per-file confirmation); otherwise it is logged as failed,
-    with the differences, and the meeting keeps its version.
+    with the differences, and the meeting keeps its version. Every meeting goes into
+    `series` if given, else into the series its document names.
     """
     chosen = set(chosen)
     if not chosen:
@@ -412,34 +476,46 @@ def confirm(
     if not chosen <= {f.sha256 for f in files if f.data}:
         raise SelectionInvalid(SelectionInvalid.message)
     sources = []
+    released: dict[str, releases.PdfRelease] = {}
     for file in files:
         if file.status == Status.FAILED:
             sources.append(
                 SourceFile(name=file.name, error=file.error, sha256=file.sha256, size=file.size)
             )
         elif file.sha256 in chosen:
-            sources.append(_read_staged(run, file))
+            sources.append(_read_staged(run, file, released))
     # Claim the run, so a second confirmation (another tab, a double click) finds it gone.
     if not ImportRun.staged.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING):
         raise StagingUnavailable(GONE)
-    names = [file.data.name for file in files if file.data]
+    names = _stored_names([(file.data.name, file.preview) for file in files])
     # The log gets the import's own rows; the staged ones have served their purpose.
     ImportFile._base_manager.filter(pk__in=[file.pk for file in files]).delete()
     try:
         # Parsed in this process: at most SGO_IMPORT_MAX_FILES files, and a web worker
         # (perhaps with threads) is no place to fork a pool.
-        return import_batch(sources, run=run, force=set(forced) & chosen, workers=1)
+        return import_batch(sources, run=run, force=set(forced) & chosen, workers=1, series=series)
     finally:
         for name in names:
             default_storage.delete(name)
 
 
-def _read_staged(run: ImportRun, file: ImportFile) -> SourceFile:
-    """The staged bytes of a file, refused unless they still hash as previewed."""
+def _read_staged(
+    run: ImportRun, file: ImportFile, released: dict[str, releases.PdfRelease]
+) -> SourceFile:
+    """The staged bytes of a file, refused unless they still hash as previewed; a
+    meeting of a PDF with its pages (each PDF read once, into `released`)."""
+    pages = file.preview.get("pdf")
     try:
         with file.data.open("rb") as stored:
-            source = SourceFile(name=file.name, data=stored.read())
-    except OSError as exc:
+            data = stored.read()
+        part = None
+        if pages:
+            if pages["file"] not in released:
+                released[pages["file"]] = _staged_release(pages)
+            release = released[pages["file"]]
+            part = releases.PdfPart(release, pages["first"], pages["last"], tuple(pages["ocr"]))
+        source = SourceFile(name=file.name, data=data, part=part)
+    except (OSError, ValueError, KeyError) as exc:
         discard(run)
         raise StagingUnavailable(f"Bestand {file.name} is niet meer beschikbaar.") from exc
     if source.sha256 != file.sha256:
@@ -449,6 +525,21 @@ def _read_staged(run: ImportRun, file: ImportFile) -> SourceFile:
             "geïmporteerd. Upload de bestanden opnieuw."
         )
     return source
+
+
+def _staged_release(pages: dict[str, Any]) -> releases.PdfRelease:
+    """A staged PDF as it was read while staging: its bytes and its pages' texts."""
+    with default_storage.open(pages["file"], "rb") as stored:
+        data = stored.read()
+    with default_storage.open(pages["texts"], "rb") as stored:
+        texts = json.loads(stored.read())
+    return releases.PdfRelease(
+        name=pages["name"],
+        data=data,
+        sha256=hashlib.sha256(data).hexdigest(),
+        page_texts=tuple(texts["pages"]),
+        ocr_pages=tuple(texts["ocr"]),
+    )
 
 
 # --------------------------------------------------------------------------- preview
@@ -468,6 +559,20 @@ class PreviewDetails:
     redaction_codes: list[str]
     withheld_passages: int
     warnings: list[str]
+    series: str | None = None  # as the document names it
+    template: str = "sgo"
+    pdf: dict[str, Any] | None = None  # the pages of a PDF it was read from
+
+    @property
+    def series_label(self) -> str:
+        """The series the import would choose when the admin names none."""
+        if self.series:
+            return self.series
+        return "SGO" if self.template == "sgo" else "niet herkend: Overige verslagen"
+
+    @property
+    def pages(self) -> str:
+        return pdf.page_range(self.pdf["first"], self.pdf["last"]) if self.pdf else ""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> PreviewDetails:
@@ -492,6 +597,9 @@ class PreviewDetails:
             redaction_codes=data.get("redaction_codes", []),
             withheld_passages=data.get("withheld_passages", 0),
             warnings=data.get("warnings", []),
+            series=data.get("series"),
+            template=data.get("template", "sgo"),
+            pdf=data.get("pdf"),
         )
 
 

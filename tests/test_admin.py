@@ -231,6 +231,7 @@ class UploadPreviewConfirmTests(ImportTestCase):
                 "2020/sgo-2020-09-09.txt": SAMPLE_2020.read_bytes(),
                 "2021/sgo-2021-01-19.txt": SAMPLE_2021.read_bytes(),
                 "2021/toelichting.pdf": b"%PDF-1.4 not parsed",
+                "2021/toelichting.docx": b"PK not read",
                 "__MACOSX/2021/._sgo-2021-01-19.txt": b"\x00\x05\x16\x07 finder metadata",
             }
         )
@@ -242,16 +243,22 @@ class UploadPreviewConfirmTests(ImportTestCase):
                 ("sgo-2020-09-09.txt", "imported"),
                 ("sgo-2021-01-19.txt", "imported"),
                 ("toelichting.pdf", "failed"),
+                ("toelichting.docx", "failed"),
             ],
         )
-        self.assertContains(preview, "Geen .txt-bestand")
+        self.assertContains(preview, "Geen .txt- of .pdf-bestand")
+        # A PDF is read, and this one is broken: named with its reason.
+        self.assertContains(preview, "Beschadigde pdf")
         self.client.post(preview_url, {"files": [r.file.sha256 for r in rows[:2]]})
         # Entries keep their own file name, as the command records them.
         self.assertEqual(
             sorted(Meeting.objects.values_list("source_name", flat=True)),
             ["sgo-2020-09-09.txt", "sgo-2021-01-19.txt"],
         )
-        self.assertEqual(ImportFile.objects.filter(status="failed").get().name, "toelichting.pdf")
+        self.assertEqual(
+            sorted(ImportFile.objects.filter(status="failed").values_list("name", flat=True)),
+            ["toelichting.docx", "toelichting.pdf"],
+        )
 
     def test_reuploading_the_same_file_is_reported_unchanged(self):
         import_batch([SourceFile(SAMPLE_2021.name, SAMPLE_2021.read_bytes())])
@@ -308,7 +315,7 @@ class UploadPreviewConfirmTests(ImportTestCase):
         )
         rows = preview.context["rows"]
         self.assertEqual([r.status for r in rows], ["imported", "failed"])
-        self.assertContains(preview, "Geen .txt- of .zip-bestand")
+        self.assertContains(preview, "Geen .txt-, .pdf- of .zip-bestand")
         self.assertNotContains(preview, "<script>alert(1)</script>")
 
     def test_uploaded_text_is_shown_escaped_never_as_html(self):

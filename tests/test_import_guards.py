@@ -365,7 +365,7 @@ class FolderEntriesTests(TempFolderMixin, EmptyArchiveTestCase):
     def make_folder(self) -> Path:
         folder = self.folder()
         shutil.copy(SAMPLE_2021, folder / SAMPLE_2021.name)
-        (folder / "bijlage.pdf").write_bytes(b"%PDF-1.4")
+        (folder / "bijlage.docx").write_bytes(b"PK\x03\x04 not read")
         (folder / "weg.txt").symlink_to(folder / "bestaat-niet.txt")
         (folder / "map.txt").mkdir()
         shutil.copy(SAMPLE_2020, folder / "map.txt" / SAMPLE_2020.name)
@@ -381,7 +381,8 @@ class FolderEntriesTests(TempFolderMixin, EmptyArchiveTestCase):
         expected = {
             f"{folder}/{name}": reason
             for name, reason in {
-                "bijlage.pdf": "Geen .txt-bestand; alleen tekstbestanden worden gelezen.",
+                "bijlage.docx": "Geen .txt- of .pdf-bestand; alleen tekstbestanden en pdf's "
+                "worden gelezen.",
                 "weg.txt": "Symbolische koppeling naar iets dat niet bestaat; niet gelezen.",
                 "map.txt": "Een map, geen bestand; de .txt-bestanden erin worden wel gelezen.",
                 "elders": "Symbolische koppeling naar een map; niet gevolgd.",
@@ -400,11 +401,11 @@ class FolderEntriesTests(TempFolderMixin, EmptyArchiveTestCase):
         folder = self.folder()
         os.mkdir(os.fsencode(folder / "sub"))
         (folder / "sub" / f"verslag{RLO}fdp.txt").write_bytes(FULL)
-        open(os.fsencode(folder) + b"/x-\xff.pdf", "wb").close()
+        open(os.fsencode(folder) + b"/x-\xff.doc", "wb").close()
         out, err = StringIO(), StringIO()
         with self.assertRaises(CommandError):
             call_command("import_minutes", str(folder), stdout=out, stderr=err)
-        self.assertIn(f"FAILED {folder}/x-\\udcff.pdf: Geen .txt-bestand", err.getvalue())
+        self.assertIn(f"FAILED {folder}/x-\\udcff.doc: Geen .txt- of .pdf-bestand", err.getvalue())
         self.assertEqual(Meeting.objects.get().source_name, "verslag\\u202efdp.txt")
         self.assertNotIn(RLO, Meeting.objects.get().source_name)
 

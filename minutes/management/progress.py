@@ -46,6 +46,12 @@ class Progress:
             dynamic_ncols=True,
         )
 
+    def grow(self, more: int) -> None:
+        """There are `more` things to do than counted at first (a PDF held several)."""
+        if more and self.bar.total is not None:
+            self.bar.total += more
+            self.bar.refresh()
+
     def advance(self, step: int = 1) -> None:
         self.done += step
         self.bar.update(step)

@@ -1,4 +1,9 @@
-"""Import SGO minutes from text files and folders of text files.
+"""Import minutes from text files, released PDFs and folders of them.
+
+A PDF gives one meeting per document in it (read from its text layer, or by OCR
+where a page has none); its pages' progress is shown while it is read. Every
+meeting goes into the series named with `--series`, else the one its text names
+(minutes.services.SeriesBook).
 
 Files are imported in batches (parsed in parallel; a batch's new meetings in one
 transaction, each replacement in its own: minutes.services.import_batch). Re-importing
@@ -15,11 +20,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from minutes.management.progress import Progress
 from minutes.models import ImportFile
-from minutes.services import import_batch, mark_interrupted_runs, read_paths
+from minutes.services import SeriesBook, import_batch, mark_interrupted_runs, read_paths
 
 
 class Command(BaseCommand):
-    help = "Import SGO minutes (.txt files, or folders searched for them)."
+    help = "Import minutes (.txt and .pdf files, or folders searched for them)."
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", help="Files or folders to import.")
@@ -27,6 +32,14 @@ class Command(BaseCommand):
             "--dry-run",
             action="store_true",
             help="Parse and report what would happen, without writing anything.",
+        )
+        parser.add_argument(
+            "--series",
+            metavar="NAME",
+            help=(
+                "Put every meeting in this series (its name or slug; a new name creates "
+                "it), instead of the series each document names."
+            ),
         )
         parser.add_argument(
             "--force",
@@ -44,6 +57,30 @@ class Command(BaseCommand):
             self.stderr.write(f"{interrupted} earlier import run(s) were interrupted; see the log")
         sources = read_paths(options["paths"])
         progress = Progress(len(sources), self.stdout, unit="files") if verbosity >= 1 else None
+        series = None
+        if options["series"]:
+            try:
+                series = SeriesBook().named(options["series"], create=not dry_run)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+        if series is not None and verbosity >= 1:
+            self.stdout.write(f"Series: {series.name} (/{series.slug}/)")
+        pages: dict[str, Progress] = {}
+
+        def read_pages(name: str, done: int, total: int) -> None:
+            if verbosity < 1:
+                return
+            if name not in pages:
+                pages[name] = Progress(total, self.stdout, unit="pages")
+            pages[name].advance(done - pages[name].done)
+            if done == total:
+                pages.pop(name).finish(f"{name}: {total} pages read")
+
+        def released(name: str, parts: int) -> None:
+            if progress:
+                progress.grow(parts - 1)
+
+        sources.on_pages, sources.on_release = read_pages, released
 
         def report(outcome):
             if outcome.status == ImportFile.Status.FAILED:
@@ -59,7 +96,12 @@ class Command(BaseCommand):
                 progress.advance()
 
         result = import_batch(
-            sources, dry_run=dry_run, force=options["force"], on_file=report, keep_outcomes=False
+            sources,
+            dry_run=dry_run,
+            force=options["force"],
+            on_file=report,
+            keep_outcomes=False,
+            series=series,
         )
         summary = ("Dry run, nothing written: " if dry_run else "") + result.summary()
         if progress:
