@@ -908,6 +908,9 @@ class ImportFile(models.Model):
         UNCHANGED = "unchanged", "ongewijzigd"
         REPLACED = "replaced", "vervangen"
         FAILED = "failed", "mislukt"
+        # Pages of a PDF that hold no minutes (a decision letter, an inventory): named
+        # with the reason, not an error.
+        SKIPPED = "skipped", "overgeslagen"
 
         @property
         def preview_label(self) -> str:
@@ -917,15 +920,18 @@ class ImportFile(models.Model):
                 "unchanged": "Ongewijzigd",
                 "replaced": "Gewijzigde versie",
                 "failed": "Mislukt",
+                "skipped": "Geen verslag",
             }[self.value]
 
         @classmethod
         def summary(cls, counts: Mapping[str, int], *, labels: bool = True) -> str:
-            """One count per status, "2 geïmporteerd, 0 ongewijzigd, 0 vervangen, 1 mislukt";
-            with `labels=False` the status values, for the command line."""
+            """One count per status, "2 geïmporteerd, 0 ongewijzigd, 0 vervangen, 1 mislukt"
+            (and skipped pages, when there were any); with `labels=False` the status
+            values, for the command line."""
             return ", ".join(
                 f"{counts.get(status, 0)} {status.label if labels else status.value}"
                 for status in cls
+                if status != cls.SKIPPED or counts.get(status)
             )
 
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="files")

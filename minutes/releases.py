@@ -74,6 +74,7 @@ class ReleasePart:
     data: bytes = b""
     part: PdfPart | None = None
     error: str = ""
+    skipped: bool = False  # pages that hold no minutes; `error` says so
 
 
 def is_pdf_name(name: str) -> bool:
@@ -100,8 +101,9 @@ def read_release(
 ) -> list[ReleasePart]:
     """The meetings in a PDF, each as the text the parser reads, or the PDF's error.
 
-    Pages before the first meeting (a decision letter, an inventory) and a PDF with
-    no meeting at all are named with a reason; so is a PDF that cannot be read.
+    Pages before the first meeting (a decision letter, an inventory) are named as
+    skipped, with the reason; a PDF that cannot be read is named with its error, and
+    one in which no page starts minutes is left to the parser as one document.
     """
     sha256 = hashlib.sha256(data).hexdigest()
     try:
@@ -123,7 +125,8 @@ def read_release(
     for document in pdf.split_documents(text):
         if not document.meeting:
             pages = document.label
-            parts.append(ReleasePart(name=f"{name}, {pages}", error=NO_MEETING.format(pages=pages)))
+            reason = NO_MEETING.format(pages=pages)
+            parts.append(ReleasePart(name=f"{name}, {pages}", error=reason, skipped=True))
             continue
         part = PdfPart(release, document.first_page, document.last_page, document.ocr_pages)
         # Normalised as the parser normalises, so the text stored with the meeting

@@ -184,6 +184,8 @@ class SourceFile:
     size: int = 0
     # A meeting's pages of a released PDF (`data` is their text), or None for a file.
     part: releases.PdfPart | None = None
+    # Pages of a PDF that hold no minutes: logged as skipped, `error` saying why.
+    skipped: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", visible_name(self.name))
@@ -342,7 +344,7 @@ class Sources:
 def source_of(part: releases.ReleasePart) -> SourceFile:
     """The source the import reads for one part of a PDF."""
     if part.error:
-        return SourceFile(name=part.name, error=part.error)
+        return SourceFile(name=part.name, error=part.error, skipped=part.skipped)
     return SourceFile(name=part.name, data=part.data, part=part.part)
 
 
@@ -404,7 +406,9 @@ def preview_file(
     A file whose exact bytes are already stored is "unchanged"; the importer skips
     parsing it (`parse_unchanged=False`), which makes re-running a large import cheap.
     """
-    outcome = FileOutcome.of(source, Status.FAILED, error=source.error)
+    outcome = FileOutcome.of(
+        source, Status.SKIPPED if source.skipped else Status.FAILED, error=source.error
+    )
     if source.error:
         return outcome
     unchanged = Meeting.objects.filter(sha256=outcome.sha256).only("pk", "slug", "date").first()

@@ -175,7 +175,8 @@ class StagingWriter:
         stored: dict[str, str] = {}
         for part in parts:
             if part.error or part.part is None:
-                self.refuse(part.name, part.error, size=len(data))
+                status = Status.SKIPPED if part.skipped else Status.FAILED
+                self.refuse(part.name, part.error, size=len(data), status=status)
                 continue
             self._count_file()
             if not stored:
@@ -234,12 +235,13 @@ class StagingWriter:
             )
         )
 
-    def refuse(self, name: str, reason: str, *, size: int = 0) -> ImportFile:
-        """Record a file that will not be parsed, so the preview and log can name it."""
+    def refuse(
+        self, name: str, reason: str, *, size: int = 0, status: Status = Status.FAILED
+    ) -> ImportFile:
+        """Record a file that will not be parsed (or pages that hold no minutes,
+        `Status.SKIPPED`), so the preview and log can name it."""
         self._count_file()
-        return self._save(
-            ImportFile(name=name[:255], size=size, status=Status.FAILED, error=reason)
-        )
+        return self._save(ImportFile(name=name[:255], size=size, status=status, error=reason))
 
     def _save(self, file: ImportFile) -> ImportFile:
         file.run = self.run
@@ -478,9 +480,16 @@ def confirm(
     sources = []
     released: dict[str, releases.PdfRelease] = {}
     for file in files:
-        if file.status == Status.FAILED:
+        if file.status in (Status.FAILED, Status.SKIPPED):
+            skipped = file.status == Status.SKIPPED
             sources.append(
-                SourceFile(name=file.name, error=file.error, sha256=file.sha256, size=file.size)
+                SourceFile(
+                    name=file.name,
+                    error=file.error,
+                    sha256=file.sha256,
+                    size=file.size,
+                    skipped=skipped,
+                )
             )
         elif file.sha256 in chosen:
             sources.append(_read_staged(run, file, released))
@@ -624,7 +633,7 @@ class PreviewRow:
 
     @property
     def selectable(self) -> bool:
-        return self.file.status != Status.FAILED
+        return self.file.status not in (Status.FAILED, Status.SKIPPED)
 
     @cached_property
     def parsed(self) -> PreviewDetails | None:

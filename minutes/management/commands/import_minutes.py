@@ -86,6 +86,8 @@ class Command(BaseCommand):
             if outcome.status == ImportFile.Status.FAILED:
                 # Failures are always reported, whatever the verbosity.
                 self.stderr.write(f"FAILED {outcome.name}: {outcome.error}")
+            elif outcome.status == ImportFile.Status.SKIPPED and verbosity >= 1:
+                self.stdout.write(f"SKIPPED {outcome.name}: {outcome.error}")
             elif outcome.check and outcome.check.suspicious:
                 # So is a suspicious replacement --force carried out.
                 self.stderr.write(f"FORCED {outcome.name}: {outcome.check.note()}")
