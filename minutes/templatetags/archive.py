@@ -112,15 +112,22 @@ def page_list(pages) -> str:
 def several_series(context) -> bool:
     """Whether more than one series holds meetings (then the site offers its series).
 
-    A view that knows says so in its context; other pages ask the database, and a
-    page shown without it (a 404 while it is down) shows no series.
+    A view that knows says so in its context; other pages ask the database once per
+    request (header and footer both ask), and a page shown without it (a 404 while it
+    is down) shows no series.
     """
     if "several_series" in context:
         return bool(context["several_series"])
-    try:
-        return Series.objects.several_in_use()
-    except DatabaseError:
-        return False
+    request = context.get("request")
+    known = getattr(request, "several_series", None)
+    if known is None:
+        try:
+            known = Series.objects.several_in_use()
+        except DatabaseError:
+            known = False
+        if request is not None:
+            request.several_series = known
+    return known
 
 
 @register.simple_tag
