@@ -598,3 +598,69 @@ class ConverterTests(TestCase):
         self.assertEqual(url, f"/vergaderingen/{SLUG}-2021-03-04-12/")
         self.assertEqual(resolve(url).url_name, "meeting_detail")
         self.assertEqual(resolve(url).kwargs, {"slug": slug})
+
+
+class AdminTests(TwoSeriesTestCase):
+    def setUp(self) -> None:
+        from django.contrib.auth.models import User
+
+        self.client.force_login(User.objects.create_superuser("beheerder", password="x" * 16))
+
+    def test_series_list_counts_meetings_and_searches(self):
+        response = self.client.get(reverse("admin:minutes_series_changelist"))
+        self.assertEqual(response.status_code, 200)
+        rows = {s.slug: s for s in response.context["cl"].result_list}
+        for series in Series.objects.all():
+            self.assertEqual(rows[series.slug].meeting_count, series.meetings.count())
+        self.assertEqual(rows[SLUG].first, date(2021, 3, 4))
+        self.assertEqual(rows[SLUG].last, date(2021, 6, 10))
+        found = self.client.get(reverse("admin:minutes_series_changelist"), {"q": "digikoppeling"})
+        self.assertEqual([s.slug for s in found.context["cl"].result_list], [SLUG])
+
+    def test_a_new_series_gets_its_slug_from_its_name_a_stored_one_keeps_it(self):
+        add = self.client.get(reverse("admin:minutes_series_add"))
+        self.assertContains(add, "data-prepopulated-field")
+        self.assertIn("slug", add.context["adminform"].form.fields)
+        change = self.client.get(reverse("admin:minutes_series_change", args=[self.series.pk]))
+        self.assertNotIn("slug", change.context["adminform"].form.fields)
+        self.client.post(
+            reverse("admin:minutes_series_change", args=[self.series.pk]),
+            {"name": "Technisch Overleg DK", "short_name": "TO DK", "description": "x"},
+        )
+        self.series.refresh_from_db()
+        self.assertEqual((self.series.name, self.series.slug), ("Technisch Overleg DK", SLUG))
+
+    def test_the_import_series_cannot_be_deleted(self):
+        for slug in (Series.SGO, Series.OTHER):
+            pk = Series.objects.get(slug=slug).pk
+            response = self.client.get(reverse("admin:minutes_series_delete", args=[pk]))
+            self.assertEqual(response.status_code, 403)
+
+    def test_source_documents_are_listed_read_only(self):
+        document = self.made["document"]
+        response = self.client.get(reverse("admin:minutes_sourcedocument_changelist"))
+        self.assertContains(response, PDF_NAME)
+        self.assertContains(response, "4, 5")  # the OCR pages
+        self.assertContains(response, f'<code title="{document.sha256}">')
+        self.assertContains(
+            response, reverse("admin:minutes_meeting_change", args=[self.made["june"].pk])
+        )
+        self.assertNotContains(response, reverse("admin:minutes_sourcedocument_add"))
+        view = self.client.get(reverse("admin:minutes_sourcedocument_change", args=[document.pk]))
+        self.assertEqual(view.status_code, 200)
+        self.assertContains(view, f'href="/bronnen/{document.sha256}/"')
+        self.assertNotContains(view, 'type="submit" value="Opslaan"')
+        self.assertEqual(
+            self.client.get(reverse("admin:minutes_sourcedocument_add")).status_code, 403
+        )
+
+    def test_meetings_are_listed_and_filtered_by_series(self):
+        url = reverse("admin:minutes_meeting_changelist")
+        response = self.client.get(url, {"series__id__exact": self.series.pk})
+        self.assertEqual(
+            {m.slug for m in response.context["cl"].result_list},
+            set(self.series.meetings.values_list("slug", flat=True)),
+        )
+        self.assertContains(
+            response, '<td class="field-series nowrap">Technisch Overleg Digikoppeling</td>'
+        )
