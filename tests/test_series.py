@@ -36,8 +36,9 @@ from minutes.models import (
     Topic,
 )
 from minutes.parsing import parse_minutes
-from minutes.services import alias_table, save_meeting
+from minutes.services import SourceFile, alias_table, import_batch, save_meeting
 from tests.archive import IndexedTestCase, minutes
+from tests.search.test_index import IndexTestCase
 
 MEDIA = Path(tempfile.mkdtemp(prefix="sgo-test-sources-"))
 SLUG = "technisch-overleg-digikoppeling"
@@ -664,3 +665,25 @@ class AdminTests(TwoSeriesTestCase):
         self.assertContains(
             response, '<td class="field-series nowrap">Technisch Overleg Digikoppeling</td>'
         )
+
+
+class ImportedSeriesIndexTests(IndexTestCase):
+    """The index documents an import prepares carry their meeting's series too."""
+
+    def test_an_imported_meeting_is_found_under_its_series(self):
+        series = Series.objects.create(name="Stuurgroep Koppelingen", slug="stuurgroep-koppelingen")
+        data = minutes("7 april 2021", [("Thuiswerken", f"Over {SHARED_WORD} en koppelingen.")])
+        with self.captureOnCommitCallbacks(execute=True):
+            result = import_batch([SourceFile("sk-2021-04-07.txt", data)], series=series)
+        self.assertEqual(result.count("imported"), 1, result.outcomes)
+        meeting = Meeting.objects.get(series=series)
+        self.assertEqual(meeting.slug, "stuurgroep-koppelingen-2021-04-07")
+        ours = set(meeting.agenda_items.values_list("pk", flat=True))
+        found = search.item_ids(SHARED_WORD, filters=search.Filters(series=(series.pk,)))
+        self.assertTrue(found)
+        self.assertEqual(set(found), ours & set(search.item_ids(SHARED_WORD)))
+        sgo = Series.objects.get(slug=Series.SGO)
+        in_sgo = set(search.item_ids(SHARED_WORD, filters=search.Filters(series=(sgo.pk,))))
+        self.assertFalse(in_sgo & ours)
+        facets = search.ranked(SHARED_WORD).facets()["series"]
+        self.assertIn({"series": series, "n": len(found)}, facets)
