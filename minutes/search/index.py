@@ -312,11 +312,27 @@ def _spec(row: ItemRow, kind: int, text: Spec, kinds: Iterable[str]) -> Spec:
     }
 
 
+def _fill_series(rows: list[ItemRow]) -> None:
+    """Give rows an import prepared (which name no series) their meeting's series, in
+    one query; rows read from the database have it already."""
+    missing = {row.meeting_id for row in rows if row.series_id is None}
+    if not missing:
+        return
+    series = dict(Meeting.objects.filter(pk__in=missing).values_list("pk", "series_id"))
+    for row in rows:
+        if row.series_id is None:
+            row.series_id = series.get(row.meeting_id)
+
+
 def _specs(rows: Iterable[ItemRow], texts: Iterable[list[Spec]] | None = None) -> list[Spec]:
     """An agenda item's document, then one per decision it holds.
 
-    `texts`: each row's text fields (item_texts), when they were computed already.
+    `texts`: each row's text fields (item_texts), when an import computed them already;
+    its rows get their meeting's series here if they lack it.
     """
+    if texts is not None:
+        rows = list(rows)
+        _fill_series(rows)
     specs = []
     given = iter(texts) if texts is not None else None
     for row in rows:
@@ -413,24 +429,13 @@ class Prepared:
     texts: list[list[Spec]]
 
 
-def _fill_series(prepared: dict[int, Prepared]) -> None:
-    """Give the rows an import prepared their meeting's series, in one query."""
-    missing = [pk for pk, ready in prepared.items() if any(r.series_id is None for r in ready.rows)]
-    if not missing:
-        return
-    series = dict(Meeting.objects.filter(pk__in=missing).values_list("pk", "series_id"))
-    for pk in missing:
-        for row in prepared[pk].rows:
-            row.series_id = series.get(pk)
-
-
 def _reindex(
     writer: tantivy.IndexWriter,
     meeting_ids: list[int],
     prepared: dict[int, Prepared] | None = None,
 ) -> None:
     prepared = prepared or {}
-    _fill_series(prepared)
+    _fill_series([row for ready in prepared.values() for row in ready.rows])
     for meeting_id in meeting_ids:
         # delete_documents_by_term silently matches nothing on an unsigned field.
         writer.delete_documents_by_query(tantivy.Query.term_query(SCHEMA, "meeting_id", meeting_id))
