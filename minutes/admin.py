@@ -32,6 +32,8 @@ from minutes.models import (
     Ministry,
     MinistryAlias,
     MinistryMention,
+    Series,
+    SourceDocument,
     Topic,
 )
 from minutes.names import visible_name
@@ -331,6 +333,7 @@ class SearchIndexedAdmin(admin.ModelAdmin):
 class MeetingAdmin(SearchIndexedAdmin):
     list_display = (
         "date",
+        "series",
         "slug",
         "reference",
         "item_count",
@@ -339,7 +342,8 @@ class MeetingAdmin(SearchIndexedAdmin):
         "source_file",
         "imported_at",
     )
-    list_filter = (YearFilter, MinistryFilter, HasDecisionsFilter)
+    list_filter = ("series", YearFilter, MinistryFilter, HasDecisionsFilter)
+    list_select_related = ("series",)
     search_fields = (
         "slug",
         "reference",
@@ -350,7 +354,13 @@ class MeetingAdmin(SearchIndexedAdmin):
     )
     ordering = ("-date", "slug")
     readonly_fields = (
+        "series",
         "source_file",
+        "text_origin",
+        "source_document_link",
+        "first_page",
+        "last_page",
+        "ocr_pages",
         "sha256",
         "encoding",
         "imported_at",
@@ -376,7 +386,27 @@ class MeetingAdmin(SearchIndexedAdmin):
         ("Woo", {"fields": ("redaction_code_list", "withheld_passages")}),
         (
             "Import",
-            {"fields": ("source_file", "sha256", "encoding", "imported_at", "warning_list")},
+            {
+                "fields": (
+                    "series",
+                    "source_file",
+                    "sha256",
+                    "encoding",
+                    "imported_at",
+                    "warning_list",
+                )
+            },
+        ),
+        (
+            "Bron (pdf)",
+            {
+                "fields": (
+                    "text_origin",
+                    "source_document_link",
+                    ("first_page", "last_page"),
+                    "ocr_pages",
+                )
+            },
         ),
         ("Oorspronkelijke tekst", {"classes": ("collapse",), "fields": ("original_text_block",)}),
     )
@@ -386,8 +416,13 @@ class MeetingAdmin(SearchIndexedAdmin):
     def source_file(self, obj: Meeting) -> str:
         return visible_name(obj.source_name)
 
+    @admin.display(description="bronbestand (pdf)")
+    def source_document_link(self, obj: Meeting) -> str:
+        document = obj.source_document
+        return admin_link(document, visible_name(document.name)) if document else EMPTY
+
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).with_counts()
+        return super().get_queryset(request).with_counts().select_related("series")
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str
@@ -427,6 +462,116 @@ class MeetingAdmin(SearchIndexedAdmin):
     @admin.display(description="tekst zoals ingelezen")
     def original_text_block(self, obj: Meeting) -> str:
         return preformatted(obj.original_text)
+
+
+# --------------------------------------------------------------------------- series
+
+
+@admin.register(Series)
+class SeriesAdmin(admin.ModelAdmin):
+    list_display = ("name", "short_name", "slug", "meeting_count", "first", "last")
+    search_fields = ("name", "short_name", "slug", "description")
+    fields = ("name", "short_name", "slug", "description")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).with_meeting_stats()
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> dict:
+        # Only for a new series: a stored one's slug is in its meetings' addresses.
+        return {} if obj else {"slug": ("name",)}
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # The slug names the meetings' addresses (and the SGO's and "overig" the import's
+        # own series): it stays as it was given.
+        return ("slug",) if obj else ()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.slug in (Series.SGO, Series.OTHER):
+            return False  # the import puts meetings in these two
+        return super().has_delete_permission(request, obj)
+
+    @admin.display(description="vergaderingen", ordering="meeting_count")
+    def meeting_count(self, obj: Series) -> int:
+        return obj.meeting_count
+
+    @admin.display(description="eerste", ordering="first")
+    def first(self, obj: Series) -> Any:
+        return obj.first or EMPTY
+
+    @admin.display(description="laatste", ordering="last")
+    def last(self, obj: Series) -> Any:
+        return obj.last or EMPTY
+
+
+@admin.register(SourceDocument)
+class SourceDocumentAdmin(admin.ModelAdmin):
+    """Released documents as they were imported: a record, never edited here."""
+
+    list_display = (
+        "file_name",
+        "page_count",
+        "ocr_page_list",
+        "size",
+        "sha256_short",
+        "meeting_list",
+        "imported_at",
+    )
+    search_fields = ("name", "sha256")
+    fields = (
+        "file_name",
+        "download",
+        "sha256",
+        "size",
+        "content_type",
+        "page_count",
+        "ocr_page_list",
+        "meeting_list",
+        "imported_at",
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        meetings = Meeting.objects.select_related("series").only(
+            "date", "slug", "source_document", "series"
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(models.Prefetch("meetings", queryset=meetings.order_by("date")))
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # a document comes in with an import
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # its meetings point to it
+
+    @admin.display(description="bestandsnaam", ordering="name")
+    def file_name(self, obj: SourceDocument) -> str:
+        return visible_name(obj.name)
+
+    @admin.display(description="OCR-pagina's")
+    def ocr_page_list(self, obj: SourceDocument) -> str:
+        return ", ".join(str(page) for page in obj.ocr_pages) or EMPTY
+
+    @admin.display(description="sha256")
+    def sha256_short(self, obj: SourceDocument) -> str:
+        return short_sha256(obj.sha256)
+
+    @admin.display(description="vergaderingen")
+    def meeting_list(self, obj: SourceDocument) -> str:
+        links = [(admin_link(meeting),) for meeting in obj.meetings.all()]
+        return format_html_join(", ", "{}", links) if links else EMPTY
+
+    @admin.display(description="downloaden")
+    def download(self, obj: SourceDocument) -> str:
+        if not obj.meetings.all():
+            return EMPTY  # the public site offers only documents that minutes were read from
+        url = reverse("minutes:source_document", args=[obj.sha256])
+        return format_html('<a href="{}">{}</a>', url, visible_name(obj.name))
 
 
 # --------------------------------------------------------------------------- agenda items

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from django.core.cache import cache
 from django.db.models import QuerySet
 
-from minutes.models import ArchiveVersion, Meeting, Ministry, Topic
+from minutes.models import ArchiveVersion, Meeting, Ministry, Series, Topic
 
 T = TypeVar("T")
 AGGREGATES_SECONDS = 300
@@ -121,3 +121,17 @@ class ArchiveCounts:
 
     def topics(self) -> list[Topic]:
         return self._kept("topics", lambda: list(Topic.objects.with_item_counts()))
+
+    def series(self) -> list[Series]:
+        """Every series, empty ones too, with its meeting count and first and last date."""
+        return self._kept("series", lambda: list(Series.objects.with_meeting_stats()))
+
+    def series_facets(self) -> list[dict]:
+        """[{"series", "n"}] for the series that hold meetings."""
+        return [{"series": s, "n": s.meeting_count} for s in self.series() if s.meeting_count]
+
+    def series_totals(self, series: Series) -> dict:
+        """One series' meetings, items, decisions, first and last date."""
+        return self._kept(
+            f"series-totals:{series.pk}", lambda: Meeting.objects.filter(series=series).totals()
+        )

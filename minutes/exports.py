@@ -39,8 +39,13 @@ def _meetings(request: HttpRequest):
         .order_by("position")
     )
     mentions = MinistryMention.objects.select_related("ministry").order_by("ministry__position")
-    qs = filterset.qs.order_by("date", "slug").prefetch_related(
-        Prefetch("agenda_items", queryset=items), Prefetch("ministry_mentions", queryset=mentions)
+    qs = (
+        filterset.qs.select_related("series", "source_document")
+        .order_by("date", "slug")
+        .prefetch_related(
+            Prefetch("agenda_items", queryset=items),
+            Prefetch("ministry_mentions", queryset=mentions),
+        )
     )
     return qs, filterset
 
@@ -81,6 +86,8 @@ def meeting_record(meeting: Meeting, base_url: str) -> dict:
 
     return {
         "date": meeting.date.isoformat(),
+        "series": meeting.series.slug,
+        "title": meeting.title(),
         "url": base_url + meeting.get_absolute_url(),
         "start_time": meeting.start_time.strftime("%H:%M") if meeting.start_time else None,
         "end_time": meeting.end_time.strftime("%H:%M") if meeting.end_time else None,
@@ -97,6 +104,23 @@ def meeting_record(meeting: Meeting, base_url: str) -> dict:
         "ministries_involved": ministries(None),
         "redaction_codes": meeting.redaction_codes,
         "source_sha256": meeting.sha256,
+        "text_origin": meeting.text_origin,
+        "source_document": _source_document(meeting, base_url),
+    }
+
+
+def _source_document(meeting: Meeting, base_url: str) -> dict | None:
+    """The released PDF a meeting was read from: its download address, digest and pages."""
+    document = meeting.source_document
+    if document is None:
+        return None
+    return {
+        "name": document.name,
+        "url": base_url + reverse("minutes:source_document", args=[document.sha256]),
+        "sha256": document.sha256,
+        "first_page": meeting.first_page,
+        "last_page": meeting.last_page,
+        "ocr_pages": meeting.ocr_pages,
     }
 
 
@@ -141,9 +165,9 @@ class _Echo:
 
 
 CSV_COLUMNS = [
-    "date", "url", "start_time", "end_time", "place", "reference", "document_date",
-    "agenda_items", "decisions", "ministries_present", "ministries_involved",
-    "redaction_codes", "source_sha256",
+    "date", "series", "title", "url", "start_time", "end_time", "place", "reference",
+    "document_date", "agenda_items", "decisions", "ministries_present", "ministries_involved",
+    "redaction_codes", "source_sha256", "text_origin", "source_document",
 ]  # fmt: skip
 
 
@@ -176,6 +200,8 @@ def meetings_csv(request: HttpRequest) -> HttpResponse:
             )
             for key in ("ministries_present", "ministries_involved", "redaction_codes"):
                 record[key] = " ".join(record[key])
+            if record["source_document"]:
+                record["source_document"] = record["source_document"]["url"]
             yield writer.writerow([_safe_cell(record[c]) for c in CSV_COLUMNS])
 
     response = StreamingHttpResponse(

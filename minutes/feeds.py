@@ -10,14 +10,14 @@ once more for the XML itself.
 from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.timezone import make_aware
 
 from minutes import search
 from minutes.filters import MeetingFilter, SearchFilter
-from minutes.models import AgendaItem, Meeting
+from minutes.models import AgendaItem, Meeting, Series
 
 
 def plain(text: str) -> str:
@@ -44,10 +44,11 @@ class MeetingFeed(Feed):
     def items(self, filterset):
         if filterset.is_bound and not filterset.is_valid():
             return Meeting.objects.none()
-        return filterset.qs.with_agenda_titles().order_by("-date", "-slug")[: self.limit]
+        newest = filterset.qs.with_agenda_titles().select_related("series")
+        return newest.order_by("-date", "-slug")[: self.limit]
 
     def item_title(self, meeting: Meeting) -> str:
-        return plain(f"Verslag SGO {date_format(meeting.date, 'j F Y')}")
+        return plain(meeting.title())
 
     def item_description(self, meeting: Meeting) -> str:
         titles = [f"{item.list_label} {item.title}" for item in meeting.top_items]
@@ -64,6 +65,27 @@ class MeetingFeed(Feed):
         return any(v for k, v in filterset.data.items() if k != "sorteer")
 
 
+class SeriesFeed(MeetingFeed):
+    """The newest meetings of one series (with the meeting list's filters, if given)."""
+
+    def get_object(self, request, slug: str):
+        series = get_object_or_404(Series, slug=slug)
+        meetings = Meeting.objects.summaries().filter(series=series)
+        filterset = MeetingFilter(request.GET, queryset=meetings)
+        filterset.series = series  # travels with the request's object, never on `self`
+        return filterset
+
+    def title(self, filterset) -> str:
+        filtered = " (gefilterd)" if self._filtered(filterset) else ""
+        return plain(f"SGO-archief: {filterset.series.name}{filtered}")
+
+    def description(self, filterset) -> str:
+        return plain(f"Nieuwe verslagen van {filterset.series.name} in het SGO-archief.")
+
+    def link(self, filterset) -> str:
+        return filterset.series.get_absolute_url()
+
+
 class SearchFeed(Feed):
     """A saved search as RSS: the newest matching agenda items (an alert without accounts)."""
 
@@ -72,7 +94,7 @@ class SearchFeed(Feed):
     def get_object(self, request):
         return SearchFilter(
             request.GET,
-            queryset=AgendaItem.objects.select_related("meeting"),
+            queryset=AgendaItem.objects.select_related("meeting__series"),
         )
 
     def title(self, filterset) -> str:
@@ -96,7 +118,7 @@ class SearchFeed(Feed):
         return newest[: self.limit]
 
     def item_title(self, item: AgendaItem) -> str:
-        return plain(f"{item.title} (SGO {date_format(item.meeting.date, 'j F Y')})")
+        return plain(f"{item.title} ({item.meeting.name()})")
 
     def item_description(self, item: AgendaItem) -> str:
         return plain(item.body[:500] + ("…" if len(item.body) > 500 else ""))

@@ -13,6 +13,7 @@ from minutes.models import (
     Meeting,
     Ministry,
     MinistryMention,
+    Series,
     Topic,
 )
 
@@ -77,7 +78,33 @@ class PeriodFilter(django_filters.FilterSet):
         return queryset.filter(**{f"{self.date_field}__lte": value})
 
 
-class ArchiveFilterSet(PeriodFilter):
+class SeriesFilter(PeriodFilter):
+    """A date range and a series: the filters of every list of the archive.
+
+    A meeting is in one series, so one is chosen at a time (`?reeks=<slug>`).
+    """
+
+    reeks = django_filters.ModelChoiceFilter(
+        label="Reeks",
+        queryset=Series.objects.all(),
+        to_field_name="slug",
+        method="filter_series",
+        empty_label="Alle reeksen",
+    )
+
+    # How rows reach their meeting's series.
+    series_field = "meeting__series"
+
+    class Meta:
+        model = AgendaItem
+        form = FilterForm
+        fields = ["van", "tot", "reeks"]
+
+    def filter_series(self, queryset: QuerySet, name: str, value: Series) -> QuerySet:
+        return queryset.filter(**{self.series_field: value})
+
+
+class ArchiveFilterSet(SeriesFilter):
     """Filters shared by meetings, decisions and search results."""
 
     jaar = django_filters.NumberFilter(
@@ -138,12 +165,13 @@ class MeetingFilter(ArchiveFilterSet):
     )
 
     date_field = "date"
+    series_field = "series"
     meeting_ref = "pk"
 
     class Meta:
         model = Meeting
         form = FilterForm
-        fields = ["van", "tot", "jaar", "ministerie", "onderwerp", "q", "sorteer"]
+        fields = ["van", "tot", "jaar", "reeks", "ministerie", "onderwerp", "q", "sorteer"]
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return search.meetings_matching(queryset, value)
@@ -162,6 +190,7 @@ class DecisionFilter(ArchiveFilterSet):
     )
 
     date_field = "agenda_item__meeting__date"
+    series_field = "agenda_item__meeting__series"
     meeting_ref = "agenda_item__meeting"
     # A decision belongs to a ministry or topic when its agenda item does.
     item_ref = "agenda_item"
@@ -169,7 +198,7 @@ class DecisionFilter(ArchiveFilterSet):
     class Meta:
         model = Decision
         form = FilterForm
-        fields = ["q", "van", "tot", "jaar", "ministerie", "onderwerp", "soort"]
+        fields = ["q", "van", "tot", "jaar", "reeks", "ministerie", "onderwerp", "soort"]
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Decisions whose own text matches (the list keeps its order by date)."""
@@ -211,7 +240,17 @@ class SearchFilter(ArchiveFilterSet):
     class Meta:
         model = AgendaItem
         form = FilterForm
-        fields = ["q", "van", "tot", "jaar", "ministerie", "onderwerp", "besluit", "sorteer"]
+        fields = [
+            "q",
+            "van",
+            "tot",
+            "jaar",
+            "reeks",
+            "ministerie",
+            "onderwerp",
+            "besluit",
+            "sorteer",
+        ]
 
     def filter_noop(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return queryset  # the query and the sort are applied last, in filter_queryset
@@ -234,6 +273,7 @@ class SearchFilter(ArchiveFilterSet):
             year=int(data["jaar"]) if data.get("jaar") else None,
             ministries=tuple(m.pk for m in data.get("ministerie") or ()),
             topics=tuple(t.pk for t in data.get("onderwerp") or ()),
+            series=(data["reeks"].pk,) if data.get("reeks") else (),
             decided=bool(data.get("besluit")),
         )
         return data.get("q") or "", filters, self.SORTS[data.get("sorteer") or "relevantie"]

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce, ExtractYear, Upper
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.text import slugify
 
 from minutes.names import visible_name
@@ -280,6 +281,12 @@ class MeetingQuerySet(models.QuerySet):
             if counts.get(ministry.pk)
         ]
 
+    def series_counts(self) -> list[dict]:
+        """Per series, how many of these meetings it holds, in the series' order."""
+        rows = self.order_by().values("series").annotate(n=models.Count("pk"))
+        counts = {row["series"]: row["n"] for row in rows}
+        return [{"series": s, "n": counts[s.pk]} for s in Series.objects.filter(pk__in=counts)]
+
     def totals(self) -> dict:
         first_last = self.aggregate(first=models.Min("date"), last=models.Max("date"))
         return {
@@ -288,6 +295,24 @@ class MeetingQuerySet(models.QuerySet):
             "decisions": Decision.objects.filter(agenda_item__meeting__in=self).count(),
             **first_last,
         }
+
+
+class SeriesQuerySet(models.QuerySet):
+    def with_meeting_stats(self) -> SeriesQuerySet:
+        """Each series with its `meeting_count` and the dates of its `first` and `last` meeting."""
+        return self.annotate(
+            meeting_count=models.Count("meetings"),
+            first=models.Min("meetings__date"),
+            last=models.Max("meetings__date"),
+        )
+
+    def several_in_use(self) -> bool:
+        """More than one series holds meetings: pages then name and offer the series.
+
+        One probe of the (series, date) index per series, stopping at the second.
+        """
+        holding = Meeting.objects.filter(series=models.OuterRef("pk"))
+        return self.filter(models.Exists(holding))[:2].count() > 1
 
 
 class Series(models.Model):
@@ -308,6 +333,8 @@ class Series(models.Model):
     slug = models.SlugField(max_length=80)
     description = models.TextField("omschrijving", blank=True)
 
+    objects = SeriesQuerySet.as_manager()
+
     class Meta:
         ordering = [Upper("name")]
         verbose_name = "reeks"
@@ -319,6 +346,13 @@ class Series(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("minutes:series_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_sgo(self) -> bool:
+        return self.slug == self.SGO
 
     @property
     def label(self) -> str:
@@ -459,6 +493,27 @@ class Meeting(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("minutes:meeting_detail", kwargs={"slug": self.slug})
 
+    def name(self, day_format: str = "j F Y") -> str:
+        """Its series and date: "SGO 19 januari 2021", "Technisch Overleg Digikoppeling,
+        4 maart 2021". Load the series with the meeting (select_related)."""
+        day = date_format(self.date, day_format)
+        if self.series.is_sgo:
+            return f"{self.series.label} {day}"
+        return f"{self.series.label}, {day}"
+
+    def title(self, day_format: str = "j F Y") -> str:
+        """The meeting as pages and feeds title it: "Verslag SGO 19 januari 2021"; a
+        meeting of another series by its name ("Technisch Overleg Digikoppeling, 4
+        maart 2021")."""
+        return f"Verslag {self.name(day_format)}" if self.series.is_sgo else self.name(day_format)
+
+    @property
+    def source_pages(self) -> list[int]:
+        """The pages of its source document this meeting was read from (none known: [])."""
+        if self.first_page is None:
+            return []
+        return list(range(self.first_page, (self.last_page or self.first_page) + 1))
+
     def render_cache_key(self) -> str:
         """The cache key of this meeting's rendered text: a new import or replacement
         (imported_at, sha256) and any edit (the archive version) give a new key."""
@@ -471,10 +526,11 @@ class Meeting(models.Model):
     # (an index range from this meeting on), the OR then settles a shared day. Without it
     # the OR is a filter on a scan from the archive's end: 18 ms instead of 0.06 in the
     # middle of 100,000 meetings (docs/benchmarks.md, pages at 1k, 10k and 100k).
+    # Within the meeting's own series: the (series, date) index serves the same way.
     def get_previous(self) -> Meeting | None:
         earlier = Q(date__lt=self.date) | Q(date=self.date, slug__lt=self.slug)
         return (
-            Meeting.objects.filter(earlier, date__lte=self.date)
+            Meeting.objects.filter(earlier, series_id=self.series_id, date__lte=self.date)
             .order_by("-date", "-slug")
             .only("date", "slug")
             .first()
@@ -483,7 +539,7 @@ class Meeting(models.Model):
     def get_next(self) -> Meeting | None:
         later = Q(date__gt=self.date) | Q(date=self.date, slug__gt=self.slug)
         return (
-            Meeting.objects.filter(later, date__gte=self.date)
+            Meeting.objects.filter(later, series_id=self.series_id, date__gte=self.date)
             .order_by("date", "slug")
             .only("date", "slug")
             .first()
@@ -497,7 +553,7 @@ class AgendaItemQuerySet(models.QuerySet):
     def for_listing(self) -> AgendaItemQuerySet:
         """Items with their meeting (and parent) for a list of results: no body text
         and no heavy meeting columns, so a page of results reads narrow rows."""
-        return self.select_related("meeting", "parent").defer(
+        return self.select_related("meeting__series", "parent").defer(
             "body",
             "parent__body",
             *(f"meeting__{name}" for name in MEETING_HEAVY_FIELDS),

@@ -1,7 +1,8 @@
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
-from minutes.models import Meeting, Ministry, Topic
+from minutes.models import Meeting, Ministry, Series, Topic
 
 
 class MeetingSitemap(Sitemap):
@@ -24,6 +25,7 @@ class PageSitemap(Sitemap):
         return [
             "minutes:home",
             "minutes:meeting_list",
+            "minutes:series_list",
             "minutes:ministry_list",
             "minutes:topic_list",
             "minutes:decision_list",
@@ -41,6 +43,16 @@ class MinistrySitemap(Sitemap):
         return Ministry.objects.all()
 
 
+class SeriesSitemap(Sitemap):
+    """The series that hold meetings (an empty one's page has nothing to find)."""
+
+    changefreq = "weekly"
+    priority = 0.6
+
+    def items(self):
+        return Series.objects.filter(Exists(Meeting.objects.filter(series=OuterRef("pk"))))
+
+
 class TopicSitemap(Sitemap):
     changefreq = "weekly"
     priority = 0.6
@@ -52,6 +64,7 @@ class TopicSitemap(Sitemap):
 SITEMAPS = {
     "pages": PageSitemap,
     "meetings": MeetingSitemap,
+    "series": SeriesSitemap,
     "ministries": MinistrySitemap,
     "topics": TopicSitemap,
 }

@@ -6,9 +6,23 @@ from minutes.sitemaps import SITEMAPS
 
 
 class MeetingSlugConverter:
-    """A meeting date, with -2, -3 … for a second meeting on the same day."""
+    """A meeting's address (Series.meeting_slug): its date, after its series' slug but
+    for the SGO's, with -2, -3 … for a second meeting of the series on the same day:
+    "2021-01-19", "technisch-overleg-digikoppeling-2021-03-04-2"."""
 
-    regex = r"\d{4}-\d{2}-\d{2}(?:-\d{1,3})?"
+    regex = r"(?:[-a-zA-Z0-9_]{1,80}-)?\d{4}-\d{2}-\d{2}(?:-\d{1,3})?"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class Sha256Converter:
+    """A SHA-256 digest as the archive stores it: 64 lower-case hexadecimal digits."""
+
+    regex = r"[0-9a-f]{64}"
 
     def to_python(self, value: str) -> str:
         return value
@@ -18,6 +32,7 @@ class MeetingSlugConverter:
 
 
 register_converter(MeetingSlugConverter, "meeting")
+register_converter(Sha256Converter, "sha256")
 
 app_name = "minutes"
 
@@ -34,6 +49,10 @@ urlpatterns = [
         views.meeting_text_version,
         name="meeting_text_version",
     ),
+    path("bronnen/<sha256:sha256>/", views.source_document, name="source_document"),
+    path("reeksen/", views.SeriesListView.as_view(), name="series_list"),
+    path("reeksen/<slug:slug>/", views.SeriesDetailView.as_view(), name="series_detail"),
+    path("reeksen/<slug:slug>/feed/", feeds.SeriesFeed(), name="series_feed"),
     path("ministeries/", views.MinistryListView.as_view(), name="ministry_list"),
     path("ministeries/<slug:slug>/", views.MinistryDetailView.as_view(), name="ministry_detail"),
     path("onderwerpen/", views.TopicListView.as_view(), name="topic_list"),

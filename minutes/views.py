@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -17,7 +18,7 @@ from django_filters.views import FilterView
 
 from minutes import aggregates, rendering, search
 from minutes.charts import bar_chart
-from minutes.filters import DecisionFilter, MeetingFilter, PeriodFilter, QueryField, SearchFilter
+from minutes.filters import DecisionFilter, MeetingFilter, QueryField, SearchFilter, SeriesFilter
 from minutes.models import (
     IMPORT_PERMISSION,
     MEETING_HEAVY_FIELDS,
@@ -27,8 +28,11 @@ from minutes.models import (
     Meeting,
     Ministry,
     MinistryMention,
+    Series,
+    SourceDocument,
     Topic,
 )
+from minutes.names import visible_name
 
 
 class FilteredListView(FilterView):
@@ -50,6 +54,8 @@ class FilteredListView(FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["active_filters"] = active_filters(self.filterset)
+        # The series filter is offered once there is more than one series to choose.
+        context["several_series"] = Series.objects.several_in_use()
         return context
 
     def get_counts_scope(self) -> str:
@@ -114,6 +120,8 @@ def _chip_text(field, raw: str, value) -> str:
         return date_format(value, "j F Y")
     if isinstance(value, bool):
         return "ja" if value else "nee"
+    if getattr(value, "slug", None) == raw:
+        return str(value)  # a series' name
     for obj in value if isinstance(value, (list, tuple, QuerySet)) else []:
         if getattr(obj, "slug", None) == raw:
             return str(obj)  # a ministry's abbreviation, a topic's name
@@ -126,9 +134,11 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["latest"] = Meeting.objects.summaries().with_counts()[:6]
+        context["latest"] = Meeting.objects.summaries().with_counts().select_related("series")[:6]
         counts = aggregates.ArchiveCounts()
         context["totals"] = counts.totals()
+        context["series_facets"] = counts.series_facets()
+        context["several_series"] = len(context["series_facets"]) > 1
         context["years"] = counts.year_counts()
         context["ministries"] = counts.ministries()
         context["topics"] = counts.topics()
@@ -145,7 +155,7 @@ class MeetingListView(FilteredListView):
     def get_queryset(self):
         # The items and decisions per meeting are counted for the page's rows only
         # (paginate_queryset), not for every row an OFFSET skips.
-        return Meeting.objects.summaries().with_agenda_titles()
+        return Meeting.objects.summaries().with_agenda_titles().select_related("series")
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
@@ -157,14 +167,19 @@ class MeetingListView(FilteredListView):
         results = self.object_list
         kept = self.filtered_counts
         if self.unfiltered():  # the whole archive: its facets are the archive-wide counts
+            context["series_facets"] = self.archive_counts.series_facets()
             context["year_facets"] = self.archive_counts.year_counts()
             context["ministry_facets"] = self.archive_counts.ministry_facets()
         elif kept is not None:  # counted once per archive version and filter combination
+            context["series_facets"] = kept.kept("series", results.series_counts)
             context["year_facets"] = kept.kept("years", results.year_counts)
             context["ministry_facets"] = kept.kept("ministries", results.ministry_counts)
         else:
+            context["series_facets"] = results.series_counts()
             context["year_facets"] = results.year_counts()
             context["ministry_facets"] = results.ministry_counts()
+        # Each row names its series when the list holds more than one.
+        context["show_series"] = len(context["series_facets"]) > 1
         return context
 
 
@@ -172,7 +187,12 @@ class MeetingDetailView(DetailView):
     context_object_name = "meeting"
 
     def get_queryset(self):
-        return Meeting.objects.with_counts().with_page_facts().with_agenda()
+        return (
+            Meeting.objects.with_counts()
+            .with_page_facts()
+            .with_agenda()
+            .select_related("series", "source_document")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -232,6 +252,93 @@ def meeting_text_version(request: HttpRequest, slug: str, version: int) -> HttpR
     return response
 
 
+@require_safe
+def source_document(request: HttpRequest, sha256: str) -> FileResponse:
+    """A released document (a Woo PDF) as it was imported, for download.
+
+    Only documents that minutes were read from: the meeting pages link here.
+    """
+    documents = SourceDocument.objects.filter(
+        Exists(Meeting.objects.filter(source_document=OuterRef("pk")))
+    )
+    document = get_object_or_404(documents, sha256=sha256)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("Het bronbestand is niet meer aanwezig.") from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=download_name(document.name),
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def download_name(name: str) -> str:
+    """A stored file's name for a download: its last part, control characters written out."""
+    return visible_name(re.split(r"[\\/]", name)[-1]) or "bron.pdf"
+
+
+class SeriesListView(TemplateView):
+    """Every series of minutes, with its meetings' count and span."""
+
+    template_name = "minutes/series_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The SGO's own series first, the others in alphabetical order.
+        series = aggregates.ArchiveCounts().series()
+        context["series_list"] = sorted(series, key=lambda s: not s.is_sgo)
+        return context
+
+
+class SeriesDetailView(ListView):
+    """One series: what it is, its counts and its meetings, newest first."""
+
+    paginate_by = 25
+    context_object_name = "meetings"
+    template_name = "minutes/series_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        self.series = get_object_or_404(Series, slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    @cached_property
+    def archive_counts(self) -> aggregates.ArchiveCounts:
+        return aggregates.ArchiveCounts()
+
+    @cached_property
+    def totals(self) -> dict:
+        return self.archive_counts.series_totals(self.series)
+
+    def get_queryset(self):
+        return (
+            Meeting.objects.filter(series=self.series)
+            .summaries()
+            .with_agenda_titles()
+            .select_related("series")
+        )
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        paginator.count = self.totals["meetings"]  # kept per archive version: no COUNT
+        return paginator
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
+        page.object_list = rows = Meeting.objects.attach_counts(rows)
+        return paginator, page, rows, is_paginated
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["series"] = self.series
+        context["totals"] = self.totals
+        context["several_series"] = Series.objects.several_in_use()
+        return context
+
+
 class MinistryListView(ListView):
     context_object_name = "ministries"
     template_name = "minutes/ministry_list.html"
@@ -243,7 +350,7 @@ class MinistryListView(ListView):
 class MinistryDetailView(FilteredListView):
     """One ministry: its timeline and the agenda items it appears in."""
 
-    filterset_class = PeriodFilter
+    filterset_class = SeriesFilter
     paginate_by = 25
     context_object_name = "items"
     template_name = "minutes/ministry_detail.html"
@@ -294,7 +401,7 @@ class TopicListView(ListView):
 class TopicDetailView(FilteredListView):
     """One topic's items across meetings, oldest first, to follow it week by week."""
 
-    filterset_class = PeriodFilter
+    filterset_class = SeriesFilter
     paginate_by = 25
     context_object_name = "items"
     template_name = "minutes/topic_detail.html"
@@ -329,7 +436,7 @@ class DecisionListView(FilteredListView):
 
     def get_queryset(self):
         return (
-            Decision.objects.select_related("agenda_item__meeting", "agenda_item__parent")
+            Decision.objects.select_related("agenda_item__meeting__series", "agenda_item__parent")
             .defer(
                 "agenda_item__body",
                 "agenda_item__parent__body",

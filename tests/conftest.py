@@ -100,6 +100,12 @@ def seeded(transactional_db, django_db_serialized_rollback):
 
     for migration in ("0003_seed_ministries", "0004_seed_topics"):
         import_module(f"minutes.migrations.{migration}").seed(apps, None)
+    # The SGO's series and "overig", which the import puts meetings in (0014 creates them).
+    series = import_module("minutes.migrations.0014_series_and_source_documents")
+    for fields in (series.SGO, series.OTHER):
+        apps.get_model("minutes", "Series").objects.get_or_create(
+            slug=fields["slug"], defaults=fields
+        )
 
 
 @pytest.fixture(scope="session")

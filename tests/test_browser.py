@@ -13,6 +13,7 @@ unstyled page is never what axe or the screenshots look at.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -46,10 +47,38 @@ PAGE_TYPES = [
     ("not-found", "/vergaderingen/1999-01-01/", 404),
 ]
 
+# With a second series beside the SGO's (tests/test_series.py): the series pages, lists
+# and search that name and offer the series, and a meeting read from a PDF partly by OCR.
+SERIES = "technisch-overleg-digikoppeling"
+MEETING_PDF = f"/vergaderingen/{SERIES}-2021-06-10/"
+SERIES_PAGE_TYPES = [
+    ("home-series", "/", 200),
+    ("series-list", "/reeksen/", 200),
+    ("series", f"/reeksen/{SERIES}/", 200),
+    ("series-empty", "/reeksen/overig/", 200),
+    ("meeting-list-series", "/vergaderingen/", 200),
+    ("meeting-list-one-series", f"/vergaderingen/?reeks={SERIES}", 200),
+    ("meeting-pdf-ocr", MEETING_PDF, 200),
+    ("search-series", "/zoeken/?q=thuiswerken", 200),
+    ("ministry-series", f"/ministeries/fin/?reeks={SERIES}", 200),
+]
+
 
 @pytest.fixture
 def site(live_server, imported_samples) -> str:
     """The live site with both sample minutes imported."""
+    return live_server.url
+
+
+@pytest.fixture
+def series_site(live_server, imported_samples, settings, tmp_path) -> str:
+    """The live site with the samples and a second series, one meeting read from a PDF."""
+    from minutes.search import index
+    from tests.test_series import add_second_series
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    add_second_series()
+    index.rebuild()
     return live_server.url
 
 
@@ -249,8 +278,59 @@ def test_page_type_is_accessible_and_fits_a_phone(
 ):
     if "{topic}" in path:
         path = path.format(topic=topic_slug())
-    url = site + path
+    check_page_type(page, mobile_page, screenshot, name, site, path, status)
 
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("name", "path", "status"), SERIES_PAGE_TYPES, ids=[n for n, _, _ in SERIES_PAGE_TYPES]
+)
+def test_series_page_type_is_accessible_fits_a_phone_and_keeps_the_csp(
+    series_site, page, mobile_page, screenshot, name, path, status
+):
+    from tests.test_csp_browser import LISTEN, open_under_csp
+
+    violations: list[str] = []
+    page.add_init_script(LISTEN)
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    open_under_csp(page, violations, series_site + path, status)
+    check_page_type(page, mobile_page, screenshot, name, series_site, path, status)
+
+
+@pytest.mark.browser
+def test_series_are_offered_and_the_original_pdf_downloads(series_site, page):
+    visit(page, series_site + "/")
+    nav = page.get_by_role("navigation", name="Hoofdmenu")
+    nav.get_by_role("link", name="Reeksen").click()
+    expect(page).to_have_url(series_site + "/reeksen/")
+    page.get_by_role("link", name="Technisch Overleg Digikoppeling").click()
+    expect(page).to_have_url(series_site + f"/reeksen/{SERIES}/")
+    expect(page.locator(".sgo-results .sgo-result")).to_have_count(3)
+    page.get_by_role("link", name="Technisch Overleg Digikoppeling, donderdag 10 juni 2021").click()
+    expect(page).to_have_url(series_site + MEETING_PDF)
+
+    note = page.locator(".sgo-ocr-note")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text("Pagina's 4–5 van de pdf")
+    with page.expect_download() as waiting:
+        page.get_by_role("link", name="Oorspronkelijke pdf downloaden").click()
+    download = waiting.value
+    from tests.test_series import PDF, PDF_NAME
+
+    assert download.suggested_filename == PDF_NAME
+    assert Path(download.path()).read_bytes() == PDF
+
+
+def check_page_type(page, mobile_page, screenshot, name, site, path, status) -> None:
+    """One page at 1280 and 360 px: its status and styles, one h1, axe, no sideways scroll."""
+    url = site + path
     visit(page, url, status)
     expect(page.locator("main h1")).to_have_count(1)
     screenshot(page, f"{name}-desktop")

@@ -23,6 +23,7 @@ import psycopg
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
@@ -44,6 +45,7 @@ from minutes.models import (
     Ministry,
     MinistryMention,
     Series,
+    SourceDocument,
 )
 from minutes.services import SourceFile, import_batch, mark_interrupted_runs, this_process
 from tests.archive import IndexedTestCase
@@ -207,12 +209,20 @@ def _public_urls() -> list[str]:
     data = meeting.original_text.encode() + b"\nEen regel erbij.\n"
     assert import_batch([SourceFile(meeting.source_name, data)]).count("replaced") == 1
     version = ImportFile.objects.earlier_versions(meeting).get()
+    # The PDF the meeting was read from (issue 13): its download is a public URL too.
+    document = SourceDocument(name="bron.pdf", sha256="e" * 64, size=8, imported_at=timezone.now())
+    document.file.save("bron.pdf", ContentFile(b"%PDF-1.4"), save=False)
+    document.save()
+    Meeting.objects.filter(pk=meeting.pk).update(source_document=document)
     kwargs = {
         "meeting_detail": {"slug": meeting.slug},
         "meeting_text": {"slug": meeting.slug},
         "meeting_text_version": {"slug": meeting.slug, "version": version.pk},
         "ministry_detail": {"slug": ministry.slug},
         "topic_detail": {"slug": topic.first()},
+        "source_document": {"sha256": document.sha256},
+        "series_detail": {"slug": meeting.series.slug},
+        "series_feed": {"slug": meeting.series.slug},
     }
     found = []
     for pattern in urls.urlpatterns:
@@ -222,6 +232,13 @@ def _public_urls() -> list[str]:
 
 
 class HeadTests(TestCase):
+    def setUp(self) -> None:
+        media = tempfile.mkdtemp(prefix="sgo-test-media-")
+        self.addCleanup(shutil.rmtree, media, True)
+        override = override_settings(MEDIA_ROOT=media)
+        override.enable()
+        self.addCleanup(override.disable)
+
     def test_head_answers_as_get_on_every_public_url(self):
         public = _public_urls()
         self.assertIn("/vergaderingen/export.csv", public)

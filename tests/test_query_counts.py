@@ -42,6 +42,16 @@ PAGES = [
     "/besluiten/?soort=agreed",
     "/besluiten/?jaar=2020&ministerie=bzk",
     "/besluiten/?q=verslag",
+    # Series (issue 13): the filter on each list, search, and the series pages.
+    "/vergaderingen/?reeks=sgo",
+    "/vergaderingen/?reeks=sgo&jaar=2020",
+    "/besluiten/?reeks=sgo",
+    "/ministeries/bzk/?reeks=sgo",
+    "/onderwerpen/huisvesting/?reeks=sgo",
+    "/zoeken/?q=huisvesting",
+    "/zoeken/?q=huisvesting&reeks=sgo",
+    "/reeksen/",
+    "/reeksen/sgo/",
 ]
 
 

@@ -20,7 +20,7 @@ from typing import Any, TypedDict, overload
 import tantivy
 from django.db import models
 
-from minutes.models import AgendaItem, Meeting, Ministry, Topic
+from minutes.models import AgendaItem, Meeting, Ministry, Series, Topic
 from minutes.search import index
 from minutes.search.config import HEADLINE_START, HEADLINE_STOP
 from minutes.search.query import Clause, Sort, Term, parse
@@ -43,6 +43,7 @@ FIRST_PAGE = 25  # hits fetched with the count: the largest first page of a list
 
 
 class Facets(TypedDict):
+    series: list[dict]
     years: list[dict]
     ministries: list[dict]
     topics: list[dict]
@@ -58,6 +59,8 @@ class Filters:
     year: int | None = None
     ministries: tuple[int, ...] = ()
     topics: tuple[int, ...] = ()
+    # Any of these series (a meeting is in one).
+    series: tuple[int, ...] = ()
     decided: bool = False
     meeting: int | None = None
     # Search the decisions' texts instead of the agenda items.
@@ -158,6 +161,15 @@ def _filter_queries(filters: Filters) -> list[tantivy.Query]:
         queries.append(tantivy.Query.term_query(schema, "ministry", ministry))
     for topic in filters.topics:
         queries.append(tantivy.Query.term_query(schema, "topic", topic))
+    if filters.series:
+        queries.append(
+            tantivy.Query.boolean_query(
+                [
+                    (tantivy.Occur.Should, tantivy.Query.term_query(schema, "series", series))
+                    for series in filters.series
+                ]
+            )
+        )
     if filters.decided:
         queries.append(tantivy.Query.term_query(schema, "decided", 1))
     if filters.meeting is not None:
@@ -286,17 +298,19 @@ class Results(Sequence[AgendaItem]):
         return _all_ids(self.searcher, self._index_query, "item_id", limit)
 
     def facets(self) -> Facets:
-        """Counts of all matches per year, ministry and topic, and with a decision.
+        """Counts of all matches per series, year, ministry and topic, and with a decision.
 
         One aggregation request over every match (not only the page shown); the
-        ministry and topic rows come back in the archive's order, empty ones left out.
+        series, ministry and topic rows come back in the archive's order, empty ones
+        left out.
         """
         if self._index_query is None:
-            return {"years": [], "ministries": [], "topics": [], "with_decision": 0}
+            return {"series": [], "years": [], "ministries": [], "topics": [], "with_decision": 0}
         terms = {"size": ALL, "min_doc_count": 1}
         buckets = self.searcher.aggregate(
             self._index_query,
             {
+                "series": {"terms": {"field": "series", **terms}},
                 "years": {"terms": {"field": "year", **terms}},
                 "ministries": {"terms": {"field": "ministry", **terms}},
                 "topics": {"terms": {"field": "topic", **terms}},
@@ -308,7 +322,12 @@ class Results(Sequence[AgendaItem]):
             return {int(b["key"]): int(b["doc_count"]) for b in buckets[name]["buckets"]}
 
         years, per_ministry, per_topic = counts("years"), counts("ministries"), counts("topics")
+        per_series = counts("series")
         return {
+            "series": [
+                {"series": s, "n": per_series[s.pk]}
+                for s in Series.objects.filter(pk__in=per_series)
+            ],
             "years": [{"year": y, "n": years[y]} for y in sorted(years, reverse=True)],
             "ministries": [
                 {"ministry": m, "n": per_ministry[m.pk]}

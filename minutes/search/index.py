@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import shutil
 import threading
 import time
@@ -38,14 +39,21 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 
-from minutes.models import AgendaItem, ArchiveVersion, Decision, MeetingChange, MinistryMention
+from minutes.models import (
+    AgendaItem,
+    ArchiveVersion,
+    Decision,
+    Meeting,
+    MeetingChange,
+    MinistryMention,
+)
 from minutes.parsing import REDACTION_RE
 from minutes.search import terms
 
 logger = logging.getLogger(__name__)
 
 # Bump when the schema or the analyzer changes: an index of another layout is rebuilt.
-LAYOUT = 5
+LAYOUT = 6  # 6: the series of an item's meeting; sort keys per series
 ANALYZER = "nl"
 TITLE_BOOST = 3.0
 # A word found only as part of a compound ("thuiswerken" in "thuiswerkvergoeding")
@@ -82,6 +90,7 @@ def build_schema() -> tantivy.Schema:
     builder.add_unsigned_field("item_id", stored=True, indexed=True, fast=True)
     builder.add_unsigned_field("decision_id", stored=True, indexed=True, fast=True)
     builder.add_unsigned_field("meeting_id", stored=True, indexed=True, fast=True)
+    builder.add_unsigned_field("series", indexed=True, fast=True)  # of the item's meeting
     builder.add_text_field("title", tokenizer_name=ANALYZER)
     builder.add_text_field("body", tokenizer_name=ANALYZER)
     # The stems of the compounds' parts, title and body together (no phrases over them).
@@ -212,17 +221,27 @@ class ItemRow:
     position: int
     date: date
     slug: str
+    # The meeting's series; None in rows an import made (`_reindex` reads it then).
+    series_id: int | None = None
     mentions: list[tuple[int, str]] = field(default_factory=list)  # (ministry, role)
     topics: list[int] = field(default_factory=list)
     decisions: list[tuple[int, str, str]] = field(default_factory=list)  # (pk, text, kind)
 
 
+SEQUENCE_RE = re.compile(r"\d{4}-\d{2}-\d{2}-(\d{1,3})$")
+MAX_SERIES_KEY = 99_999
+
+
 def _sort_keys(row: ItemRow) -> tuple[int, int, int]:
+    """The day, and keys that keep each meeting's items together in order: the date,
+    the meeting's series (meetings of several series can share a day), its place in
+    its series that day ("2021-01-19" first, "2021-01-19-2" second), the item's
+    position. yyyymmdd · 5 digits · 2 · 4 fits an unsigned 64-bit field."""
     day = int(row.date.strftime("%Y%m%d"))
-    # "2021-01-19" is the day's first meeting, "2021-01-19-2" its second.
-    suffix = row.slug[10:].lstrip("-")
-    sequence = int(suffix) if suffix.isdigit() else 1
-    base = (day * 100 + min(sequence, 99)) * 10_000
+    found = SEQUENCE_RE.search(row.slug)
+    sequence = int(found.group(1)) if found else 1
+    series = min(row.series_id or 0, MAX_SERIES_KEY)
+    base = ((day * 100_000 + series) * 100 + min(sequence, 99)) * 10_000
     return day, base + (9_999 - min(row.position, 9_999)), base + min(row.position, 9_999)
 
 
@@ -279,6 +298,7 @@ def _spec(row: ItemRow, kind: int, text: Spec, kinds: Iterable[str]) -> Spec:
         "kind": kind,
         "item_id": row.pk,
         "meeting_id": row.meeting_id,
+        "series": row.series_id or 0,
         **text,
         "day": day,
         "year": row.date.year,
@@ -292,11 +312,27 @@ def _spec(row: ItemRow, kind: int, text: Spec, kinds: Iterable[str]) -> Spec:
     }
 
 
+def _fill_series(rows: list[ItemRow]) -> None:
+    """Give rows an import prepared (which name no series) their meeting's series, in
+    one query; rows read from the database have it already."""
+    missing = {row.meeting_id for row in rows if row.series_id is None}
+    if not missing:
+        return
+    series = dict(Meeting.objects.filter(pk__in=missing).values_list("pk", "series_id"))
+    for row in rows:
+        if row.series_id is None:
+            row.series_id = series.get(row.meeting_id)
+
+
 def _specs(rows: Iterable[ItemRow], texts: Iterable[list[Spec]] | None = None) -> list[Spec]:
     """An agenda item's document, then one per decision it holds.
 
-    `texts`: each row's text fields (item_texts), when they were computed already.
+    `texts`: each row's text fields (item_texts), when an import computed them already;
+    its rows get their meeting's series here if they lack it.
     """
+    if texts is not None:
+        rows = list(rows)
+        _fill_series(rows)
     specs = []
     given = iter(texts) if texts is not None else None
     for row in rows:
@@ -339,7 +375,16 @@ def _items(meeting_ids: Iterable[int] | None = None, chunk: int = 2000) -> Itera
     items = AgendaItem.objects.order_by("pk")
     if meeting_ids is not None:
         items = items.filter(meeting_id__in=list(meeting_ids))
-    fields = ("pk", "meeting_id", "title", "body", "position", "meeting__date", "meeting__slug")
+    fields = (
+        "pk",
+        "meeting_id",
+        "title",
+        "body",
+        "position",
+        "meeting__date",
+        "meeting__slug",
+        "meeting__series_id",
+    )
     last = 0
     while True:
         rows = {
@@ -390,6 +435,7 @@ def _reindex(
     prepared: dict[int, Prepared] | None = None,
 ) -> None:
     prepared = prepared or {}
+    _fill_series([row for ready in prepared.values() for row in ready.rows])
     for meeting_id in meeting_ids:
         # delete_documents_by_term silently matches nothing on an unsigned field.
         writer.delete_documents_by_query(tantivy.Query.term_query(SCHEMA, "meeting_id", meeting_id))

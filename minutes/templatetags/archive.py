@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django import template
+from django.db import DatabaseError
 from django.http import QueryDict
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from minutes import rendering
-from minutes.models import Decision, Ministry
+from minutes.models import Decision, Meeting, Ministry, Series
 from minutes.names import visible_name
 
 register = template.Library()
@@ -68,12 +69,65 @@ def _link(href: str, content, *, current: bool = False) -> SafeString:
 
 @register.simple_tag
 def meeting_description(meeting, items) -> str:
-    """A meeting page's meta description: its date and its agenda's titles."""
+    """A meeting page's meta description: its series, date and its agenda's titles."""
     titles = "; ".join(item.title for item in items)
+    if not meeting.series.is_sgo:
+        return f"Verslag {meeting.name()}: {titles}."
     return (
         f"Verslag van het overleg van secretarissen-generaal (SGO) van "
         f"{date_format(meeting.date, 'j F Y')}: {titles}."
     )
+
+
+@register.filter
+def meeting_title(meeting: Meeting, day_format: str = "j F Y") -> str:
+    """ "Verslag SGO 19 januari 2021", "Technisch Overleg Digikoppeling, 4 maart 2021"."""
+    return meeting.title(day_format)
+
+
+@register.filter
+def meeting_name(meeting: Meeting, day_format: str = "j F Y") -> str:
+    """ "SGO 19 januari 2021", "Technisch Overleg Digikoppeling, 4 maart 2021"."""
+    return meeting.name(day_format)
+
+
+@register.filter
+def page_list(pages) -> str:
+    """Page numbers as a reader counts them: "pagina 4", "pagina's 3–5 en 7"."""
+    numbers = sorted(set(pages or ()))
+    if not numbers:
+        return ""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    parts = [str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs]
+    listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} en {parts[-1]}"
+    return f"pagina {listed}" if len(numbers) == 1 else f"pagina's {listed}"
+
+
+@register.simple_tag(takes_context=True)
+def several_series(context) -> bool:
+    """Whether more than one series holds meetings (then the site offers its series).
+
+    A view that knows says so in its context; other pages ask the database once per
+    request (header and footer both ask), and a page shown without it (a 404 while it
+    is down) shows no series.
+    """
+    if "several_series" in context:
+        return bool(context["several_series"])
+    request = context.get("request")
+    known = getattr(request, "several_series", None)
+    if known is None:
+        try:
+            known = Series.objects.several_in_use()
+        except DatabaseError:
+            known = False
+        if request is not None:
+            request.several_series = known
+    return known
 
 
 @register.simple_tag
@@ -167,17 +221,19 @@ def _narrowed(params: QueryDict, name: str, value: str) -> str:
 def facet(context, name: str, title: str, rows) -> dict:
     """A facet beside a result list: values that narrow the results, with their counts.
 
-    `name` is the filter's parameter: "jaar" and "besluit" set their value, "ministerie"
-    and "onderwerp" add to the values chosen. `rows` as the facet counts come:
-    {"year", "n"}, {"ministry", "n"} or {"topic", "n"}; for "besluit", the number of
-    items with a decision.
+    `name` is the filter's parameter: "jaar", "reeks" and "besluit" set their value,
+    "ministerie" and "onderwerp" add to the values chosen. `rows` as the facet counts
+    come: {"year", "n"}, {"series", "n"}, {"ministry", "n"} or {"topic", "n"}; for
+    "besluit", the number of items with a decision.
     """
     params = context["request"].GET
     if name == "besluit":
         rows = [{"value": "true", "label": "Met een besluit", "n": rows}]
     links = []
     for row in rows:
-        if "ministry" in row:
+        if "series" in row:
+            value, label = row["series"].slug, row["series"].name
+        elif "ministry" in row:
             value = row["ministry"].slug
         elif "topic" in row:
             value, label = row["topic"].slug, row["topic"].name
