@@ -461,6 +461,7 @@ def write_children(
                     draft.position,
                     meeting.date,
                     meeting.slug,
+                    meeting.series_id,
                     topics=list(topics),
                 )
             )

@@ -1019,11 +1019,11 @@ class ImportFile(models.Model):
         verbose_name_plural = "geïmporteerde bestanden"
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["imported", "unchanged", "replaced", "failed"]),
+                condition=Q(status__in=["imported", "unchanged", "replaced", "failed", "skipped"]),
                 name="import_file_status_valid",
             ),
             models.CheckConstraint(
-                condition=~Q(status="failed") | ~Q(error=""),
+                condition=~Q(status__in=["failed", "skipped"]) | ~Q(error=""),
                 name="import_file_failure_has_reason",
             ),
         ]

@@ -43,7 +43,6 @@ from minutes.models import (
     AgendaItem,
     ArchiveVersion,
     Decision,
-    Meeting,
     MeetingChange,
     MinistryMention,
 )
@@ -221,8 +220,7 @@ class ItemRow:
     position: int
     date: date
     slug: str
-    # The meeting's series; None in rows an import made (`_reindex` reads it then).
-    series_id: int | None = None
+    series_id: int  # the meeting's series
     mentions: list[tuple[int, str]] = field(default_factory=list)  # (ministry, role)
     topics: list[int] = field(default_factory=list)
     decisions: list[tuple[int, str, str]] = field(default_factory=list)  # (pk, text, kind)
@@ -240,7 +238,7 @@ def _sort_keys(row: ItemRow) -> tuple[int, int, int]:
     day = int(row.date.strftime("%Y%m%d"))
     found = SEQUENCE_RE.search(row.slug)
     sequence = int(found.group(1)) if found else 1
-    series = min(row.series_id or 0, MAX_SERIES_KEY)
+    series = min(row.series_id, MAX_SERIES_KEY)
     base = ((day * 100_000 + series) * 100 + min(sequence, 99)) * 10_000
     return day, base + (9_999 - min(row.position, 9_999)), base + min(row.position, 9_999)
 
@@ -298,7 +296,7 @@ def _spec(row: ItemRow, kind: int, text: Spec, kinds: Iterable[str]) -> Spec:
         "kind": kind,
         "item_id": row.pk,
         "meeting_id": row.meeting_id,
-        "series": row.series_id or 0,
+        "series": row.series_id,
         **text,
         "day": day,
         "year": row.date.year,
@@ -312,27 +310,11 @@ def _spec(row: ItemRow, kind: int, text: Spec, kinds: Iterable[str]) -> Spec:
     }
 
 
-def _fill_series(rows: list[ItemRow]) -> None:
-    """Give rows an import prepared (which name no series) their meeting's series, in
-    one query; rows read from the database have it already."""
-    missing = {row.meeting_id for row in rows if row.series_id is None}
-    if not missing:
-        return
-    series = dict(Meeting.objects.filter(pk__in=missing).values_list("pk", "series_id"))
-    for row in rows:
-        if row.series_id is None:
-            row.series_id = series.get(row.meeting_id)
-
-
 def _specs(rows: Iterable[ItemRow], texts: Iterable[list[Spec]] | None = None) -> list[Spec]:
     """An agenda item's document, then one per decision it holds.
 
-    `texts`: each row's text fields (item_texts), when an import computed them already;
-    its rows get their meeting's series here if they lack it.
+    `texts`: each row's text fields (item_texts), when an import computed them already.
     """
-    if texts is not None:
-        rows = list(rows)
-        _fill_series(rows)
     specs = []
     given = iter(texts) if texts is not None else None
     for row in rows:
@@ -435,7 +417,6 @@ def _reindex(
     prepared: dict[int, Prepared] | None = None,
 ) -> None:
     prepared = prepared or {}
-    _fill_series([row for ready in prepared.values() for row in ready.rows])
     for meeting_id in meeting_ids:
         # delete_documents_by_term silently matches nothing on an unsigned field.
         writer.delete_documents_by_query(tantivy.Query.term_query(SCHEMA, "meeting_id", meeting_id))
