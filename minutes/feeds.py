@@ -26,7 +26,7 @@ def plain(text: str) -> str:
 
 
 class MeetingFeed(Feed):
-    description = "Nieuwe verslagen van het SGO in het SGO-archief."
+    description = "Nieuwe verslagen in het SGO-archief (het SGO en andere reeksen)."
     limit = 20
 
     # One Feed instance serves every request: what a request needs travels in the

@@ -101,6 +101,12 @@ class ReleaseImportTests(FolderMixin, EmptyArchiveTestCase):
         meetings = list(Meeting.objects.order_by("date"))
         self.assertEqual({m.date: stored(m) for m in meetings}, expected)
         document = SourceDocument.objects.get()
+        # Off a terminal, the pages' progress is one line per PDF.
+        self.assertRegex(
+            out,
+            rf"woo-besluit\.pdf: {document.page_count} pages read \({document.page_count} "
+            r"pages in \d+\.\ds\)\n",
+        )
         self.assertEqual(document.sha256, hashlib.sha256(data).hexdigest())
         with document.file.open("rb") as kept:
             self.assertEqual(kept.read(), data)
