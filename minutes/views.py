@@ -145,7 +145,17 @@ class HomeView(TemplateView):
         return context
 
 
-class MeetingListView(FilteredListView):
+class CountedMeetingsMixin:
+    """A list of meetings whose items and decisions are counted for the page's rows
+    only, not for every row an OFFSET skips."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
+        page.object_list = rows = Meeting.objects.attach_counts(rows)
+        return paginator, page, rows, is_paginated
+
+
+class MeetingListView(CountedMeetingsMixin, FilteredListView):
     filterset_class = MeetingFilter
     paginate_by = 25
     context_object_name = "meetings"
@@ -156,11 +166,6 @@ class MeetingListView(FilteredListView):
         # The items and decisions per meeting are counted for the page's rows only
         # (paginate_queryset), not for every row an OFFSET skips.
         return Meeting.objects.summaries().with_agenda_titles().select_related("series")
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
-        page.object_list = rows = Meeting.objects.attach_counts(rows)
-        return paginator, page, rows, is_paginated
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -294,7 +299,7 @@ class SeriesListView(TemplateView):
         return context
 
 
-class SeriesDetailView(ListView):
+class SeriesDetailView(CountedMeetingsMixin, ListView):
     """One series: what it is, its counts and its meetings, newest first."""
 
     paginate_by = 25
@@ -325,11 +330,6 @@ class SeriesDetailView(ListView):
         paginator = super().get_paginator(queryset, *args, **kwargs)
         paginator.count = self.totals["meetings"]  # kept per archive version: no COUNT
         return paginator
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
-        page.object_list = rows = Meeting.objects.attach_counts(rows)
-        return paginator, page, rows, is_paginated
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -47,11 +47,11 @@ from minutes.parsing.records import ParsedDecision, ParsedItem, ParsedMeeting, P
 from minutes.parsing.series import find_series
 from minutes.parsing.text import (
     BOLD,
-    REDACTION_RE,
-    WITHHELD_RE,
     ParseError,
     clean_block,
     clean_inline,
+    redaction_codes,
+    withheld_passages,
 )
 
 NO_DATE = "no meeting date found (expected a 'Vergaderdatum en -tijd' line with a date)"
@@ -570,8 +570,8 @@ def parse_generic(text: str, encoding: str, matcher: MinistryMatcher) -> ParsedM
         decisions=tuple(decisions),
         ministries_present=tuple(ministries_present(attendees, matcher)),
         ministries_mentioned=tuple(matcher.find(agenda_plain)),
-        redaction_codes=tuple(dict.fromkeys(REDACTION_RE.findall(text.replace(BOLD, "")))),
-        withheld_passages=len(WITHHELD_RE.findall(text)),
+        redaction_codes=redaction_codes(text),
+        withheld_passages=withheld_passages(text),
         body=clean_block(agenda_plain),
         text=text,
         warnings=tuple(warnings),

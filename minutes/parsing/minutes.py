@@ -38,8 +38,6 @@ from minutes.parsing.text import (
     BOLD,
     MAX_BYTES,
     MAX_LINE_CHARS,
-    REDACTION_RE,
-    WITHHELD_RE,
     ParseError,
     check_lines,
     check_size,
@@ -47,6 +45,8 @@ from minutes.parsing.text import (
     clean_inline,
     decode,
     normalise,
+    redaction_codes,
+    withheld_passages,
 )
 
 RONDVRAAG_RE = re.compile(r"rondvraag", re.IGNORECASE)
@@ -211,8 +211,8 @@ def parse_minutes(
         decisions=tuple(decisions),
         ministries_present=tuple(ministries_present(attendees, matcher)),
         ministries_mentioned=tuple(matcher.find(agenda_text.replace(BOLD, ""))),
-        redaction_codes=tuple(dict.fromkeys(REDACTION_RE.findall(text.replace(BOLD, "")))),
-        withheld_passages=len(WITHHELD_RE.findall(text)),
+        redaction_codes=redaction_codes(text),
+        withheld_passages=withheld_passages(text),
         body=body,
         text=text,
         warnings=tuple(warnings),

@@ -140,3 +140,13 @@ def clean_block(text: str) -> str:
         text = BLANKS_RE.sub(" ", text)
     text = "\n".join([line.strip() for line in text.split("\n")])
     return EMPTY_LINES_RE.sub("\n\n", text).strip()
+
+
+def redaction_codes(text: str) -> tuple[str, ...]:
+    """The redaction codes a text holds, each once, in the order they first occur."""
+    return tuple(dict.fromkeys(REDACTION_RE.findall(text.replace(BOLD, ""))))
+
+
+def withheld_passages(text: str) -> int:
+    """How many passages the text marks as withheld ("buiten verzoek")."""
+    return len(WITHHELD_RE.findall(text))
