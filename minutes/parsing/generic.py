@@ -209,6 +209,16 @@ def is_subtitle(line: str) -> bool:
     return not (LABEL_RE.match(line) or LETTERHEAD_LABEL_RE.match(line))
 
 
+# A line that names another moment than the meeting: a title's date is never taken
+# from it ("Vastgesteld door de stuurgroep op 14 april 2021", "Agenda volgende overleg:
+# …", "Concept, versie van 2 mei 2021"), unless it says it is the record itself
+# ("Verslag bijeenkomst 29-5-2020 Concept").
+OTHER_MOMENT_RE = re.compile(
+    r"\b(?:vastgesteld|volgende|vorige|versie|concept|verzonden|gewijzigd|bijgewerkt)\b",
+    re.IGNORECASE,
+)
+
+
 def title_block(lines: list[str]) -> list[tuple[int, str]]:
     """The title and the lines that carry it on (a subtitle, a date line, "dd ...")."""
     filled = [(index, line.strip()) for index, line in enumerate(lines) if line.strip()]
@@ -217,6 +227,8 @@ def title_block(lines: list[str]) -> list[tuple[int, str]]:
     block = [filled[0]]
     skipped = False
     for index, line in filled[1:TITLE_BLOCK_LINES]:
+        if OTHER_MOMENT_RE.search(line) and not RECORD_WORDS_RE.search(line):
+            break
         carries_on = TITLE_WORDS_RE.search(line) and not MEETING_DATE_LABEL_RE.match(line)
         if LEADING_DATE_RE.match(line) or DATED_RE.match(line) or carries_on:
             block.append((index, line))

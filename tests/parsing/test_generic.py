@@ -224,3 +224,19 @@ def test_agendapunt_alone_on_its_line_and_a_title_that_names_no_series() -> None
     ]
     # "Verslag" alone names no body.
     assert parsed.series is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Verslag Stuurgroep X\nVastgesteld door de stuurgroep op 14 april 2021\n\n"
+        "1. Opening\nDe voorzitter opent.\n",
+        "Notulen werkgroep X\nAgenda volgende overleg: 14 april 2021\n\n1. Opening\nTekst.\n",
+        "# Verslag Werkgroep Y\nConcept, versie van 2 mei 2021 voor de werkgroep\n\n"
+        "## 1. Opening\nTekst.\n",
+    ],
+    ids=["adopted-on", "next-meeting", "draft-version"],
+)
+def test_a_date_under_the_title_that_names_another_moment_is_not_taken(text: str) -> None:
+    with pytest.raises(ParseError, match="no meeting date found"):
+        parse_minutes(text.encode())
