@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import date
 
@@ -369,6 +370,9 @@ class Series(models.Model):
     def slug_for(name: str) -> str:
         """The slug a series named `name` has: "SGO" and its full name are the SGO's."""
         slug = slugify(name)[:80].strip("-")
+        if not slug and name.strip():
+            # A name without Latin letters or digits ("Комитет"): addresses keep to ASCII.
+            slug = "reeks-" + hashlib.sha256(name.strip().casefold().encode()).hexdigest()[:10]
         return Series.SGO if slug in ("sgo", "secretarissen-generaal-overleg") else slug
 
 
@@ -466,7 +470,10 @@ class Meeting(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="meeting_unique_slug"),
             models.UniqueConstraint(fields=["sha256"], name="meeting_unique_sha256"),
-            models.UniqueConstraint(fields=["source_name"], name="meeting_unique_source_name"),
+            # Two bodies' "verslag.txt" are two meetings; in one series, one.
+            models.UniqueConstraint(
+                fields=["series", "source_name"], name="meeting_unique_series_source_name"
+            ),
             models.CheckConstraint(
                 condition=Q(end_time__isnull=True)
                 | Q(start_time__isnull=True)

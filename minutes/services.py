@@ -272,7 +272,15 @@ class SeriesBook:
             return self.given
         if parsed.series:
             return self.named(parsed.series)
-        return self._slug(Series.SGO if parsed.template == "sgo" else Series.OTHER)
+        return self._slug(self.slug_of(parsed))
+
+    def slug_of(self, parsed: parsing.ParsedMeeting) -> str:
+        """The slug of the series `for_parsed` chooses, without storing anything."""
+        if self.given is not None:
+            return self.given.slug
+        if parsed.series:
+            return Series.slug_for(parsed.series)
+        return Series.SGO if parsed.template == "sgo" else Series.OTHER
 
     def named(self, name: str, *, create: bool = True) -> Series:
         """The series with this name or slug, created if there is none (unsaved
@@ -399,12 +407,17 @@ def folder_entries(folder: Path) -> list[tuple[Path, str]]:
 
 
 def preview_file(
-    source: SourceFile, *, aliases: dict[str, str] | None = None, parse_unchanged: bool = True
+    source: SourceFile,
+    *,
+    aliases: dict[str, str] | None = None,
+    parse_unchanged: bool = True,
+    book: SeriesBook | None = None,
 ) -> FileOutcome:
     """Parse one file and say what importing it would do, without writing anything.
 
     A file whose exact bytes are already stored is "unchanged"; the importer skips
     parsing it (`parse_unchanged=False`), which makes re-running a large import cheap.
+    A replacement is looked for in the series `book` chooses for the file.
     """
     outcome = FileOutcome.of(
         source, Status.SKIPPED if source.skipped else Status.FAILED, error=source.error
@@ -430,7 +443,9 @@ def preview_file(
     if refusal:
         outcome.error = refusal
         return outcome
-    existing = _existing_meeting(source.name, outcome.parsed)
+    existing = _existing_meeting(
+        source.name, outcome.parsed, (book or SeriesBook()).slug_of(outcome.parsed)
+    )
     outcome.status = Status.REPLACED if existing else Status.IMPORTED
     outcome.meeting = existing
     if existing:
@@ -653,12 +668,15 @@ class _BatchImporter:
                 outcomes[i].error = refusal
                 continue
             candidates.append(i)
-        existing = _existing_keys([(chunk[i].name, prepared[i].parsed) for i in candidates])
+        slugs = {i: self.series.slug_of(prepared[i].parsed) for i in candidates}
+        existing = _existing_keys(
+            [(chunk[i].name, prepared[i].parsed, slugs[i]) for i in candidates]
+        )
         new, keys = [], set()
         for i in candidates:
             parsed = prepared[i].parsed
             assert parsed is not None
-            mine = _same_meeting_keys(chunk[i].name, parsed)
+            mine = _same_meeting_keys(chunk[i].name, parsed, slugs[i])
             if mine & existing or mine & keys:
                 one_by_one.append(i)
             else:
@@ -674,6 +692,31 @@ class _BatchImporter:
         outcomes: list[FileOutcome | None],
     ) -> bool:
         """Write the batch's new meetings and its log rows in one transaction."""
+        try:
+            entries = self._entries(chunk, prepared, new)
+            for entry in entries:
+                # Uniqueness and constraints are the database's to enforce in a batch.
+                entry.meeting.full_clean(validate_unique=False, validate_constraints=False)
+            with transaction.atomic():
+                written = batches.write_new(entries, self.ministries)
+                for i, entry in zip(new, entries, strict=True):
+                    outcomes[i] = self._outcome(chunk[i], prepared[i], Status.IMPORTED)
+                    outcomes[i].meeting = entry.meeting
+                self._log_all(outcomes)
+        except (ValidationError, DatabaseError, ValueError, OSError) as exc:
+            logger.warning("A batch of %d files is imported file by file: %s", len(new), exc)
+            for i in new:
+                outcomes[i] = None
+            self._log_all(outcomes)
+            return False
+        self.documents.update(written)
+        return True
+
+    def _entries(
+        self, chunk: list[SourceFile], prepared: dict[int, batches.Prepared], new: list[int]
+    ) -> list[batches.NewMeeting]:
+        """The batch's new meetings, unsaved: series chosen (and created) and PDFs kept
+        first, outside the batch's transaction."""
         now = timezone.now()
         series = [self.series.for_parsed(prepared[i].parsed) for i in new]
         documents = _source_documents([chunk[i] for i in new])
@@ -698,24 +741,7 @@ class _BatchImporter:
                 meeting, part, documents.get(part.release.sha256) if part else None
             )
             entries.append(batches.NewMeeting(meeting, prepared[i]))
-        try:
-            for entry in entries:
-                # Uniqueness and constraints are the database's to enforce in a batch.
-                entry.meeting.full_clean(validate_unique=False, validate_constraints=False)
-            with transaction.atomic():
-                written = batches.write_new(entries, self.ministries)
-                for i, entry in zip(new, entries, strict=True):
-                    outcomes[i] = self._outcome(chunk[i], prepared[i], Status.IMPORTED)
-                    outcomes[i].meeting = entry.meeting
-                self._log_all(outcomes)
-        except (ValidationError, DatabaseError, ValueError) as exc:
-            logger.warning("A batch of %d files is imported file by file: %s", len(new), exc)
-            for i in new:
-                outcomes[i] = None
-            self._log_all(outcomes)
-            return False
-        self.documents.update(written)
-        return True
+        return entries
 
     def _log_all(self, outcomes: list[FileOutcome | None]) -> None:
         """The import log's rows of the batch's settled files, in one statement."""
@@ -724,12 +750,13 @@ class _BatchImporter:
 
     def _one(self, source: SourceFile) -> FileOutcome:
         """Import one file on its own, in its own transaction (as every file once was)."""
-        outcome = preview_file(source, aliases=self.aliases, parse_unchanged=False)
+        outcome = preview_file(
+            source, aliases=self.aliases, parse_unchanged=False, book=self.series
+        )
         if _held_back(outcome, self.force):
             outcome = _hold_back(outcome)
         if not self.dry_run and outcome.status in (Status.IMPORTED, Status.REPLACED):
-            assert outcome.parsed is not None
-            outcome = _write(source, outcome, self.series.for_parsed(outcome.parsed))
+            outcome = _write(source, outcome, self.series)
             self.changed = self.changed or outcome.status != Status.FAILED
         if self.run is not None:
             _log(self.run, outcome)
@@ -789,13 +816,16 @@ def _source_documents(sources: list[SourceFile]) -> dict[str, SourceDocument]:
     return documents
 
 
-def _write(source: SourceFile, outcome: FileOutcome, series: Series) -> FileOutcome:
+def _write(source: SourceFile, outcome: FileOutcome, book: SeriesBook) -> FileOutcome:
     assert outcome.parsed is not None
     previous = outcome.meeting
-    document = _source_documents([source]).get(source.part.release.sha256) if source.part else None
     # save_meeting updates the stored meeting in place, so keep the old version now.
     replaced = (previous.sha256, previous.original_text) if previous else ("", "")
     try:
+        series = book.for_parsed(outcome.parsed)
+        document = (
+            _source_documents([source]).get(source.part.release.sha256) if source.part else None
+        )
         with transaction.atomic():
             meeting = save_meeting(
                 parsed=outcome.parsed,
@@ -812,6 +842,9 @@ def _write(source: SourceFile, outcome: FileOutcome, series: Series) -> FileOutc
     except (DatabaseError, ValueError) as exc:
         # The transaction rolled back: whatever was stored before is untouched.
         return _failed(source, outcome, f"database error: {exc}".strip())
+    except OSError as exc:
+        # The PDF could not be kept in storage; nothing of the meeting was written.
+        return _failed(source, outcome, f"pdf niet op te slaan: {exc.strerror or exc}")
     outcome.replaced_sha256, outcome.replaced_text = replaced
     outcome.meeting = meeting
     return outcome
@@ -857,42 +890,46 @@ def _log_row(run: ImportRun, outcome: FileOutcome) -> ImportFile:
     )
 
 
-def _existing_meeting(source_name: str, parsed: parsing.ParsedMeeting) -> Meeting | None:
-    """The stored meeting a new version of a file replaces, if any.
+def _existing_meeting(
+    source_name: str, parsed: parsing.ParsedMeeting, series: str
+) -> Meeting | None:
+    """The stored meeting of the series (slug) a new version of a file replaces, if any.
 
-    The same file name is the same meeting; so is the same meeting date with the
-    same document reference ("Onze referentie"), whatever the file is called. Two
-    meetings on one day with different references stay two meetings.
+    In one series, the same file name is the same meeting; so is the same meeting
+    date with the same document reference ("Onze referentie"), whatever the file is
+    called. Two meetings on one day with different references stay two meetings, and
+    another body's "verslag.txt" is another meeting.
     """
     same = Q(source_name=source_name)
     if parsed.reference:
         same |= Q(date=parsed.meeting_date, reference=parsed.reference)
-    return Meeting.objects.filter(same).order_by("pk").first()
+    return Meeting.objects.filter(same, series__slug=series).order_by("pk").first()
 
 
-def _same_meeting_keys(source_name: str, parsed: parsing.ParsedMeeting) -> set[tuple]:
+def _same_meeting_keys(source_name: str, parsed: parsing.ParsedMeeting, series: str) -> set[tuple]:
     """What makes two files the same meeting (see _existing_meeting), as keys."""
-    keys: set[tuple] = {("name", source_name[:255])}
+    keys: set[tuple] = {("name", series, source_name[:255])}
     if parsed.reference:
-        keys.add(("date", parsed.meeting_date, parsed.reference[:50]))
+        keys.add(("date", series, parsed.meeting_date, parsed.reference[:50]))
     return keys
 
 
-def _existing_keys(files: list[tuple[str, parsing.ParsedMeeting]]) -> set[tuple]:
+def _existing_keys(files: list[tuple[str, parsing.ParsedMeeting, str]]) -> set[tuple]:
     """The keys of _same_meeting_keys that stored meetings hold, for many files at once."""
     if not files:
         return set()
-    names = [name[:255] for name, _ in files]
-    references = {parsed.reference[:50] for _, parsed in files if parsed.reference}
-    dates = {parsed.meeting_date for _, parsed in files if parsed.reference}
+    names = [name[:255] for name, _, _ in files]
+    references = {parsed.reference[:50] for _, parsed, _ in files if parsed.reference}
+    dates = {parsed.meeting_date for _, parsed, _ in files if parsed.reference}
     found = Meeting.objects.filter(
-        Q(source_name__in=names) | Q(reference__in=references, date__in=dates)
-    ).values_list("source_name", "date", "reference")
+        Q(source_name__in=names) | Q(reference__in=references, date__in=dates),
+        series__slug__in={series for _, _, series in files},
+    ).values_list("series__slug", "source_name", "date", "reference")
     keys: set[tuple] = set()
-    for name, day, reference in found:
-        keys.add(("name", name))
+    for series, name, day, reference in found:
+        keys.add(("name", series, name))
         if reference:
-            keys.add(("date", day, reference))
+            keys.add(("date", series, day, reference))
     return keys
 
 

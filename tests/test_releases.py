@@ -203,6 +203,33 @@ class ReleaseImportTests(FolderMixin, EmptyArchiveTestCase):
             "stuurgroep-digitale-toegankelijkheid-2020-12-10",
         )
 
+    def test_the_same_file_name_in_two_series_is_two_meetings(self):
+        sgo = SourceFile("verslag.txt", SAMPLE_2021.read_bytes())
+        other = SourceFile(
+            "verslag.txt", (FIXTURES / "generic" / "title_date_stuurgroep.md").read_bytes()
+        )
+        import_batch([sgo])
+        result = import_batch([other])
+        self.assertEqual(result.count("imported"), 1, result.failed)
+        self.assertEqual(
+            sorted(Meeting.objects.values_list("series__slug", "source_name")),
+            [("sgo", "verslag.txt"), ("stuurgroep-digitale-toegankelijkheid", "verslag.txt")],
+        )
+        # A new version in one series replaces that series' meeting only.
+        changed = SAMPLE_2021.read_bytes().replace(b"Opening en mededelingen", b"Opening")
+        result = import_batch([SourceFile("verslag.txt", changed)])
+        self.assertEqual(result.count("replaced"), 1, result.failed)
+        self.assertEqual(Meeting.objects.count(), 2)
+
+    def test_a_series_named_without_latin_letters_gets_an_ascii_address(self):
+        text = "Verslag Комитет 10 maart 2021\n\n1. Opening\nDe voorzitter opent.\n"
+        result = import_batch([SourceFile("komitet.txt", text.encode())])
+        self.assertEqual(result.count("imported"), 1, result.failed)
+        meeting = Meeting.objects.get()
+        self.assertEqual(meeting.series.name, "Комитет")
+        self.assertRegex(meeting.slug, r"^reeks-[0-9a-f]{10}-2021-03-10$")
+        self.assertEqual(self.client.get(meeting.get_absolute_url()).status_code, 200)
+
     def test_sources_of_a_release_count_its_meetings(self):
         data, _ = release_pdf()
         folder = self.folder()
