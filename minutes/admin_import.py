@@ -38,7 +38,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from minutes import uploads
 from minutes.models import IMPORT_PERMISSION, Series
-from minutes.services import SeriesBook, mark_interrupted_runs
+from minutes.services import mark_interrupted_runs
 from minutes.uploads import ImportLimits, SelectionInvalid, StagingUnavailable, UploadRefused
 
 # Room for the multipart headers and form fields around the files themselves.
@@ -164,12 +164,9 @@ class ConfirmForm(forms.Form):
             self.add_error("new_series", "Een reeks heeft een naam met letters of cijfers nodig.")
         return data
 
-    def chosen_series(self) -> Series | None:
-        """The series the admin chose (a new one is created now), or None: recognise."""
-        if self.cleaned_data.get("series"):
-            return Series.objects.get(slug=self.cleaned_data["series"])
-        name = self.cleaned_data.get("new_series", "").strip()
-        return SeriesBook().named(name) if name else None
+    def chosen_series(self) -> str:
+        """The series the admin chose (a slug, or a new series' name), or "": recognise."""
+        return self.cleaned_data.get("series") or self.cleaned_data.get("new_series", "").strip()
 
 
 # --------------------------------------------------------------------------- views

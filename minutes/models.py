@@ -957,10 +957,13 @@ class StagedFileManager(models.Manager):
         return super().get_queryset().filter(run__status=ImportRun.Status.STAGED)
 
 
+STAGING_FOLDER = "import-staging/"  # where staged uploads keep their files
+
+
 def staged_file_path(instance: ImportFile, filename: str) -> str:
     # Never the uploaded name: the run's id and a number. One flat folder, so removing
     # the files leaves no empty folders behind (storages cannot remove folders).
-    return f"import-staging/{instance.run_id}-{filename}"
+    return f"{STAGING_FOLDER}{instance.run_id}-{filename}"
 
 
 class ImportFile(models.Model):

@@ -604,9 +604,9 @@ def read_page(
             raise PdfError(f"Pagina {number} heeft geen tekstlaag en OCR staat uit")
         if not ocr_allowed:
             raise PdfError(
-                f"Pagina {number} heeft geen tekstlaag, en hier worden ten hoogste "
-                f"{limits.max_ocr_pages} pagina's met OCR gelezen; lees deze pdf in met "
-                "manage.py import_minutes"
+                f"Pagina {number} heeft geen tekstlaag, en hier mogen niet meer pagina's met "
+                f"OCR worden gelezen (ten hoogste {limits.max_ocr_pages} voor deze pdf); lees "
+                "deze pdf in met manage.py import_minutes"
             )
         reason = ocr_unavailable(limits.ocr_language)
         if reason:
@@ -614,6 +614,11 @@ def read_page(
                 f"Pagina {number} heeft geen tekstlaag en OCR is niet beschikbaar ({reason})"
             )
         return PdfPage(number, ocr_page(page, number, limits), ocr=True)
+    except (pdfium.PdfiumError, ValueError) as error:
+        # PDFium refusing a page's text or its rendering.
+        raise PdfError(f"Beschadigde pdf: pagina {number} kan niet worden gelezen") from error
+    except OSError as error:
+        raise PdfError(f"OCR van pagina {number} mislukte: {error.strerror or error}") from error
     finally:
         page.close()
 

@@ -40,13 +40,14 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from minutes import parsing, pdf, releases
-from minutes.models import ImportFile, ImportRun, Meeting, Series
+from minutes.models import STAGING_FOLDER, ImportFile, ImportRun, Meeting
 from minutes.names import visible_name
 from minutes.services import (
     NOT_TXT,
     READ_SUFFIXES,
     BatchResult,
     ReplacementCheck,
+    SeriesBook,
     SourceFile,
     alias_table,
     import_batch,
@@ -64,7 +65,6 @@ ARCHIVE_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b", b"BZh", b"\xfd7zXZ",
 METADATA_PREFIXES = ("__MACOSX/",)
 METADATA_NAMES = (".DS_Store", "Thumbs.db", "desktop.ini")
 
-STAGING_PREFIX = "import-staging/"  # as minutes.models.staged_file_path names files
 GONE = "Deze voorvertoning bestaat niet (meer). Upload de bestanden opnieuw."
 
 
@@ -126,6 +126,8 @@ class StagingWriter:
         self.files: list[ImportFile] = []
         self.unpacked = 0
         self._names_by_sha: dict[str, str] = {}
+        self.kept: list[str] = []  # PDFs and their texts stored beside the files
+        self.ocr_left = settings.SGO_UPLOAD_OCR_PAGES
 
     def _count_file(self) -> None:
         if len(self.files) >= self.limits.max_files:
@@ -170,8 +172,9 @@ class StagingWriter:
 
     def _add_release(self, name: str, data: bytes) -> None:
         """Stage each meeting of a PDF as a file of its own; the PDF and its pages'
-        texts are stored once beside them, for the import to keep."""
-        parts = releases.read_release(name, data, ocr_pages=settings.SGO_UPLOAD_OCR_PAGES)
+        texts are stored once beside them, for the import to keep. OCR reads at most
+        SGO_UPLOAD_OCR_PAGES pages in the whole upload."""
+        parts = releases.read_release(name, data, ocr_pages=self.ocr_left)
         stored: dict[str, str] = {}
         for part in parts:
             if part.error or part.part is None:
@@ -179,27 +182,31 @@ class StagingWriter:
                 self.refuse(part.name, part.error, size=len(data), status=status)
                 continue
             self._count_file()
+            source = SourceFile(name=part.name, data=part.data, part=part.part)
+            if source.sha256 in self._names_by_sha:
+                self._stage(source)  # the same meeting twice: its PDF is not needed
+                continue
             if not stored:
                 stored = self._store_release(part.part.release)
+                self.ocr_left -= len(part.part.release.ocr_pages)
             pages = {"first": part.part.first_page, "last": part.part.last_page}
-            self._stage(
-                SourceFile(name=part.name, data=part.data, part=part.part),
-                pages={**stored, **pages, "ocr": list(part.part.ocr_pages)},
-            )
+            self._stage(source, pages={**stored, **pages, "ocr": list(part.part.ocr_pages)})
 
     def _store_release(self, release: releases.PdfRelease) -> dict[str, str]:
         number = len(self.files)
         texts = {"pages": list(release.page_texts), "ocr": list(release.ocr_pages)}
-        return {
+        stored = {
             "name": release.name,
             "file": default_storage.save(
-                f"{STAGING_PREFIX}{self.run.pk}-{number}.pdf", ContentFile(release.data)
-            ),
-            "texts": default_storage.save(
-                f"{STAGING_PREFIX}{self.run.pk}-{number}.json",
-                ContentFile(json.dumps(texts).encode()),
+                f"{STAGING_FOLDER}{self.run.pk}-{number}.pdf", ContentFile(release.data)
             ),
         }
+        self.kept.append(stored["file"])
+        stored["texts"] = default_storage.save(
+            f"{STAGING_FOLDER}{self.run.pk}-{number}.json", ContentFile(json.dumps(texts).encode())
+        )
+        self.kept.append(stored["texts"])
+        return stored
 
     def _stage(self, source: SourceFile, *, pages: dict[str, Any] | None = None) -> ImportFile:
         """Stage one text with the preview's outcome; the same content twice is kept once."""
@@ -252,6 +259,8 @@ class StagingWriter:
     def abort(self) -> None:
         """Remove the bytes stored so far; the caller's transaction takes the rows."""
         for name in _stored_names([(file.data.name, file.preview) for file in self.files]):
+            default_storage.delete(name)
+        for name in self.kept:
             default_storage.delete(name)
 
 
@@ -456,7 +465,7 @@ def confirm(
     *,
     chosen: Collection[str],
     forced: Collection[str] = (),
-    series: Series | None = None,
+    series: str = "",
 ) -> BatchResult:
     """Import the chosen files of a staged upload, and log the ones that failed.
 
@@ -467,7 +476,9 @@ def confirm(
     suspicious replacement replaces its meeting only if its sha256 is in `forced`
     too (the preview's per-file confirmation); otherwise it is logged as failed,
     with the differences, and the meeting keeps its version. Every meeting goes into
-    `series` if given, else into the series its document names.
+    the series named `series` (a slug or a name; a new name is created once the run
+    is claimed, so a refused confirmation leaves no empty series), else into the
+    series its document names.
     """
     chosen = set(chosen)
     if not chosen:
@@ -502,7 +513,8 @@ def confirm(
     try:
         # Parsed in this process: at most SGO_IMPORT_MAX_FILES files, and a web worker
         # (perhaps with threads) is no place to fork a pool.
-        return import_batch(sources, run=run, force=set(forced) & chosen, workers=1, series=series)
+        named = SeriesBook().named(series) if series.strip() else None
+        return import_batch(sources, run=run, force=set(forced) & chosen, workers=1, series=named)
     finally:
         for name in names:
             default_storage.delete(name)
@@ -637,7 +649,9 @@ class PreviewRow:
 
     @cached_property
     def parsed(self) -> PreviewDetails | None:
-        return PreviewDetails.from_json(self.file.preview) if self.file.preview else None
+        # A file the parser refused has no reading (a PDF's part keeps only its pages).
+        preview = self.file.preview
+        return PreviewDetails.from_json(preview) if preview.get("meeting_date") else None
 
     @property
     def existing(self) -> Meeting | None:

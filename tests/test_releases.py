@@ -308,14 +308,19 @@ class ReleaseUploadTests(ImportTestCase):
             ["imported", "imported", "skipped"],
         )
 
-    def test_an_upload_ocrs_only_a_few_pages(self):
+    def test_an_upload_ocrs_only_a_few_pages_in_all(self):
         _require(ocr_unavailable("nld") is None, "OCR", "apt-get install tesseract-ocr-nld")
+        letter = scanned_pdf(decision_letter())  # one page
         data = scanned_pdf(sample_pages(SAMPLE_2021))
-        with override_settings(SGO_UPLOAD_OCR_PAGES=1):
+        with override_settings(SGO_UPLOAD_OCR_PAGES=2):
             _, preview = self.upload_and_preview(
-                make_zip({"scan.pdf": data}, name="scan.zip"),
+                make_zip({"brief.pdf": letter, "scan.pdf": data}, name="scan.zip"),
             )
-        (row,) = preview.context["rows"]
+        # The letter took one of the two pages; the scan's first page the other.
+        first, row = preview.context["rows"]
+        # Read (one page by OCR) and refused by the parser: no meeting date in a letter.
+        self.assertEqual((first.file.name, first.status), ("brief.pdf, pagina 1", "failed"))
+        self.assertIn("no meeting date", first.file.error)
         self.assertEqual(row.status, "failed")
-        self.assertContains(preview, "ten hoogste 1 pagina")
+        self.assertContains(preview, "ten hoogste 1 voor deze pdf")
         self.assertContains(preview, "import_minutes")
