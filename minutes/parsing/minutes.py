@@ -106,14 +106,12 @@ def try_generic(text: str, encoding: str, matcher: MinistryMatcher) -> ParsedMee
 
 def sgo_series(description: str, title_lines: list[str]) -> str | None:
     """The series of minutes the SGO rules read: the SGO's when the header table's
-    description or a title line names it ("Omschrijving SGO, verslag", "verslag SGO").
-
-    Another body a title names is not taken here: the import files such minutes under
-    the SGO today, and their addresses (slugs) must stay as they are.
-    """
+    description names it ("Omschrijving SGO, verslag"), else the body a title line names
+    ("Verslag Stuurgroep Informatiehuishouding": other councils share the template),
+    else None (the import files them under the SGO)."""
     if SGO_RE.search(description):
         return "SGO"
-    return "SGO" if find_series([clean_inline(line) for line in title_lines]) == "SGO" else None
+    return find_series([clean_inline(line) for line in title_lines])
 
 
 def parse_minutes(

@@ -172,11 +172,13 @@ def test_series_of_the_sgo_template_and_titles() -> None:
     for sample in sorted(SAMPLES.glob("*.txt")):
         parsed = parse_minutes(sample.read_bytes())
         assert (parsed.series, parsed.template) == ("SGO", "sgo")
-    # Minutes the SGO rules read name the SGO or no series: the import keeps them under
-    # the SGO, at the addresses they have.
+    # Other councils use the SGO template: their title names them.
     fixtures = GENERIC.parent
     stuurgroep = parse_minutes((fixtures / "other_template_gehouden_op.txt").read_bytes())
-    assert (stuurgroep.series, stuurgroep.template) == (None, "sgo")
+    assert (stuurgroep.series, stuurgroep.template) == ("Stuurgroep Informatiehuishouding", "sgo")
+    # Without an SGO description or another body's name: no series (the import: SGO).
+    untitled = parse_minutes((fixtures / "time_own_row.txt").read_bytes())
+    assert (untitled.series, untitled.template) == (None, "sgo")
 
 
 def test_templates_are_recorded() -> None:

@@ -14,7 +14,9 @@ from bench.relevance import corpus
 from bench.relevance.ndcg import check_meetings, dcg, load_judgements, ndcg
 from minutes.models import AgendaItem, Meeting
 
-ITEM = re.compile(r"^(?P<slug>\d{4}-\d{2}-\d{2}(-\d+)?)#(?P<anchor>punt-[a-z0-9-]+)$")
+ITEM = re.compile(
+    r"^(?P<slug>(?:[a-z0-9-]+-)?\d{4}-\d{2}-\d{2}(-\d+)?)#(?P<anchor>punt-[a-z0-9-]+)$"
+)
 
 
 class JudgementsFileTests(SimpleTestCase):
@@ -101,8 +103,8 @@ class JudgedItemsExistTests(TestCase):
 
     def test_a_shifted_slug_is_reported(self):
         judgements = load_judgements()
-        judgements["meetings"]["2020-03-03-15"] = "some_other_file.txt"
-        judgements["queries"][0]["relevant"]["2020-03-03-15#punt-99"] = 1
+        judgements["meetings"]["2020-03-03-13"] = "some_other_file.txt"
+        judgements["queries"][0]["relevant"]["2020-03-03-13#punt-99"] = 1
         problems = check_meetings(judgements)
         self.assertEqual(len(problems), 2, problems)
         self.assertIn("redactions.txt", problems[0])
