@@ -54,7 +54,7 @@ Status = ImportFile.Status
 NOT_TXT = "Geen .txt- of .pdf-bestand; alleen tekstbestanden en pdf's worden gelezen."
 DANGLING_LINK = "Symbolische koppeling naar iets dat niet bestaat; niet gelezen."
 LINKED_FOLDER = "Symbolische koppeling naar een map; niet gevolgd."
-FOLDER_NAMED_TXT = "Een map, geen bestand; de .txt-bestanden erin worden wel gelezen."
+FOLDER_NAMED_TXT = "Een map, geen bestand; de .txt- en .pdf-bestanden erin worden wel gelezen."
 READ_SUFFIXES = (".txt", releases.PDF_SUFFIX)
 NOT_A_FILE = "Geen gewoon bestand (apparaat, pijp of socket); niet gelezen."
 

@@ -384,7 +384,8 @@ class FolderEntriesTests(TempFolderMixin, EmptyArchiveTestCase):
                 "bijlage.docx": "Geen .txt- of .pdf-bestand; alleen tekstbestanden en pdf's "
                 "worden gelezen.",
                 "weg.txt": "Symbolische koppeling naar iets dat niet bestaat; niet gelezen.",
-                "map.txt": "Een map, geen bestand; de .txt-bestanden erin worden wel gelezen.",
+                "map.txt": "Een map, geen bestand; de .txt- en .pdf-bestanden erin worden wel "
+                "gelezen.",
                 "elders": "Symbolische koppeling naar een map; niet gevolgd.",
                 "pijp.txt": "Geen gewoon bestand (apparaat, pijp of socket); niet gelezen.",
             }.items()
