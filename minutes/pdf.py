@@ -24,11 +24,14 @@ Every failure is a `PdfError` whose message is a reason in Dutch for the person 
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -673,3 +676,55 @@ def _document(pages: tuple[PdfPage, ...], meeting: bool) -> PdfDocument:
         ocr_pages=tuple(page.number for page in pages if page.ocr),
         meeting=meeting,
     )
+
+
+# --- In a child process, within a time limit --------------------------------------------
+
+
+def read_pdf_in_child(data: bytes, limits: PdfLimits, seconds: float) -> PdfText:
+    """`read_pdf` in a child process that is killed after `seconds`.
+
+    PDFium reads and renders in-process, bounded in size but not in time; where someone
+    waits for the answer (an upload in the admin) a crafted page must not hold the
+    request, so the reading runs apart and is stopped at the limit. No progress is
+    reported: the caller waits for the whole PDF.
+    """
+    settings = json.dumps(dataclasses.asdict(limits))
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "minutes.pdf", settings],
+            input=data,
+            capture_output=True,
+            timeout=seconds,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as error:
+        raise PdfError(
+            f"Het lezen van deze pdf duurde langer dan {seconds:g} seconden; lees hem in met "
+            "manage.py import_minutes"
+        ) from error
+    try:
+        answer = json.loads(done.stdout)
+    except ValueError as error:
+        raise PdfError("Beschadigde pdf: het lezen ervan brak af") from error
+    if "error" in answer:
+        raise PdfError(answer["error"])
+    pages = tuple(PdfPage(number, text, ocr) for number, text, ocr in answer["pages"])
+    return PdfText(pages=pages, page_count=answer["page_count"])
+
+
+def _child(settings: str) -> None:
+    """The child's side: the PDF on stdin, its pages (or the reason) as JSON on stdout."""
+    limits = PdfLimits(**json.loads(settings))
+    try:
+        text = read_pdf(sys.stdin.buffer.read(), limits)
+    except PdfError as error:
+        answer: dict = {"error": str(error)}
+    else:
+        pages = [[page.number, page.text, page.ocr] for page in text.pages]
+        answer = {"pages": pages, "page_count": text.page_count}
+    sys.stdout.write(json.dumps(answer))
+
+
+if __name__ == "__main__":
+    _child(sys.argv[1])

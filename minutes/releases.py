@@ -98,19 +98,20 @@ def read_release(
     *,
     ocr_pages: int | None = None,
     progress: PageProgress | None = None,
+    seconds: float | None = None,
 ) -> list[ReleasePart]:
     """The meetings in a PDF, each as the text the parser reads, or the PDF's error.
 
-    Pages before the first meeting (a decision letter, an inventory) are named as
+    With `seconds` the PDF is read in a child process stopped at that limit (no
+    progress then), for a reader who waits. Pages before the first meeting (a
+    decision letter, an inventory) are named as
     skipped, with the reason; a PDF that cannot be read is named with its error, and
     one in which no page starts minutes is left to the parser as one document.
     """
     sha256 = hashlib.sha256(data).hexdigest()
     try:
-        text = _stored_text(sha256) or pdf.read_pdf(
-            data,
-            limits(ocr_pages=ocr_pages),
-            progress=(lambda done, total: progress(name, done, total)) if progress else None,
+        text = _stored_text(sha256) or _read(
+            name, data, limits(ocr_pages=ocr_pages), progress, seconds
         )
     except pdf.PdfError as exc:
         return [ReleasePart(name=name, error=str(exc))]
@@ -133,6 +134,19 @@ def read_release(
         # is exactly the text hashed here.
         parts.append(ReleasePart(name=part.name, data=normalise(document.text).encode(), part=part))
     return parts
+
+
+def _read(
+    name: str,
+    data: bytes,
+    bounds: pdf.PdfLimits,
+    progress: PageProgress | None,
+    seconds: float | None,
+) -> pdf.PdfText:
+    if seconds is not None:
+        return pdf.read_pdf_in_child(data, bounds, seconds)
+    report = (lambda done, total: progress(name, done, total)) if progress else None
+    return pdf.read_pdf(data, bounds, progress=report)
 
 
 def _stored_text(sha256: str) -> pdf.PdfText | None:

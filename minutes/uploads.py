@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from pathlib import PurePosixPath
+from time import monotonic
 from typing import IO, Any
 
 from django.conf import settings
@@ -128,6 +129,8 @@ class StagingWriter:
         self._names_by_sha: dict[str, str] = {}
         self.kept: list[str] = []  # PDFs and their texts stored beside the files
         self.ocr_left = settings.SGO_UPLOAD_OCR_PAGES
+        # The PDFs of one upload are read within SGO_UPLOAD_PDF_SECONDS in all.
+        self.deadline = monotonic() + settings.SGO_UPLOAD_PDF_SECONDS
 
     def _count_file(self) -> None:
         if len(self.files) >= self.limits.max_files:
@@ -173,8 +176,10 @@ class StagingWriter:
     def _add_release(self, name: str, data: bytes) -> None:
         """Stage each meeting of a PDF as a file of its own; the PDF and its pages'
         texts are stored once beside them, for the import to keep. OCR reads at most
-        SGO_UPLOAD_OCR_PAGES pages in the whole upload."""
-        parts = releases.read_release(name, data, ocr_pages=self.ocr_left)
+        SGO_UPLOAD_OCR_PAGES pages in the whole upload, and the reading of its PDFs
+        is stopped after SGO_UPLOAD_PDF_SECONDS."""
+        seconds = max(self.deadline - monotonic(), 0.1)
+        parts = releases.read_release(name, data, ocr_pages=self.ocr_left, seconds=seconds)
         stored: dict[str, str] = {}
         for part in parts:
             if part.error or part.part is None:

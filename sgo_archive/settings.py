@@ -249,13 +249,15 @@ SGO_PARSE_MAX_LINE_CHARS = int(os.environ.get("SGO_PARSE_MAX_LINE_CHARS", "20000
 # Released PDFs (issue 13): a larger PDF, or one with more pages, is refused by name.
 # Pages without a usable text layer are read by OCR (Tesseract, Dutch) when SGO_OCR is
 # on, each within SGO_OCR_PAGE_SECONDS. An upload in the admin is read while the admin
-# waits, so it OCRs at most SGO_UPLOAD_OCR_PAGES pages; larger scans go through
-# `import_minutes`, which has no such cap.
+# waits, so it OCRs at most SGO_UPLOAD_OCR_PAGES pages in all and reads its PDFs in
+# child processes stopped after SGO_UPLOAD_PDF_SECONDS in all; larger scans go through
+# `import_minutes`, which has no such caps.
 SGO_PDF_MAX_BYTES = int(os.environ.get("SGO_PDF_MAX_BYTES", str(200 * 1024 * 1024)))
 SGO_PDF_MAX_PAGES = int(os.environ.get("SGO_PDF_MAX_PAGES", "3000"))
 SGO_OCR = os.environ.get("SGO_OCR", "1") not in ("0", "false", "no", "")
 SGO_OCR_PAGE_SECONDS = float(os.environ.get("SGO_OCR_PAGE_SECONDS", "120"))
 SGO_UPLOAD_OCR_PAGES = int(os.environ.get("SGO_UPLOAD_OCR_PAGES", "10"))
+SGO_UPLOAD_PDF_SECONDS = float(os.environ.get("SGO_UPLOAD_PDF_SECONDS", "120"))
 # The search index (Tantivy), derived from the database and rebuilt with
 # `manage.py search_index --rebuild`; beside the embedded database's data by default.
 SEARCH_INDEX_DIR = os.environ.get("SGO_SEARCH_INDEX_DIR") or str(BASE_DIR / ".search-index")

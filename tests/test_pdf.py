@@ -26,6 +26,7 @@ from minutes.pdf import (
     is_pdf,
     ocr_unavailable,
     read_pdf,
+    read_pdf_in_child,
     render_page,
     split_documents,
 )
@@ -415,3 +416,10 @@ def test_a_scan_with_a_text_layer_is_read_from_its_layer():
     text = read_pdf(bytes(pdf.output()), NO_OCR)
     assert text.ocr_pages == ()
     assert text.pages[0].text == "Besluit op uw verzoek op grond van de Wet open overheid"
+
+
+def test_a_pdf_read_in_a_child_process_gives_the_same_pages(text_pdfs):
+    data = text_pdfs["sgo-2021-01-19"]
+    assert read_pdf_in_child(data, NO_OCR, 60) == read_pdf(data, NO_OCR)
+    with pytest.raises(PdfError, match=r"^Beschadigde pdf: "):
+        read_pdf_in_child(data[: len(data) // 2], NO_OCR, 60)

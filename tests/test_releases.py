@@ -324,3 +324,14 @@ class ReleaseUploadTests(ImportTestCase):
         self.assertEqual(row.status, "failed")
         self.assertContains(preview, "ten hoogste 1 voor deze pdf")
         self.assertContains(preview, "import_minutes")
+
+
+class UploadTimeLimitTests(ImportTestCase):
+    def test_reading_the_pdfs_of_an_upload_stops_at_its_time_limit(self):
+        data, _ = release_pdf()
+        with override_settings(SGO_UPLOAD_PDF_SECONDS=0.05):
+            _, preview = self.upload_and_preview(make_zip({"woo.pdf": data}))
+        (row,) = preview.context["rows"]
+        self.assertEqual((row.file.name, row.status), ("woo.pdf", "failed"))
+        self.assertContains(preview, "Het lezen van deze pdf duurde langer dan")
+        self.assertContains(preview, "import_minutes")
