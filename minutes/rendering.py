@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
@@ -16,11 +17,14 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from minutes.parsing import REDACTION_RE
+from minutes.parsing.decisions import LIST_MARKER_RE, PARAGRAPH_BREAK_RE, WRAPPED_LINE_LENGTH
 from minutes.redactions import ground
 from minutes.search.config import HEADLINE_START, HEADLINE_STOP
 
 DECISION_START, DECISION_END = "\x01", "\x02"
 MARK_START, MARK_END = HEADLINE_START, HEADLINE_STOP
+# Raised whenever the markup of rendered bodies changes (cached_item_bodies).
+RENDERING_VERSION = 2
 SENTINELS = re.compile("[\x01-\x04]")
 # A short label on a line of its own: an abbreviation ("EZK", "J&V") or ending in ":".
 GROUP_HEADING_RE = re.compile(
@@ -97,8 +101,150 @@ def _wrap_decisions(text: str, decisions: Iterable[str]) -> str:
     return text
 
 
-def render_text(text: str, decisions: Iterable[str] = ()) -> SafeString:
-    """Paragraphs, bullet lists, marked decisions and redaction labels.
+# A line that ends one of these ends its unit (as in the parser's sentence units).
+UNIT_END = ".!?:;"
+# Exports that hard-wrap text do so at 60 to 100 characters; a longer line is unwrapped.
+MAX_WRAP_WIDTH = 100
+WRAP_SLACK = 8
+# "… vanaf heden - vanwege het feit …": a dash a wrap put at a line's start, not a bullet.
+INSERTED_CLAUSE_RE = re.compile(r"^[-–]\s+[^\W\d_A-Z]")
+
+
+@dataclass
+class _Block:
+    """A paragraph, a rondvraag heading or a list entry, as its (wrapped) lines."""
+
+    kind: str  # "p", "heading", "ul" (a bullet) or "ol" / "ol-a" (numbered, lettered)
+    lines: list[str]
+    value: int = 0  # a list entry's number as written
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.lines)
+
+
+def _starts_block(line: str) -> _Block:
+    plain = _unmarked(line)
+    marker = LIST_MARKER_RE.match(plain)
+    if marker:
+        rest = _after_marker(line, len(marker.group(0)))
+        label = marker.group(0).strip()[:-1] if marker.group(0)[0] not in "-•–" else ""
+        if label.isdigit():
+            return _Block("ol", [rest], int(label))
+        if label:
+            return _Block("ol-a", [rest], ord(label) - ord("a") + 1)
+        return _Block("ul", [rest])
+    if GROUP_HEADING_RE.match(plain):
+        return _Block("heading", [line])
+    return _Block("p", [line])
+
+
+def _after_marker(line: str, length: int) -> str:
+    """`line` without its first `length` unmarked characters (a list marker)."""
+    seen = 0
+    for index, char in enumerate(line):
+        if seen == length:
+            return line[index:].strip()
+        if char not in (MARK_START, MARK_END):
+            seen += 1
+    return ""
+
+
+def _continues(block: _Block, previous: str, line: str, width: int) -> bool:
+    """Whether `line` (unmarked) carries on `block`, whose last line is `previous`.
+
+    A line opening a list entry or a rondvraag heading never does. After a line that
+    ends a sentence, a line carries on only if that line was full: its first word would
+    not have fitted on it at the body's wrap width (`width`, 0 for a body that is not
+    hard-wrapped). After one that ends no sentence, it carries on when it opens in
+    lower case, or the line before is long (as the parser's sentence units have it) or
+    nearly full.
+    """
+    if block.kind == "heading" or not previous:
+        return False
+    if LIST_MARKER_RE.match(line):
+        return (
+            block.kind == "p"
+            and previous[-1] not in UNIT_END
+            and bool(INSERTED_CLAUSE_RE.match(line))
+        )
+    if GROUP_HEADING_RE.match(line):
+        return False
+    room = width - len(previous) - 1 - len(line.split(maxsplit=1)[0]) if width else width
+    if previous[-1] in UNIT_END:
+        return room < 0  # the next word did not fit: a wrap, not a paragraph's end
+    # A parser may have shortened a wrapped line a little (bold marks dropped).
+    return not line[0].isupper() or len(previous) >= WRAPPED_LINE_LENGTH or room < WRAP_SLACK
+
+
+def _wrap_width(lines: list[str]) -> int:
+    """The width a body was hard-wrapped at, or 0 if it was not.
+
+    Its longest line up to MAX_WRAP_WIDTH; a few longer lines are where the parser
+    joined a sentence a page break cut, but a body with more of them is not wrapped.
+    """
+    lengths = [len(line) for line in lines if line]
+    wrapped = [length for length in lengths if length <= MAX_WRAP_WIDTH]
+    if not wrapped or (len(lengths) - len(wrapped)) * 10 > len(lengths):
+        return 0
+    return max(wrapped)
+
+
+def _blocks(text: str) -> list[_Block]:
+    """The paragraphs, headings and list entries of a body, hard wraps undone."""
+    blocks: list[_Block] = []
+    width = _wrap_width([line.strip() for line in _unmarked(text).split("\n")])
+    for paragraph in PARAGRAPH_BREAK_RE.split(text.strip()):
+        lines = [line.strip() for line in paragraph.split("\n") if line.strip()]
+        current: _Block | None = None
+        for line in lines:
+            plain = _unmarked(line)
+            if current and _continues(current, _unmarked(current.lines[-1]), plain, width):
+                current.lines.append(line)
+                continue
+            current = _starts_block(line)
+            blocks.append(current)
+    return [block for block in blocks if _unmarked(block.text).strip()]
+
+
+def _list_html(entries: list[_Block], decisions: list[str]) -> str:
+    kind = entries[0].kind
+    items = []
+    for entry in entries:
+        value = f' value="{entry.value}"' if kind != "ul" else ""
+        items.append(f"<li{value}>{_inline(_wrap_decisions(entry.text, decisions))}</li>")
+    tag = "ul" if kind == "ul" else "ol"
+    letters = ' type="a"' if kind == "ol-a" else ""
+    return f"<{tag}{letters}{{id}}>{''.join(items)}</{tag}>"
+
+
+def _block_html(block: _Block, decisions: list[str]) -> str:
+    """One paragraph as HTML, with `{id}` where its id attribute goes."""
+    text = block.text
+    if block.kind == "heading":
+        # "EZK", "J&V:", "Fin:" head a ministry's part of the rondvraag.
+        return f'<p class="sgo-rondvraag-heading"{{id}}>{_inline(text)}</p>'
+    if decisions and _unmarked(text) in decisions:
+        return (
+            '<div class="decision"{id}><p class="decision__label">Besluit</p>'
+            f"<p>{_inline(text)}</p></div>"
+        )
+    return f"<p{{id}}>{_inline(_wrap_decisions(text, decisions))}</p>"
+
+
+def paragraph_id(anchor: str, number: int) -> str:
+    """A paragraph's anchor: its item's anchor and its place in the body ("punt-3-p2")."""
+    return f"{anchor}-p{number}"
+
+
+def render_text(text: str, decisions: Iterable[str] = (), anchor: str = "") -> SafeString:
+    """Paragraphs, lists, marked decisions and redaction labels, hard wraps undone.
+
+    The stored body keeps its lines as the source had them; here a line that does not
+    end a sentence carries on the paragraph or list entry before it, so a wrapped
+    decision is one sentence again. With `anchor` (the item's), each paragraph, list
+    and heading gets an id: the anchor and its number in the body ("punt-3-p2"), the
+    same for the same stored text.
 
     `text` may carry MARK_START/MARK_END sentinels (search highlights); any other
     control character is dropped before rendering.
@@ -107,36 +253,25 @@ def render_text(text: str, decisions: Iterable[str] = ()) -> SafeString:
         "[\x00\x05-\x08\x0b\x0c\x0e-\x1f]", "", text.replace("\x01", "").replace("\x02", "")
     )
     decisions = list(decisions)
-    blocks: list[str] = []
-    for paragraph in re.split(r"\n\s*\n", text.strip()):
-        lines = [line.strip() for line in paragraph.split("\n") if line.strip()]
-        if not lines:
-            continue
-        if decisions and _unmarked(paragraph.strip()) in decisions:
-            blocks.append(
-                '<div class="decision"><p class="decision__label">Besluit</p>'
-                f"<p>{_inline(paragraph.strip())}</p></div>"
-            )
-            continue
-        if len(lines) == 1 and GROUP_HEADING_RE.match(_unmarked(lines[0])):
-            # "EZK", "J&V:", "Fin:" head a ministry's part of the rondvraag.
-            blocks.append(f'<p class="sgo-rondvraag-heading">{_inline(lines[0])}</p>')
-            continue
-        html_lines: list[str] = []
-        bullets: list[str] = []
-        for line in lines:
-            bullet = re.match(r"^[-•–]\s*(.*)$", line)
-            if bullet:
-                bullets.append(f"<li>{_inline(_wrap_decisions(bullet.group(1), decisions))}</li>")
-                continue
-            if bullets:
-                html_lines.append(f"<ul>{''.join(bullets)}</ul>")
-                bullets = []
-            html_lines.append(f"<p>{_inline(_wrap_decisions(line, decisions))}</p>")
-        if bullets:
-            html_lines.append(f"<ul>{''.join(bullets)}</ul>")
-        blocks.append("".join(html_lines))
-    return mark_safe("\n".join(blocks))
+    parts: list[str] = []
+    blocks = _blocks(text)
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        if block.kind in ("ul", "ol", "ol-a"):
+            end = index
+            while end < len(blocks) and blocks[end].kind == block.kind:
+                end += 1
+            parts.append(_list_html(blocks[index:end], decisions))
+            index = end
+        else:
+            parts.append(_block_html(block, decisions))
+            index += 1
+    numbered = [
+        part.replace("{id}", f' id="{paragraph_id(anchor, number)}"' if anchor else "", 1)
+        for number, part in enumerate(parts, start=1)
+    ]
+    return mark_safe("\n".join(numbered))
 
 
 def render_inline(text: str, *, marks: bool = False) -> SafeString:
@@ -160,7 +295,7 @@ def item_bodies(items: Sequence[Any], *, marked: bool = False) -> dict[int, Safe
         sentences = [d.text for d in item.decisions.all()]
         for each in (*item.children, item):
             text = (getattr(each, "body_marked", "") if marked else "") or each.body
-            bodies[each.pk] = render_text(text, sentences) if text else mark_safe("")
+            bodies[each.pk] = render_text(text, sentences, each.anchor) if text else mark_safe("")
     return bodies
 
 
@@ -168,8 +303,10 @@ def cached_item_bodies(key: str, items: Sequence[Any]) -> dict[int, SafeString]:
     """item_bodies from Django's cache under `key`, rendered and stored on a miss.
 
     The key must change whenever the meeting's text can have changed (its import,
-    a replacement, an edit in the admin): the caller builds it from those.
+    a replacement, an edit in the admin): the caller builds it from those. The
+    rendering's own version is added, so bodies kept by an earlier release go unused.
     """
+    key = f"{key}:{RENDERING_VERSION}"
     bodies = cache.get(key)
     if bodies is None:
         bodies = item_bodies(items)

@@ -165,7 +165,7 @@ class MeetingDetailTests(TestCase):
         response = self.client.get("/vergaderingen/2021-01-19/")
         self.assertContains(
             response,
-            '<div class="decision"><p class="decision__label">Besluit</p>'
+            '<div class="decision" id="punt-2-p1"><p class="decision__label">Besluit</p>'
             "<p>Het verslag is vastgesteld.</p></div>",
             html=True,
         )
