@@ -5,6 +5,9 @@ was behind it.
 """
 
 import re
+from collections.abc import Iterable
+
+from minutes.parsing.text import REDACTION_RE
 
 GROUNDS: dict[str, str] = {
     # Wet open overheid (Woo), artikel 5.1 en 5.2
@@ -43,3 +46,9 @@ def ground(code: str) -> str:
         return GROUNDS[key]
     wob = re.sub(r"^(10\.[12])\.?([a-g])$", r"\1.\2", code)
     return GROUNDS.get(wob, "weigeringsgrond volgens de Woo")
+
+
+def legend(texts: Iterable[str]) -> list[tuple[str, str]]:
+    """The codes in `texts` as released, each once in order of appearance, with its ground."""
+    codes = dict.fromkeys(code for text in texts if text for code in REDACTION_RE.findall(text))
+    return [(code, ground(code)) for code in codes]

@@ -32,17 +32,26 @@ GROUP_HEADING_RE = re.compile(
 )
 
 
-def redaction_html(code: str, *, with_ground: bool = True) -> SafeString:
+def redaction_html(code: str, *, with_ground: bool = True, focusable: bool = True) -> SafeString:
     """One Woo redaction code as a blacked-out label: the archive's only redaction markup.
 
     Used inside rendered text and, as the {% redaction %} tag, by templates. Screen
-    readers hear "weggelakt, Woo-grond 5.1.2e: <ground>"; sighted readers see the code
-    and get the ground as a tooltip. Without `with_ground` (where the sentence around
-    it names the ground already) only the code is explained. One line, no spaces
-    around it, so it can sit inside running text and punctuation.
+    readers hear "weggelakt, Woo-grond 5.1.2e: <ground>"; sighted readers see the code.
+    A label with its ground takes focus (keyboard, tap) and shows the ground while it
+    has focus or the pointer (CSS only); one that cannot (`focusable=False`, inside a
+    link, which takes the focus itself) has the ground as a tooltip. Without
+    `with_ground` (where the sentence around it names the ground already) only the code
+    is explained. One line, no spaces around it, so it can sit inside running text and
+    punctuation.
     """
     reason = escape(ground(code)) if with_ground else ""
     code = escape(code)
+    if reason and focusable:
+        return mark_safe(
+            '<span class="redaction redaction--explained" tabindex="0">'
+            f'<span class="redaction__explanation">weggelakt, Woo-grond </span>{code}'
+            f'<span class="redaction__explanation redaction__ground">: {reason}</span></span>'
+        )
     ground_title = f": {reason}" if reason else ""
     ground_text = f'<span class="redaction__explanation">: {reason}</span>' if reason else ""
     return mark_safe(
@@ -65,9 +74,9 @@ def _join_marked_codes(text: str) -> str:
     return re.sub(r"[\w.\x03\x04]+", join, text)
 
 
-def _inline(text: str) -> str:
+def _inline(text: str, *, focusable: bool = True) -> str:
     html = escape(_join_marked_codes(text))
-    html = REDACTION_RE.sub(lambda m: redaction_html(m.group(0)), html)
+    html = REDACTION_RE.sub(lambda m: redaction_html(m.group(0), focusable=focusable), html)
     html = html.replace(
         DECISION_START,
         '<strong class="decision-inline"><span class="sgo-visually-hidden">Besluit: </span>',
@@ -274,13 +283,14 @@ def render_text(text: str, decisions: Iterable[str] = (), anchor: str = "") -> S
     return mark_safe("\n".join(numbered))
 
 
-def render_inline(text: str, *, marks: bool = False) -> SafeString:
+def render_inline(text: str, *, marks: bool = False, focusable: bool = False) -> SafeString:
     """One line (a title, a label, a search headline) with redaction labels, escaped.
 
     With `marks`, the headline sentinels become <mark>; otherwise they are dropped.
+    The labels take focus only with `focusable`: a line may be (part of) a link.
     """
     text = re.sub("[\x01\x02]", "", text) if marks else SENTINELS.sub("", text)
-    return mark_safe(_inline(text))
+    return mark_safe(_inline(text, focusable=focusable))
 
 
 def item_bodies(items: Sequence[Any], *, marked: bool = False) -> dict[int, SafeString]:

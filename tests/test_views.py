@@ -173,7 +173,7 @@ class MeetingDetailTests(TestCase):
 
     def test_redactions_show_as_redactions_with_their_ground(self):
         response = self.client.get("/vergaderingen/2021-01-19/")
-        self.assertContains(response, 'class="redaction" title="Weggelakt, Woo-grond 5.1.2e')
+        self.assertContains(response, 'class="redaction redaction--explained" tabindex="0"')
         self.assertContains(response, "eerbiediging van de persoonlijke levenssfeer")
         # The code itself is never presented as a name or turned into a link.
         self.assertNotContains(response, ">5.1.2e</a>")
@@ -181,11 +181,11 @@ class MeetingDetailTests(TestCase):
     def test_one_redaction_markup_in_text_provenance_and_footer(self):
         response = self.client.get("/vergaderingen/2021-01-19/")
         page = response.content.decode()
+        # A label with its ground takes focus and shows the ground then (issue 14).
         label = (
-            '<span class="redaction" title="Weggelakt, Woo-grond 5.1.2e: '
-            'eerbiediging van de persoonlijke levenssfeer">'
+            '<span class="redaction redaction--explained" tabindex="0">'
             '<span class="redaction__explanation">weggelakt, Woo-grond </span>5.1.2e'
-            '<span class="redaction__explanation">: '
+            '<span class="redaction__explanation redaction__ground">: '
             "eerbiediging van de persoonlijke levenssfeer</span></span>"
         )
         body = page.split('class="sgo-item"', 1)[1].split("sgo-prev-next")[0]

@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from minutes import rendering
 from minutes.models import Decision, Meeting, Ministry, Series
 from minutes.names import visible_name
+from minutes.redactions import legend
 
 register = template.Library()
 
@@ -37,20 +38,32 @@ def minutes_text(text: str, decisions=None):
 
 
 @register.filter
-def minutes_inline(text: str):
-    return rendering.render_inline(text or "")
+def minutes_inline(text: str, focusable: bool = False):
+    """One line with redaction labels; `|minutes_inline:True` where no link holds it."""
+    return rendering.render_inline(text or "", focusable=focusable)
 
 
 @register.filter
-def minutes_inline_marked(text: str):
+def minutes_inline_marked(text: str, focusable: bool = False):
     """A search headline: escaped, redaction labels, matches in <mark>."""
-    return rendering.render_inline(text or "", marks=True)
+    return rendering.render_inline(text or "", marks=True, focusable=focusable)
 
 
 @register.simple_tag
 def redaction(code: str, *, with_ground: bool = True):
     """A redaction code as a label: {% redaction code %}, see rendering.redaction_html."""
     return rendering.redaction_html(code, with_ground=with_ground)
+
+
+@register.simple_tag
+def redaction_legend(meeting: Meeting, items) -> list[tuple[str, str]]:
+    """The codes a meeting page shows with their grounds: those in its attendance, titles
+    and bodies, then any other of the meeting's codes (its provenance lists them all)."""
+    texts = [meeting.attendees_text, meeting.absentees_text]
+    for item in items:
+        for each in (item, *item.children):
+            texts += [each.title, each.body]
+    return legend([*texts, " ".join(meeting.redaction_codes)])
 
 
 @register.simple_tag
