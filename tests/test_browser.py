@@ -249,8 +249,96 @@ def test_redaction_label_shows_the_code_and_names_the_ground(site, page):
     assert "5.1.2e" in spoken, spoken
     assert "persoonlijke levenssfeer" in spoken, spoken
     assert "weggelakt" in spoken.lower(), spoken
-    assert "persoonlijke levenssfeer" in (label.get_attribute("title") or "")
     expect(label.get_by_text("persoonlijke levenssfeer")).to_have_count(1)
+
+
+def tab_to_redaction(page, limit: int = 150):
+    """Press Tab until a redaction label has the focus; that label."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('.redaction--explained')"):
+            return page.locator(".redaction--explained:focus")
+    raise AssertionError(f"no redaction label within {limit} presses of Tab")
+
+
+def ground_box(label):
+    return label.locator(".redaction__ground").bounding_box()
+
+
+@pytest.mark.browser
+def test_tabbing_to_a_redaction_label_shows_its_ground(site, page, mobile_page):
+    visit(page, site + MEETING_2021)
+    before = ground_box(page.locator(".sgo-item .redaction--explained").first)
+    assert before is not None and before["width"] <= 1, before
+
+    label = tab_to_redaction(page)
+    ground = label.locator(".redaction__ground")
+    expect(ground).to_have_text(": eerbiediging van de persoonlijke levenssfeer")
+    box = ground.bounding_box()
+    assert box is not None and box["width"] > 100 and box["height"] > 10, box
+    expect(ground).to_be_in_viewport()
+    # A focus ring shows where the focus is.
+    assert label.evaluate("el => getComputedStyle(el).outlineStyle") != "none"
+    report = axe_report(page, "meeting with a redaction label focused at 1280 px")
+    assert not report, report
+
+    # Focus moves on: the ground is hidden again.
+    page.keyboard.press("Tab")
+    box = ground_box(page.locator(".redaction--explained").first)
+    assert box is not None and box["width"] <= 1, box
+
+    # At 360 px the open label wraps within the line: no sideways scroll.
+    visit(mobile_page, site + MEETING_2021)
+    label = tab_to_redaction(mobile_page)
+    expect(label.locator(".redaction__ground")).to_be_in_viewport()
+    width = mobile_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= MOBILE["width"], mobile_page.evaluate(OVERFLOWING)
+    report = axe_report(mobile_page, "meeting with a redaction label focused at 360 px")
+    assert not report, report
+
+
+@pytest.mark.browser
+def test_tapping_a_redaction_label_shows_its_ground(site, browser, unhashed_static):
+    context = browser.new_context(viewport=MOBILE, locale="nl-NL", has_touch=True, is_mobile=True)
+    try:
+        phone = context.new_page()
+        visit(phone, site + MEETING_2021)
+        label = phone.locator(".sgo-item .redaction--explained").first
+        label.scroll_into_view_if_needed()
+        label.tap()
+        ground = label.locator(".redaction__ground")
+        box = ground.bounding_box()
+        assert box is not None and box["width"] > 50, box
+        expect(ground).to_contain_text("persoonlijke levenssfeer")
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_link_to_an_agenda_item_paragraph_anchors_and_the_legend(site, page):
+    visit(page, site + MEETING_2021)
+    link = page.get_by_role("link", name=re.compile(r"^Link naar dit agendapunt\s*\(4\. Voortgang"))
+    expect(link).to_be_visible()
+    expect(link).to_have_text(re.compile(r"^Link naar dit agendapunt"))
+    link.click()
+    expect(page).to_have_url(site + MEETING_2021 + "#punt-4")
+    expect(page.locator("#punt-4 h2")).to_be_in_viewport()
+
+    page.goto(site + MEETING_2021 + "#punt-3-p4")
+    paragraph = page.locator("#punt-3-p4")
+    expect(paragraph).to_be_in_viewport()
+    expect(paragraph.locator("li")).to_have_count(5)
+
+    legend = page.get_by_role("region", name="Weggelakte gegevens op deze pagina")
+    expect(legend).to_be_visible()
+    expect(legend).to_contain_text("eerbiediging van de persoonlijke levenssfeer")
+
+    citation = page.locator(".sgo-cite__text")
+    expect(citation).to_contain_text(
+        f"Secretarissen-Generaal Overleg, verslag van 19 januari 2021, referentie 4182454. "
+        "Bron: sgo-2021-01-19.txt, openbaar gemaakt onder de Woo. "
+        f"SGO-archief, {site}{MEETING_2021} (geraadpleegd op "
+    )
 
 
 @pytest.mark.browser

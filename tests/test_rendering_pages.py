@@ -164,7 +164,7 @@ class AnchorTests(TestCase):
         for anchor, item in items:
             links = [text for href, text in page.links if href == f"{permalink}#{anchor}"]
             self.assertEqual(len(links), 1, anchor)
-            self.assertTrue(links[0].startswith("Link naar dit agendapunt:"), links[0])
+            self.assertTrue(links[0].startswith("Link naar dit agendapunt ("), links[0])
             self.assertIn(item.title, links[0])
             self.assertIn(anchor, page.ids)
 
