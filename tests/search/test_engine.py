@@ -640,7 +640,7 @@ class MeetingPageSearchTests(SearchTestCase):
 
     def test_a_marked_decision_stays_a_decision(self):
         def decisions(html: str) -> tuple[int, int]:
-            return html.count('<div class="decision">'), html.count('class="decision-inline"')
+            return html.count('<div class="decision"'), html.count('class="decision-inline"')
 
         plain = self.client.get("/vergaderingen/2021-01-19/").content.decode()
         self.assertEqual(decisions(plain), (2, 1))
