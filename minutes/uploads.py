@@ -374,7 +374,8 @@ def read_uploads(uploads: Iterable[UploadedFile], writer: StagingWriter) -> None
 
 
 def failure_reason(error: str) -> str:
-    """The parser speaks English; the admin speaks Dutch, around the parser's reason."""
+    """Why the preview will not import a file: the parser's reason (a Dutch message
+    from `parsing.text.PARSE_ERRORS`), or another refusal's, said as a refusal."""
     return f"Niet te lezen als verslag: {error}"
 
 

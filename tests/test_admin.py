@@ -124,7 +124,7 @@ class UploadPreviewConfirmTests(ImportTestCase):
         self.assertContains(preview, "geen-verslag.txt")
         self.assertContains(preview, "Nieuw", count=2)
         self.assertContains(preview, "Mislukt")
-        self.assertContains(preview, "no meeting date found")
+        self.assertContains(preview, "geen vergaderdatum gevonden")
         self.assertContains(preview, "19 januari 2021")
         self.assertContains(preview, "5.1.2e")
         self.assertContains(preview, "Aanwezig: AZ")
@@ -166,7 +166,7 @@ class UploadPreviewConfirmTests(ImportTestCase):
         self.assertEqual(files["sgo-2021-01-19.txt"].sha256, chosen[1])
         self.assertEqual(files["sgo-2021-01-19.txt"].size, SAMPLE_2021.stat().st_size)
         self.assertEqual(files["geen-verslag.txt"].status, "failed")
-        self.assertIn("no meeting date found", files["geen-verslag.txt"].error)
+        self.assertIn("geen vergaderdatum gevonden", files["geen-verslag.txt"].error)
         # Same service as the command: topics are tagged on import.
         self.assertTrue(AgendaItem.objects.filter(topics__isnull=False).exists())
 
@@ -306,7 +306,7 @@ class UploadPreviewConfirmTests(ImportTestCase):
         png = (FIXTURES / "binary.png").read_bytes()
         _, preview = self.upload_and_preview(upload_file(BAD_FILE, name="plaatje.txt", data=png))
         self.assertEqual(preview.context["rows"][0].status, "failed")
-        self.assertContains(preview, "not a text file")
+        self.assertContains(preview, "geen tekstbestand")
 
     def test_other_file_types_are_listed_but_not_read(self):
         _, preview = self.upload_and_preview(

@@ -69,7 +69,7 @@ def test_upload_preview_and_confirm_in_chromium(
     bad = page.locator("tr[data-status=failed]")
     expect(bad).to_contain_text("geen-verslag.txt")
     expect(bad).to_contain_text("Mislukt")
-    expect(bad).to_contain_text("no meeting date found")
+    expect(bad).to_contain_text("geen vergaderdatum gevonden")
     expect(page.locator("tr[data-status=imported]")).to_have_count(2)
     expect(page.get_by_label("sgo-2021-01-19.txt")).to_be_checked()
     expect(page.get_by_label("sgo-2020-09-09.txt")).to_be_checked()
