@@ -136,7 +136,9 @@ class UploadPreviewConfirmTests(ImportTestCase):
         rows = preview.context["rows"]
         self.assertEqual([r.status for r in rows], ["imported", "imported", "failed"])
         self.assertEqual(rows[1].parsed.meeting_date.isoformat(), "2021-01-19")
-        self.assertEqual(rows[1].item_count, 8)
+        # Counted as the public pages count: 6 items, 2 of them with sub-items 3a and 3b.
+        self.assertEqual((rows[1].item_count, rows[1].subitem_count), (6, 2))
+        self.assertContains(preview, "6 agendapunten\n            (8 met subpunten)")
         self.assertEqual(len(rows[1].parsed.decisions), 3)
         # Items and decisions are labelled as everywhere else (AgendaItem.list_label).
         self.assertContains(preview, "<li>1. Opening en mededelingen")
@@ -167,6 +169,12 @@ class UploadPreviewConfirmTests(ImportTestCase):
         self.assertEqual(files["sgo-2021-01-19.txt"].size, SAMPLE_2021.stat().st_size)
         self.assertEqual(files["geen-verslag.txt"].status, "failed")
         self.assertIn("geen vergaderdatum gevonden", files["geen-verslag.txt"].error)
+        # The preview's count is the count the public pages show for the meeting.
+        meeting_2021 = Meeting.objects.with_counts().get(date="2021-01-19")
+        self.assertEqual(meeting_2021.item_count, rows[1].item_count)
+        home = self.client.get(reverse("minutes:home"))
+        shown = {m.date.isoformat(): m.item_count for m in home.context["latest"]}
+        self.assertEqual(shown["2021-01-19"], rows[1].item_count)
         # Same service as the command: topics are tagged on import.
         self.assertTrue(AgendaItem.objects.filter(topics__isnull=False).exists())
 
