@@ -11,7 +11,7 @@ from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db.models import F
@@ -691,3 +691,47 @@ class RetagTopicsCommandTests(TestCase):
         call_command("retag_topics", "--topic", "huisvesting", stdout=StringIO(), verbosity=0)
         with self.assertRaisesMessage(CommandError, "Unknown topic: bestaat-niet"):
             call_command("retag_topics", "--topic", "bestaat-niet", stdout=StringIO())
+
+
+class ImportersGroupTests(TestCase):
+    """The group "Importeurs" (migration 0021): the import permission and nothing else,
+    given to someone as the README says, in the admin's user form."""
+
+    def test_the_group_holds_just_the_import_permission(self):
+        group = Group.objects.get(name="Importeurs")
+        self.assertEqual(
+            [(p.content_type.app_label, p.codename) for p in group.permissions.all()],
+            [("minutes", "import_minutes")],
+        )
+
+    def test_a_staff_member_put_in_the_group_in_the_admin_can_import_and_nothing_more(self):
+        admin_user = User.objects.create_superuser("beheer", password="geheim-wachtwoord-1")
+        member = make_user("medewerker", importer=False)
+        self.client.force_login(admin_user)
+        response = self.client.post(
+            reverse("admin:auth_user_change", args=[member.pk]),
+            {
+                "username": member.username,
+                "is_active": "on",
+                "is_staff": "on",
+                "groups": [Group.objects.get(name="Importeurs").pk],
+                "date_joined_0": "2026-12-07",
+                "date_joined_1": "12:00:00",
+            },
+        )
+        self.assertEqual(response.status_code, 302, response.content.decode()[:2000])
+        member = User.objects.get(pk=member.pk)
+        self.assertTrue(member.has_perm("minutes.import_minutes"))
+        self.assertEqual(member.get_all_permissions(), {"minutes.import_minutes"})
+
+        self.client.force_login(member)
+        self.assertEqual(self.client.get(UPLOAD_URL).status_code, 200)
+        self.assertEqual(
+            self.client.get(reverse("admin:minutes_importrun_changelist")).status_code, 200
+        )
+        meeting = Meeting.objects.first()
+        self.assertEqual(
+            self.client.get(reverse("admin:minutes_meeting_change", args=[meeting.pk])).status_code,
+            403,
+        )
+        self.assertEqual(self.client.get(reverse("admin:auth_user_changelist")).status_code, 403)
