@@ -114,6 +114,21 @@ class AdminInDutchTests(TestCase):
                 self.assertEqual(response.status_code, 200)
                 self.assertEqual(english_in(response.content.decode()), [])
 
+    def test_every_search_box_says_in_dutch_what_it_searches(self):
+        searchable = [
+            (model, model_admin)
+            for model, model_admin in admin.site._registry.items()
+            if model._meta.app_label == "minutes" and model_admin.search_fields
+        ]
+        self.assertGreater(len(searchable), 5)
+        for model, model_admin in searchable:
+            with self.subTest(model=model._meta.model_name):
+                self.assertTrue(str(model_admin.search_help_text).startswith("Zoekt in "))
+                page = self.client.get(
+                    reverse(f"admin:minutes_{model._meta.model_name}_changelist")
+                )
+                self.assertContains(page, 'id="searchbar_helptext"')
+
     def test_an_import_runs_title_is_in_local_time_as_its_start(self):
         started = datetime(2026, 12, 7, 19, 31, tzinfo=UTC)  # 20:31 in Amsterdam, in winter
         run = ImportRun.objects.create(
