@@ -179,6 +179,7 @@ class MinistryAdmin(admin.ModelAdmin):
     list_display = ("abbreviation", "name", "position", "alias_list", "meeting_count")
     list_editable = ("position",)
     search_fields = ("abbreviation", "name", "aliases__text")
+    search_help_text = "Zoekt in afkorting, naam en schrijfwijzen."
     prepopulated_fields = {"slug": ("abbreviation",)}
     inlines = [MinistryAliasInline]
 
@@ -199,6 +200,7 @@ class MinistryAliasAdmin(admin.ModelAdmin):
     list_display = ("text", "ministry", "valid_from", "valid_until")
     list_filter = ("ministry",)
     search_fields = ("text", "ministry__abbreviation", "ministry__name")
+    search_help_text = "Zoekt in de schrijfwijze en in afkorting en naam van het ministerie."
     autocomplete_fields = ("ministry",)
     list_select_related = ("ministry",)
 
@@ -352,6 +354,10 @@ class MeetingAdmin(SearchIndexedAdmin):
         "place",
         "agenda_items__title",
     )
+    search_help_text = (
+        "Zoekt in slug (datum), referentie, bronbestand, omschrijving, plaats en titels van "
+        "agendapunten, en in de tekst zoals de zoekfunctie van de website."
+    )
     ordering = ("-date", "slug")
     readonly_fields = (
         "series",
@@ -471,6 +477,7 @@ class MeetingAdmin(SearchIndexedAdmin):
 class SeriesAdmin(admin.ModelAdmin):
     list_display = ("name", "short_name", "slug", "meeting_count", "first", "last")
     search_fields = ("name", "short_name", "slug", "description")
+    search_help_text = "Zoekt in naam, afkorting, slug en omschrijving."
     fields = ("name", "short_name", "slug", "description")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -517,6 +524,7 @@ class SourceDocumentAdmin(admin.ModelAdmin):
         "imported_at",
     )
     search_fields = ("name", "sha256")
+    search_help_text = "Zoekt in bestandsnaam en sha256."
     fields = (
         "file_name",
         "download",
@@ -591,6 +599,10 @@ class AgendaItemAdmin(SearchIndexedAdmin):
     list_display = ("__str__", "meeting", "topic_list", "decision_count")
     list_filter = ("topics", ("parent", admin.EmptyFieldListFilter))
     search_fields = ("title", "body", "meeting__slug")
+    search_help_text = (
+        "Zoekt in titel, tekst en slug (datum) van de vergadering, en zoals de zoekfunctie "
+        "van de website."
+    )
     autocomplete_fields = ("meeting", "parent")
     filter_horizontal = ("topics",)
     list_select_related = ("meeting", "parent")
@@ -629,6 +641,7 @@ class DecisionAdmin(SearchIndexedAdmin):
     list_display = ("short_text", "kind", "agenda_item", "meeting_date")
     list_filter = ("kind", DecisionYearFilter)
     search_fields = ("text", "agenda_item__title")
+    search_help_text = "Zoekt in de tekst van het besluit en de titel van het agendapunt."
     autocomplete_fields = ("agenda_item",)
     list_select_related = ("agenda_item__meeting", "agenda_item__parent")
 
@@ -646,6 +659,7 @@ class MinistryMentionAdmin(SearchIndexedAdmin):
     list_display = ("meeting", "ministry", "role", "agenda_item", "label")
     list_filter = ("role", "ministry")
     search_fields = ("text", "label", "meeting__slug", "ministry__abbreviation")
+    search_help_text = "Zoekt in inbreng, kopje, slug (datum) van de vergadering en afkorting."
     autocomplete_fields = ("meeting", "ministry", "agenda_item")
     list_select_related = ("meeting", "ministry", "agenda_item__parent")
 
@@ -706,6 +720,7 @@ class TopicAdmin(admin.ModelAdmin):
     form = TopicForm
     list_display = ("name", "keyword_list", "item_count")
     search_fields = ("name", "description")
+    search_help_text = "Zoekt in naam, omschrijving en trefwoorden."
     prepopulated_fields = {"slug": ("name",)}
     actions = ["retag_selected"]
 
@@ -884,6 +899,7 @@ class ImportFileAdmin(ImportLogPermissions, ImportFileDisplays, admin.ModelAdmin
     )
     list_filter = ("status", "run__origin")
     search_fields = ("name", "sha256", "replaced_sha256", "error")
+    search_help_text = "Zoekt in bestandsnaam, sha256 (ook van de vervangen versie) en foutmelding."
     list_select_related = ("run", "meeting")
     fields = (
         "run_link",

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce, ExtractYear, Upper
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 
@@ -119,7 +120,9 @@ class Ministry(models.Model):
 class MinistryAlias(models.Model):
     """A way the minutes write a ministry's name; former names carry their years."""
 
-    ministry = models.ForeignKey(Ministry, on_delete=models.CASCADE, related_name="aliases")
+    ministry = models.ForeignKey(
+        Ministry, on_delete=models.CASCADE, related_name="aliases", verbose_name="ministerie"
+    )
     text = models.CharField("schrijfwijze", max_length=100)
     valid_from = models.PositiveSmallIntegerField("geldig vanaf (jaar)", null=True, blank=True)
     valid_until = models.PositiveSmallIntegerField(
@@ -329,7 +332,7 @@ class Series(models.Model):
 
     name = models.CharField("naam", max_length=200)
     short_name = models.CharField(
-        "afkorting", max_length=30, blank=True, help_text='As it is cited: "SGO".'
+        "afkorting", max_length=30, blank=True, help_text="Zoals de reeks wordt aangehaald: ‘SGO’."
     )
     slug = models.SlugField(max_length=80)
     description = models.TextField("omschrijving", blank=True)
@@ -390,7 +393,8 @@ class SourceDocument(models.Model):
         models.PositiveIntegerField(),
         default=list,
         blank=True,
-        help_text="Pages without a usable text layer, read by OCR.",
+        verbose_name="OCR-pagina's",
+        help_text="Pagina's zonder bruikbare tekstlaag, gelezen met OCR.",
     )
     # Each page's text as read (text layer or OCR): a second import of the same PDF
     # splits these again instead of reading (and OCR-ing) the file anew.
@@ -424,8 +428,8 @@ class Meeting(models.Model):
     date = models.DateField("vergaderdatum")
     slug = models.SlugField(
         max_length=100,
-        help_text="The date (after the series' slug, but for the SGO), with -2, -3 … "
-        "for a second meeting of the series on the same day.",
+        help_text="De datum (na de slug van de reeks, behalve bij het SGO), met -2, -3 … "
+        "voor een tweede vergadering van de reeks op dezelfde dag.",
     )
     start_time = models.TimeField("aanvang", null=True, blank=True)
     end_time = models.TimeField("einde", null=True, blank=True)
@@ -435,9 +439,16 @@ class Meeting(models.Model):
     description = models.CharField("omschrijving", max_length=200, blank=True)
     attendees_text = models.TextField("aanwezig (zoals vermeld)", blank=True)
     absentees_text = models.TextField("afwezig (zoals vermeld)", blank=True)
-    redaction_codes = ArrayField(models.CharField(max_length=20), default=list, blank=True)
+    redaction_codes = ArrayField(
+        models.CharField(max_length=20), default=list, blank=True, verbose_name="lakcodes"
+    )
     withheld_passages = models.PositiveSmallIntegerField("passages buiten verzoek", default=0)
-    parse_warnings = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    parse_warnings = ArrayField(
+        models.CharField(max_length=200),
+        default=list,
+        blank=True,
+        verbose_name="waarschuwingen bij het inlezen",
+    )
     source_name = models.CharField("bronbestand", max_length=255)
     sha256 = models.CharField(max_length=64)
     encoding = models.CharField("tekencodering", max_length=20)
@@ -458,7 +469,9 @@ class Meeting(models.Model):
     )
     first_page = models.PositiveIntegerField("eerste pagina", null=True, blank=True)
     last_page = models.PositiveIntegerField("laatste pagina", null=True, blank=True)
-    ocr_pages = ArrayField(models.PositiveIntegerField(), default=list, blank=True)
+    ocr_pages = ArrayField(
+        models.PositiveIntegerField(), default=list, blank=True, verbose_name="OCR-pagina's"
+    )
 
     objects = MeetingQuerySet.as_manager()
 
@@ -594,16 +607,25 @@ class AgendaItemQuerySet(models.QuerySet):
 class AgendaItem(models.Model):
     """An item on a meeting's agenda; sub-items (a, b, c) point to their parent."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name="vergadering"
+    )
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="subitems"
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="subitems",
+        verbose_name="onderdeel van",
     )
     position = models.PositiveSmallIntegerField("volgorde")
-    number = models.CharField("nummer", max_length=20, help_text='"1", "5", "ingelast" or "a".')
+    number = models.CharField("nummer", max_length=20, help_text="‘1’, ‘5’, ‘ingelast’ of ‘a’.")
     anchor = models.SlugField("anker", max_length=40)
     title = models.CharField("titel", max_length=500)
     body = models.TextField("tekst", blank=True)
-    topics = models.ManyToManyField("Topic", blank=True, related_name="agenda_items")
+    topics = models.ManyToManyField(
+        "Topic", blank=True, related_name="agenda_items", verbose_name="onderwerpen"
+    )
     # Searched through the search index (minutes.search.index), not in PostgreSQL.
     objects = AgendaItemQuerySet.as_manager()
 
@@ -665,7 +687,9 @@ class Decision(models.Model):
         AGREED = DecisionKind.AGREED.value, "afgesproken"
         ACTION = DecisionKind.ACTION.value, "actiepunt"
 
-    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="decisions")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, related_name="decisions", verbose_name="agendapunt"
+    )
     position = models.PositiveSmallIntegerField("volgorde")
     text = models.TextField("tekst")
     kind = models.CharField("soort", max_length=20, choices=Kind.choices)
@@ -707,19 +731,29 @@ class MinistryMention(models.Model):
 
     Role = MentionRole
 
-    ministry = models.ForeignKey(Ministry, on_delete=models.CASCADE, related_name="mentions")
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="ministry_mentions")
+    ministry = models.ForeignKey(
+        Ministry, on_delete=models.CASCADE, related_name="mentions", verbose_name="ministerie"
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.CASCADE,
+        related_name="ministry_mentions",
+        verbose_name="vergadering",
+    )
     agenda_item = models.ForeignKey(
         AgendaItem,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="ministry_mentions",
-        help_text="Empty for the Aanwezig list.",
+        verbose_name="agendapunt",
+        help_text="Leeg bij de lijst ‘Aanwezig’.",
     )
     role = models.CharField("rol", max_length=20, choices=Role.choices)
-    label = models.CharField("kopje", max_length=50, blank=True, help_text='As written: "J&V:".')
-    text = models.TextField("inbreng", blank=True, help_text="The rondvraag contribution.")
+    label = models.CharField(
+        "kopje", max_length=50, blank=True, help_text="Zoals geschreven: ‘J&V:’."
+    )
+    text = models.TextField("inbreng", blank=True, help_text="De inbreng in de rondvraag.")
 
     class Meta:
         ordering = ["meeting", "ministry__position"]
@@ -765,7 +799,10 @@ class Topic(models.Model):
         models.CharField(max_length=100),
         default=list,
         blank=True,
-        help_text="Words or phrases, separated by commas; matched with Dutch stemming.",
+        verbose_name="trefwoorden",
+        help_text=(
+            "Woorden of zinsdelen, gescheiden door komma’s; gezocht op Nederlandse woordstam."
+        ),
     )
 
     objects = TopicQuerySet.as_manager()
@@ -878,6 +915,7 @@ class ImportRun(models.Model):
         null=True,
         blank=True,
         related_name="import_runs",
+        verbose_name="gebruiker",
     )
     status = models.CharField(
         "stand", max_length=20, choices=Status.choices, default=Status.RUNNING
@@ -915,7 +953,9 @@ class ImportRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Import {self.started_at:%Y-%m-%d %H:%M} ({self.get_origin_display()})"
+        # In the local time of TIME_ZONE, as the admin shows "gestart" beside it.
+        started = date_format(timezone.localtime(self.started_at), "j F Y H:i")
+        return f"Import {started} ({self.get_origin_display()})"
 
 
 class ImportFileQuerySet(models.QuerySet):
@@ -1000,14 +1040,21 @@ class ImportFile(models.Model):
                 if status != cls.SKIPPED or counts.get(status)
             )
 
-    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="files")
+    run = models.ForeignKey(
+        ImportRun, on_delete=models.CASCADE, related_name="files", verbose_name="importrun"
+    )
     name = models.CharField("bestandsnaam", max_length=255)
     sha256 = models.CharField(max_length=64, blank=True)
     size = models.PositiveBigIntegerField("grootte (bytes)", default=0)
     status = models.CharField(max_length=20, choices=Status.choices)
     error = models.TextField("foutmelding", blank=True)
     meeting = models.ForeignKey(
-        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="import_files"
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_files",
+        verbose_name="vergadering",
     )
     # A replaced meeting keeps its earlier text here, so no version is lost unrecorded.
     replaced_sha256 = models.CharField(max_length=64, blank=True)

@@ -374,7 +374,8 @@ def read_uploads(uploads: Iterable[UploadedFile], writer: StagingWriter) -> None
 
 
 def failure_reason(error: str) -> str:
-    """The parser speaks English; the admin speaks Dutch, around the parser's reason."""
+    """Why the preview will not import a file: the parser's reason (a Dutch message
+    from `parsing.text.PARSE_ERRORS`), or another refusal's, said as a refusal."""
     return f"Niet te lezen als verslag: {error}"
 
 
@@ -674,8 +675,17 @@ class PreviewRow:
 
     @property
     def item_count(self) -> int:
-        items = self.file.preview.get("agenda_items", [])
-        return sum(1 + len(item["subitems"]) for item in items)
+        """The agenda items as the public pages count them: the top-level ones."""
+        return len(self.file.preview.get("agenda_items", []))
+
+    @property
+    def subitem_count(self) -> int:
+        """The sub-items (3a, 3b …) under them, said separately."""
+        return sum(len(item["subitems"]) for item in self.file.preview.get("agenda_items", []))
+
+    @property
+    def item_count_with_subitems(self) -> int:
+        return self.item_count + self.subitem_count
 
 
 def preview_rows(run: ImportRun) -> list[PreviewRow]:

@@ -11,7 +11,7 @@ from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db.models import F
@@ -124,7 +124,7 @@ class UploadPreviewConfirmTests(ImportTestCase):
         self.assertContains(preview, "geen-verslag.txt")
         self.assertContains(preview, "Nieuw", count=2)
         self.assertContains(preview, "Mislukt")
-        self.assertContains(preview, "no meeting date found")
+        self.assertContains(preview, "geen vergaderdatum gevonden")
         self.assertContains(preview, "19 januari 2021")
         self.assertContains(preview, "5.1.2e")
         self.assertContains(preview, "Aanwezig: AZ")
@@ -136,7 +136,9 @@ class UploadPreviewConfirmTests(ImportTestCase):
         rows = preview.context["rows"]
         self.assertEqual([r.status for r in rows], ["imported", "imported", "failed"])
         self.assertEqual(rows[1].parsed.meeting_date.isoformat(), "2021-01-19")
-        self.assertEqual(rows[1].item_count, 8)
+        # Counted as the public pages count: 6 items, 2 of them with sub-items 3a and 3b.
+        self.assertEqual((rows[1].item_count, rows[1].subitem_count), (6, 2))
+        self.assertContains(preview, "6 agendapunten\n            (8 met subpunten)")
         self.assertEqual(len(rows[1].parsed.decisions), 3)
         # Items and decisions are labelled as everywhere else (AgendaItem.list_label).
         self.assertContains(preview, "<li>1. Opening en mededelingen")
@@ -166,7 +168,13 @@ class UploadPreviewConfirmTests(ImportTestCase):
         self.assertEqual(files["sgo-2021-01-19.txt"].sha256, chosen[1])
         self.assertEqual(files["sgo-2021-01-19.txt"].size, SAMPLE_2021.stat().st_size)
         self.assertEqual(files["geen-verslag.txt"].status, "failed")
-        self.assertIn("no meeting date found", files["geen-verslag.txt"].error)
+        self.assertIn("geen vergaderdatum gevonden", files["geen-verslag.txt"].error)
+        # The preview's count is the count the public pages show for the meeting.
+        meeting_2021 = Meeting.objects.with_counts().get(date="2021-01-19")
+        self.assertEqual(meeting_2021.item_count, rows[1].item_count)
+        home = self.client.get(reverse("minutes:home"))
+        shown = {m.date.isoformat(): m.item_count for m in home.context["latest"]}
+        self.assertEqual(shown["2021-01-19"], rows[1].item_count)
         # Same service as the command: topics are tagged on import.
         self.assertTrue(AgendaItem.objects.filter(topics__isnull=False).exists())
 
@@ -306,7 +314,7 @@ class UploadPreviewConfirmTests(ImportTestCase):
         png = (FIXTURES / "binary.png").read_bytes()
         _, preview = self.upload_and_preview(upload_file(BAD_FILE, name="plaatje.txt", data=png))
         self.assertEqual(preview.context["rows"][0].status, "failed")
-        self.assertContains(preview, "not a text file")
+        self.assertContains(preview, "geen tekstbestand")
 
     def test_other_file_types_are_listed_but_not_read(self):
         _, preview = self.upload_and_preview(
@@ -683,3 +691,47 @@ class RetagTopicsCommandTests(TestCase):
         call_command("retag_topics", "--topic", "huisvesting", stdout=StringIO(), verbosity=0)
         with self.assertRaisesMessage(CommandError, "Unknown topic: bestaat-niet"):
             call_command("retag_topics", "--topic", "bestaat-niet", stdout=StringIO())
+
+
+class ImportersGroupTests(TestCase):
+    """The group "Importeurs" (migration 0021): the import permission and nothing else,
+    given to someone as the README says, in the admin's user form."""
+
+    def test_the_group_holds_just_the_import_permission(self):
+        group = Group.objects.get(name="Importeurs")
+        self.assertEqual(
+            [(p.content_type.app_label, p.codename) for p in group.permissions.all()],
+            [("minutes", "import_minutes")],
+        )
+
+    def test_a_staff_member_put_in_the_group_in_the_admin_can_import_and_nothing_more(self):
+        admin_user = User.objects.create_superuser("beheer", password="geheim-wachtwoord-1")
+        member = make_user("medewerker", importer=False)
+        self.client.force_login(admin_user)
+        response = self.client.post(
+            reverse("admin:auth_user_change", args=[member.pk]),
+            {
+                "username": member.username,
+                "is_active": "on",
+                "is_staff": "on",
+                "groups": [Group.objects.get(name="Importeurs").pk],
+                "date_joined_0": "2026-12-07",
+                "date_joined_1": "12:00:00",
+            },
+        )
+        self.assertEqual(response.status_code, 302, response.content.decode()[:2000])
+        member = User.objects.get(pk=member.pk)
+        self.assertTrue(member.has_perm("minutes.import_minutes"))
+        self.assertEqual(member.get_all_permissions(), {"minutes.import_minutes"})
+
+        self.client.force_login(member)
+        self.assertEqual(self.client.get(UPLOAD_URL).status_code, 200)
+        self.assertEqual(
+            self.client.get(reverse("admin:minutes_importrun_changelist")).status_code, 200
+        )
+        meeting = Meeting.objects.first()
+        self.assertEqual(
+            self.client.get(reverse("admin:minutes_meeting_change", args=[meeting.pk])).status_code,
+            403,
+        )
+        self.assertEqual(self.client.get(reverse("admin:auth_user_changelist")).status_code, 403)

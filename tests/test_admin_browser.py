@@ -69,12 +69,13 @@ def test_upload_preview_and_confirm_in_chromium(
     bad = page.locator("tr[data-status=failed]")
     expect(bad).to_contain_text("geen-verslag.txt")
     expect(bad).to_contain_text("Mislukt")
-    expect(bad).to_contain_text("no meeting date found")
+    expect(bad).to_contain_text("geen vergaderdatum gevonden")
     expect(page.locator("tr[data-status=imported]")).to_have_count(2)
     expect(page.get_by_label("sgo-2021-01-19.txt")).to_be_checked()
     expect(page.get_by_label("sgo-2020-09-09.txt")).to_be_checked()
     expect(rows.nth(1)).to_contain_text("dinsdag 19 januari 2021")
-    rows.nth(1).get_by_text("8 agendapunten").click()
+    # Counted as the public pages count: top-level items, with the sub-items apart.
+    rows.nth(1).get_by_text("6 agendapunten (8 met subpunten)").click()
     expect(rows.nth(1)).to_contain_text("Presentatie Rijksdienst 2022")
     assert Meeting.objects.count() == 0
     assert_accessible(page)
@@ -98,6 +99,40 @@ def test_upload_preview_and_confirm_in_chromium(
     assert sorted(run.files.values_list("status", flat=True)) == ["failed", "imported", "imported"]
     assert not [p for p in staging_dir.rglob("*") if p.is_file()]
     assert not ImportRun.staged.exists()
+
+
+def login(page, live_server, importer: User) -> None:
+    page.goto(f"{live_server.url}/beheer/login/?next={UPLOAD_PATH}")
+    page.get_by_label("Gebruikersnaam").fill(importer.username)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+
+
+# How far the preview table reaches past its box, in CSS pixels: more than 0 and the
+# right-hand columns are cut off, to be scrolled to.
+OVERFLOW = """() => {
+    const table = document.querySelector('#voorvertoning');
+    return table.scrollWidth - table.parentElement.clientWidth;
+}"""
+
+
+def test_the_preview_table_fits_at_1280_px_with_every_list_open(
+    live_server, page, screenshot, importer, staging_dir, unhashed_static
+):
+    login(page, live_server, importer)
+    page.get_by_label("Bestanden").set_input_files([SAMPLE_2020, SAMPLE_2021, BAD_FILE])
+    page.get_by_role("button", name="Voorvertoning tonen").click()
+    expect(page.locator("#voorvertoning tbody tr")).to_have_count(3)
+    assert page.viewport_size == {"width": 1280, "height": 900}
+    assert page.evaluate(OVERFLOW) <= 0
+    # Opened, the agenda and decision lists widen nothing either.
+    for summary in page.locator("#voorvertoning summary").all():
+        summary.click()
+    expect(page.locator("#voorvertoning details[open]")).to_have_count(4)
+    assert page.evaluate(OVERFLOW) <= 0
+    # Nor does the page itself scroll sideways.
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 1280
+    screenshot(page, "admin-import-preview-open-1280")
 
 
 def test_a_suspicious_replacement_is_confirmed_per_file_and_the_old_text_stays_readable(

@@ -54,8 +54,8 @@ class ImportMinutesCommandTests(EmptyArchiveTestCase):
         out, err = StringIO(), StringIO()
         with self.assertRaisesMessage(CommandError, "2 of 3 files failed"):
             call_command("import_minutes", str(folder), stdout=out, stderr=err)
-        self.assertIn("FAILED leeg.txt: empty file", err.getvalue())
-        self.assertIn("FAILED geen-datum.txt: no meeting date", err.getvalue())
+        self.assertIn("FAILED leeg.txt: leeg bestand", err.getvalue())
+        self.assertIn("FAILED geen-datum.txt: geen vergaderdatum", err.getvalue())
         self.assertIn("1 imported, 0 unchanged, 0 replaced, 2 failed", out.getvalue())
         self.assertEqual(Meeting.objects.count(), 1)
 
@@ -125,7 +125,7 @@ def test_parse_minutes_json_dir_and_errors(tmp_path):
             stdout=StringIO(),
             stderr=StringIO(),
         )
-    assert json.loads((out_dir / "kapot.json").read_text())["error"].startswith("binary content")
+    assert json.loads((out_dir / "kapot.json").read_text())["error"].startswith("geen tekstbestand")
     good = json.loads((out_dir / "sgo-2020-09-09.json").read_text())
     assert [item["number"] for item in good["agenda_items"]] == ["1", "ingelast", "2", "3", "4"]
 
@@ -141,4 +141,4 @@ def test_parse_minutes_exits_non_zero_from_the_shell(tmp_path):
         timeout=120,
     )
     assert proc.returncode != 0
-    assert json.loads(proc.stdout) == {"error": "empty file"}
+    assert json.loads(proc.stdout) == {"error": "leeg bestand"}

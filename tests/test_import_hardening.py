@@ -26,8 +26,8 @@ SAMPLE_2021 = SAMPLES / "sgo-2021-01-19.txt"
 # A UTF-8 byte order mark, then text with one cp1252 "é" (byte 0xe9) in it.
 BAD_BOM = b"\xef\xbb\xbf" + SAMPLE_2020.read_bytes() + "\nNotulist: Café\n".encode("cp1252")
 BAD_BOM_REASON = (
-    "broken UTF-8 text after a UTF-8 byte order mark: invalid continuation byte "
-    f"at byte {len(BAD_BOM) - 2}"  # the "é", counted from the first byte of the file
+    "beschadigde UTF-8-tekst na een UTF-8-bytevolgordeteken, "
+    f"bij byte {len(BAD_BOM) - 2}"  # the "é", counted from the first byte of the file
 )
 
 
@@ -72,7 +72,7 @@ class ServiceTests(EmptyArchiveTestCase):
                 (
                     "groot.txt",
                     "failed",
-                    f"file too large: {len(big)} bytes, the limit is 5000 bytes",
+                    f"bestand te groot: {len(big)} bytes, de grens is 5000 bytes",
                 ),
                 ("klein.txt", "imported", ""),
             ],
@@ -92,8 +92,8 @@ class ServiceTests(EmptyArchiveTestCase):
                 (
                     "a.txt",
                     "failed",
-                    f"line {lines.index(longest) + 1} is too long: {len(longest)} characters, "
-                    "the limit is 600 characters",
+                    f"regel {lines.index(longest) + 1} is te lang: {len(longest)} tekens, "
+                    "de grens is 600 tekens",
                 ),
                 ("c.txt", "imported", ""),
             ],

@@ -320,7 +320,7 @@ class ReleaseUploadTests(ImportTestCase):
         first, row = preview.context["rows"]
         # Read (one page by OCR) and refused by the parser: no meeting date in a letter.
         self.assertEqual((first.file.name, first.status), ("brief.pdf, pagina 1", "failed"))
-        self.assertIn("no meeting date", first.file.error)
+        self.assertIn("geen vergaderdatum", first.file.error)
         self.assertEqual(row.status, "failed")
         self.assertContains(preview, "ten hoogste 1 voor deze pdf")
         self.assertContains(preview, "import_minutes")

@@ -173,8 +173,8 @@ class DryRunAndFailureTests(EmptyArchiveTestCase):
         self.assertEqual(Meeting.objects.count(), 2)
         failed = {o.name: o.error for o in result.failed}
         self.assertEqual(set(failed), {"leeg.txt", "plaatje.txt"})
-        self.assertIn("empty", failed["leeg.txt"])
-        self.assertIn("binary", failed["plaatje.txt"])
+        self.assertEqual(failed["leeg.txt"], "leeg bestand")
+        self.assertIn("geen tekstbestand", failed["plaatje.txt"])
         run = ImportRun.objects.get()
         self.assertEqual(run.files.count(), 4)
         self.assertEqual(run.files.filter(status="failed").count(), 2)

@@ -72,7 +72,9 @@ class StagingTests(StorageTestCase):
         self.assertEqual(good.preview["meeting_date"], "2021-01-19")
         self.assertEqual(len(good.preview["agenda_items"]), 6)
         self.assertEqual(bad.status, "failed")
-        self.assertTrue(bad.error.startswith("Niet te lezen als verslag: no meeting date found"))
+        self.assertTrue(
+            bad.error.startswith("Niet te lezen als verslag: geen vergaderdatum gevonden")
+        )
         # The bytes are stored under the run and a number, never under the uploaded name.
         self.assertEqual(
             [p.relative_to(self.media_root).as_posix() for p in self.stored()],

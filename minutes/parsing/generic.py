@@ -54,7 +54,6 @@ from minutes.parsing.text import (
     withheld_passages,
 )
 
-NO_DATE = "no meeting date found (expected a 'Vergaderdatum en -tijd' line with a date)"
 # How far down a header reaches: a PDF's letterhead and attendee table can be long.
 HEADER_LINES = 150
 TITLE_BLOCK_LINES = 4
@@ -281,11 +280,8 @@ def find_generic_date(lines: list[str]) -> tuple[FoundDate, list[tuple[int, str]
     if found is None:
         letterhead = field_in_clean_lines([clean_inline(line) for line in lines], "Datum")
         if letterhead and parse_date(letterhead):
-            raise ParseError(
-                f"{NO_DATE}; the 'Datum' {clean_inline(letterhead)} is the document's date, "
-                "not the meeting's"
-            )
-        raise ParseError(NO_DATE)
+            raise ParseError("document_date_only", date=clean_inline(letterhead))
+        raise ParseError("no_meeting_date")
     return found, block
 
 

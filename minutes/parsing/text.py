@@ -9,9 +9,49 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# Why a file cannot be read as minutes: each reason's stable code and its Dutch
+# message, the one place these words live. The import log, the upload preview and the
+# command all show these messages; tests and callers test the code.
+PARSE_ERRORS: dict[str, str] = {
+    "too_large": "bestand te groot: {size} bytes, de grens is {limit} bytes",
+    "line_too_long": "regel {line} is te lang: {length} tekens, de grens is {limit} tekens",
+    "empty": "leeg bestand",
+    "broken_utf8": "beschadigde UTF-8-tekst na een UTF-8-bytevolgordeteken, bij byte {byte}",
+    "broken_utf16": "beschadigde UTF-16-tekst, bij byte {byte}",
+    "unknown_encoding": "geen UTF-8- of cp1252-tekst: onleesbare byte bij byte {byte}",
+    "not_text": "geen tekstbestand: het bevat NUL-bytes",
+    "control_characters": "geen tekstbestand: het bevat te veel stuurtekens",
+    "no_meeting_date": (
+        "geen vergaderdatum gevonden (verwacht een regel ‘Vergaderdatum en -tijd’ met een datum)"
+    ),
+    "document_date_only": (
+        "geen vergaderdatum gevonden: de ‘Datum’ {date} is de datum van het document, "
+        "niet die van de vergadering"
+    ),
+}
+
 
 class ParseError(ValueError):
-    """The file cannot be read as minutes; the message says why."""
+    """The file cannot be read as minutes: `code` (a key of `PARSE_ERRORS`) says why,
+    `params` fill in its message (a decoding error keeps Python's own `reason` there
+    too, for whoever debugs it), and `str()` is that Dutch message."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(PARSE_ERRORS[code].format(**params))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Rebuilt from the code and parameters, not from the message.
+        return (_parse_error, (self.code, self.params))
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+def _parse_error(code: str, params: dict[str, object]) -> ParseError:
+    return ParseError(code, **params)
 
 
 # The largest file and the longest line the parser reads; the import passes the
@@ -24,7 +64,7 @@ MAX_LINE_CHARS = 20_000
 def check_size(data: bytes, max_bytes: int) -> None:
     """Refuse a file larger than `max_bytes` before anything reads it."""
     if len(data) > max_bytes:
-        raise ParseError(f"file too large: {len(data)} bytes, the limit is {max_bytes} bytes")
+        raise ParseError("too_large", size=len(data), limit=max_bytes)
 
 
 def check_lines(lines: list[str], max_line_chars: int) -> None:
@@ -33,10 +73,7 @@ def check_lines(lines: list[str], max_line_chars: int) -> None:
         return
     for number, line in enumerate(lines, start=1):
         if len(line) > max_line_chars:
-            raise ParseError(
-                f"line {number} is too long: {len(line)} characters, "
-                f"the limit is {max_line_chars} characters"
-            )
+            raise ParseError("line_too_long", line=number, length=len(line), limit=max_line_chars)
 
 
 # Woo grounds (5.1.1c, 5.1.2e, 5.2.1 ...) and the older Wob grounds (10.2.e, 11.1).
@@ -66,34 +103,31 @@ STRAY_CONTROLS_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 def decode(data: bytes) -> tuple[str, str]:
     """Return (text, encoding name). Raise ParseError for empty or binary input."""
     if not data or not data.strip():
-        raise ParseError("empty file")
+        raise ParseError("empty")
     if data.startswith(b"\xef\xbb\xbf"):
         # The byte order mark says UTF-8; other bytes after it are a broken file, not
         # another encoding.
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
-            raise ParseError(
-                f"broken UTF-8 text after a UTF-8 byte order mark: {exc.reason} "
-                f"at byte {exc.start + 3}"
-            ) from exc
+            raise ParseError("broken_utf8", byte=exc.start + 3, reason=exc.reason) from exc
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
-            raise ParseError(f"broken UTF-16 text: {exc.reason} at byte {exc.start}") from exc
+            raise ParseError("broken_utf16", byte=exc.start, reason=exc.reason) from exc
     if b"\x00" in data:
-        raise ParseError("binary content (NUL bytes): not a text file")
+        raise ParseError("not_text")
     try:
         text, encoding = data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         try:
             text, encoding = data.decode("cp1252"), "cp1252"
         except UnicodeDecodeError as exc:
-            raise ParseError(f"not UTF-8 or cp1252 text: {exc.reason} at byte {exc.start}") from exc
+            raise ParseError("unknown_encoding", byte=exc.start, reason=exc.reason) from exc
     controls = len(STRAY_CONTROLS_RE.findall(text))
     if controls > max(3, len(text) // 100):
-        raise ParseError("binary content (control characters): not a text file")
+        raise ParseError("control_characters")
     return text, encoding
 
 

@@ -44,8 +44,9 @@ def test_other_template_with_datum_row_among_meeting_rows() -> None:
 
 
 def test_letterhead_datum_on_one_line_is_not_the_meeting_date() -> None:
-    with pytest.raises(ParseError, match="no meeting date"):
+    with pytest.raises(ParseError, match="geen vergaderdatum") as error:
         parse_fixture("no_meeting_date_inline_datum.txt")
+    assert error.value.code == "document_date_only"
 
 
 def test_abbreviated_month_and_times_with_u() -> None:

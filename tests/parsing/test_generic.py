@@ -45,14 +45,18 @@ def test_the_letterhead_datum_is_the_document_date_not_the_meetings() -> None:
 def test_a_file_with_only_a_letterhead_datum_is_rejected_with_the_reason() -> None:
     with pytest.raises(ParseError) as error:
         parse("letterhead_datum_only.txt")
-    assert "no meeting date found" in str(error.value)
-    assert "'Datum' 5 maart 2021 is the document's date, not the meeting's" in str(error.value)
+    assert error.value.code == "document_date_only"
+    assert str(error.value) == (
+        "geen vergaderdatum gevonden: de ‘Datum’ 5 maart 2021 is de datum van het document, "
+        "niet die van de vergadering"
+    )
 
 
 def test_a_date_in_the_body_is_not_the_meeting_date() -> None:
     # "de vergadering van 3 maart 2021" in item 2 is another meeting's.
-    with pytest.raises(ParseError, match="no meeting date found"):
+    with pytest.raises(ParseError, match="geen vergaderdatum gevonden") as error:
         parse("body_date_only.md")
+    assert error.value.code == "no_meeting_date"
     # The title's date wins over "de vorige vergadering van 3 maart 2020" in item 1.
     assert parse("title_date_stuurgroep.md").meeting_date == date(2020, 12, 10)
 
@@ -209,8 +213,9 @@ def test_a_datum_row_in_a_verslag_header_is_the_meeting_date() -> None:
 
 
 def test_a_datum_row_of_a_document_that_records_no_meeting_is_not_taken() -> None:
-    with pytest.raises(ParseError, match="no meeting date found"):
+    with pytest.raises(ParseError, match="geen vergaderdatum gevonden") as error:
         parse("datum_row_not_minutes.md")
+    assert error.value.code == "no_meeting_date"
 
 
 def test_agendapunt_alone_on_its_line_and_a_title_that_names_no_series() -> None:
@@ -240,5 +245,6 @@ def test_agendapunt_alone_on_its_line_and_a_title_that_names_no_series() -> None
     ids=["adopted-on", "next-meeting", "draft-version"],
 )
 def test_a_date_under_the_title_that_names_another_moment_is_not_taken(text: str) -> None:
-    with pytest.raises(ParseError, match="no meeting date found"):
+    with pytest.raises(ParseError, match="geen vergaderdatum gevonden") as error:
         parse_minutes(text.encode())
+    assert error.value.code == "no_meeting_date"

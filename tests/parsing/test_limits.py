@@ -16,7 +16,7 @@ from datetime import date
 import pytest
 
 from minutes.parsing import ParseError, parse_minutes
-from minutes.parsing.text import MAX_BYTES, MAX_LINE_CHARS
+from minutes.parsing.text import MAX_BYTES, MAX_LINE_CHARS, PARSE_ERRORS
 from tests.parsing.helpers import SAMPLES
 
 SAMPLE = (SAMPLES / "sgo-2021-01-19.txt").read_bytes()
@@ -31,7 +31,7 @@ def _parse_in_child(data: bytes, limits: dict[str, int], conn) -> None:
         meeting = parse_minutes(data, **limits)
         conn.send(("parsed", meeting.meeting_date))
     except ParseError as exc:
-        conn.send(("refused", str(exc)))
+        conn.send(("refused", (exc.code, str(exc))))
     except Exception as exc:  # reported to the test, which fails on it
         conn.send(("crashed", f"{type(exc).__name__}: {exc}"))
 
@@ -102,9 +102,6 @@ def test_a_run_of_sender_names_parses_in_linear_time(unit: bytes, own_line: bool
     assert (outcome, detail) == ("parsed", date(2021, 1, 19))
 
 
-NO_DATE = "no meeting date found (expected a 'Vergaderdatum en -tijd' line with a date)"
-
-
 def megabyte_of(unit: bytes) -> bytes:
     return unit * (MEGABYTE // len(unit))
 
@@ -124,7 +121,7 @@ def test_a_megabyte_run_inside_the_sample_parses_in_linear_time(
 def test_a_megabyte_run_alone_is_refused_in_linear_time(unit: bytes) -> None:
     outcome, detail = parse_within(megabyte_of(unit), max_line_chars=2 * MEGABYTE)
     assert outcome == "refused"
-    assert detail in {"empty file", NO_DATE}
+    assert detail[0] in {"empty", "no_meeting_date"}
 
 
 @pytest.mark.parametrize(
@@ -135,7 +132,10 @@ def test_with_the_default_caps_a_megabyte_line_is_refused_in_linear_time(unit: b
     number = SAMPLE.split(b"\n").index(max(SAMPLE.split(b"\n"), key=len)) + 2
     assert (outcome, detail) == (
         "refused",
-        f"line {number} is too long: {MEGABYTE} characters, the limit is 20000 characters",
+        (
+            "line_too_long",
+            f"regel {number} is te lang: {MEGABYTE} tekens, de grens is 20000 tekens",
+        ),
     )
 
 
@@ -146,11 +146,15 @@ def test_the_default_caps() -> None:
 def test_a_file_over_the_byte_cap_is_refused_before_it_is_read() -> None:
     data = SAMPLE + b"\n" * (8000 - len(SAMPLE))
     assert parse_minutes(data, max_bytes=8000).meeting_date == date(2021, 1, 19)
-    with pytest.raises(ParseError, match=r"^file too large: 8001 bytes, the limit is 8000 bytes$"):
+    with pytest.raises(
+        ParseError, match=r"^bestand te groot: 8001 bytes, de grens is 8000 bytes$"
+    ) as raised:
         parse_minutes(data + b"\n", max_bytes=8000)
+    assert (raised.value.code, raised.value.params) == ("too_large", {"size": 8001, "limit": 8000})
     # Even bytes that are no text are refused for their size first.
-    with pytest.raises(ParseError, match="file too large"):
+    with pytest.raises(ParseError, match="bestand te groot") as raised:
         parse_minutes(b"\x00" * 8001, max_bytes=8000)
+    assert raised.value.code == "too_large"
 
 
 def test_a_line_over_the_line_cap_is_refused_with_its_number() -> None:
@@ -158,11 +162,11 @@ def test_a_line_over_the_line_cap_is_refused_with_its_number() -> None:
     assert parse_minutes(SAMPLE, max_line_chars=len(longest)).meeting_date == date(2021, 1, 19)
     number = SAMPLE.decode().split("\n").index(longest) + 1
     message = (
-        f"line {number} is too long: {len(longest)} characters, "
-        f"the limit is {len(longest) - 1} characters"
+        f"regel {number} is te lang: {len(longest)} tekens, de grens is {len(longest) - 1} tekens"
     )
     with pytest.raises(ParseError) as raised:
         parse_minutes(SAMPLE, max_line_chars=len(longest) - 1)
+    assert raised.value.code == "line_too_long"
     assert str(raised.value) == message
 
 
@@ -171,7 +175,7 @@ def test_the_line_cap_counts_characters_after_decoding() -> None:
     line = "é" * 600
     data = in_the_agenda(line.encode(), own_line=True)
     assert parse_minutes(data, max_line_chars=600).meeting_date == date(2021, 1, 19)
-    with pytest.raises(ParseError, match="too long: 601 characters"):
+    with pytest.raises(ParseError, match="te lang: 601 tekens"):
         parse_minutes(in_the_agenda((line + "é").encode(), own_line=True), max_line_chars=600)
 
 
@@ -179,18 +183,24 @@ def test_the_line_cap_counts_characters_after_decoding() -> None:
 
 
 @pytest.mark.parametrize(
-    ("data", "message"),
+    ("data", "code", "reason", "byte"),
     [
         (
             b"\xef\xbb\xbf" + SAMPLE.replace(b"Opening", "Opéning".encode("cp1252")),
-            "broken UTF-8 text after a UTF-8 byte order mark: invalid continuation byte "
-            f"at byte {SAMPLE.index(b'Opening') + 5}",
+            "broken_utf8",
+            "invalid continuation byte",
+            SAMPLE.index(b"Opening") + 5,
         ),
-        (b"\xef\xbb\xbf\xff\xfe", "broken UTF-8 text after a UTF-8 byte order mark"),
-        (b"\xef\xbb\xbfabc\xe2\x82", "unexpected end of data at byte 6"),
-        ("café".encode("utf-16") + b"x", "broken UTF-16 text: truncated data"),
-        (b"\xff\xfe" + "\ud800".encode("utf-16-le", "surrogatepass"), "broken UTF-16 text"),
-        (b"Vergaderdatum 3 maart 2020 \x81\x8d\x8f\x90\x9d", "not UTF-8 or cp1252 text"),
+        (b"\xef\xbb\xbf\xff\xfe", "broken_utf8", "invalid start byte", 3),
+        (b"\xef\xbb\xbfabc\xe2\x82", "broken_utf8", "unexpected end of data", 6),
+        ("café".encode("utf-16") + b"x", "broken_utf16", "truncated data", None),
+        (b"\xff\xfe" + "\ud800".encode("utf-16-le", "surrogatepass"), "broken_utf16", "", None),
+        (
+            b"Vergaderdatum 3 maart 2020 \x81\x8d\x8f\x90\x9d",
+            "unknown_encoding",
+            "character maps to <undefined>",
+            None,
+        ),
     ],
     ids=[
         "bom-then-cp1252",
@@ -201,7 +211,16 @@ def test_the_line_cap_counts_characters_after_decoding() -> None:
         "cp1252-undefined",
     ],
 )
-def test_every_decoding_failure_is_a_parse_error(data: bytes, message: str) -> None:
-    with pytest.raises(ParseError, match=message) as raised:
+def test_every_decoding_failure_is_a_parse_error(
+    data: bytes, code: str, reason: str, byte: int | None
+) -> None:
+    with pytest.raises(ParseError) as raised:
         parse_minutes(data)
+    assert raised.value.code == code
+    # Python's own reason is kept beside the Dutch message, which names the byte.
+    assert reason in raised.value.params["reason"]
+    assert str(raised.value) == PARSE_ERRORS[code].format(**raised.value.params)
+    if byte is not None:
+        assert raised.value.params["byte"] == byte
+        assert str(raised.value).endswith(f"bij byte {byte}")
     assert isinstance(raised.value.__cause__, UnicodeDecodeError)

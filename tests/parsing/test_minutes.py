@@ -15,6 +15,7 @@ from datetime import date, time
 import pytest
 
 from minutes.parsing import ParsedMeeting, ParseError, parse_minutes
+from minutes.parsing.text import PARSE_ERRORS
 from tests.parsing.helpers import (
     ALL_TWELVE,
     FIXTURES,
@@ -302,18 +303,22 @@ def test_2021_item_bodies(m2021: ParsedMeeting) -> None:
 
 
 @pytest.mark.parametrize(
-    ("data", "message"),
+    ("data", "code"),
     [
         ((FIXTURES / "empty.txt").read_bytes(), "empty"),
         (b" \r\n\t\n", "empty"),
-        ((FIXTURES / "binary.png").read_bytes(), "binary"),
-        ((FIXTURES / "no_meeting_date.txt").read_bytes(), "no meeting date"),
+        ((FIXTURES / "binary.png").read_bytes(), "not_text"),
+        # Its letterhead's "Datum" is the document's date, not the meeting's.
+        ((FIXTURES / "no_meeting_date.txt").read_bytes(), "document_date_only"),
     ],
     ids=["empty", "blank", "binary", "no-meeting-date"],
 )
-def test_unreadable_files_raise_parse_error(data: bytes, message: str) -> None:
-    with pytest.raises(ParseError, match=message):
+def test_unreadable_files_raise_parse_error(data: bytes, code: str) -> None:
+    with pytest.raises(ParseError) as error:
         parse_minutes(data)
+    assert error.value.code == code
+    assert str(error.value) == PARSE_ERRORS[code].format(**error.value.params)
+    assert str(error.value).startswith(("leeg", "geen"))
 
 
 def test_parse_error_is_a_value_error() -> None:

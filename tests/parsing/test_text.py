@@ -95,17 +95,18 @@ def test_decode(data: bytes, text: str, encoding: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("data", "message"),
+    ("data", "code", "message"),
     [
-        (b"", "empty"),
-        (b" \r\n", "empty"),
-        (b"abc\x00def", "NUL bytes"),
-        (bytes(range(1, 9)) * 20 + b"text", "control characters"),
+        (b"", "empty", "leeg bestand"),
+        (b" \r\n", "empty", "leeg bestand"),
+        (b"abc\x00def", "not_text", "NUL-bytes"),
+        (bytes(range(1, 9)) * 20 + b"text", "control_characters", "stuurtekens"),
     ],
 )
-def test_decode_refuses_what_is_no_text(data: bytes, message: str) -> None:
-    with pytest.raises(ParseError, match=message):
+def test_decode_refuses_what_is_no_text(data: bytes, code: str, message: str) -> None:
+    with pytest.raises(ParseError, match=message) as error:
         decode(data)
+    assert error.value.code == code
 
 
 # ---------------------------------------------------------------- clean text
@@ -153,3 +154,18 @@ def test_redaction_codes(text: str, codes: list[str]) -> None:
 def test_withheld_passages() -> None:
     text = "- buiten verzoek, buiten het verzoek, Buiten  verzoek, binnen verzoek"
     assert len(WITHHELD_RE.findall(text)) == 3
+
+
+def test_a_parse_error_survives_pickling_with_its_code() -> None:
+    # Worker processes hand errors back across a pipe.
+    import pickle
+
+    error = pickle.loads(pickle.dumps(ParseError("too_large", size=9, limit=8)))
+    assert (error.code, error.params) == ("too_large", {"size": 9, "limit": 8})
+    assert str(error) == "bestand te groot: 9 bytes, de grens is 8 bytes"
+
+
+def test_an_unknown_parse_error_code_is_refused() -> None:
+    # Every reason has its Dutch message in the one table.
+    with pytest.raises(KeyError):
+        ParseError("no_such_reason")
