@@ -506,6 +506,9 @@ class DecisionListView(FilteredListView):
             for row in self.kind_facets
         ]
         if context["query"]:
+            context["decisions"] = search.with_decision_marks(
+                context["decisions"], context["query"]
+            )
             # Nothing decided in these words: the agenda items may still speak of them.
             query = urlencode({"q": context["query"]})
             context["search_url"] = f"{reverse('minutes:search')}?{query}"

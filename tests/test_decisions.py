@@ -42,6 +42,9 @@ class DecisionQueryTests(TestCase):
         self.assertContains(response, 'id="besluiten-q"\n      name="q" value="governance"')
         self.assertContains(response, '<input type="hidden" name="q" value="governance">')
         self.assertEqual(response.context["active_filters"], [])
+        # The match is marked; the header's box (all agenda items) is left empty.
+        self.assertContains(response, "dat de <mark>governance</mark> minder klassiek")
+        self.assertContains(response, 'id="sgo-zoekterm"\n        name="q" value=""')
 
     def test_the_query_language_of_search(self):
         agreed = set(

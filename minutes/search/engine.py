@@ -491,6 +491,16 @@ def with_snippets(items: list[AgendaItem], query: str) -> list[AgendaItem]:
     return list(items)
 
 
+def with_decision_marks(decisions: Iterable[Decision], query: str) -> list[Decision]:
+    """The page's decisions with `text_marked`: their whole text, matches between the
+    headline sentinels (as `with_snippets` marks the decisions under search results)."""
+    highlighter = _Highlighter.for_query(query)
+    decisions = list(decisions)
+    for decision in decisions:
+        decision.text_marked = highlighter.mark(decision.text)
+    return decisions
+
+
 def mark_matches(items: list[AgendaItem], query: str) -> int:
     """Search within one meeting: give matching items their whole text with matches marked.
 
