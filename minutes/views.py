@@ -473,7 +473,7 @@ class DecisionListView(FilteredListView):
     def all_kind_facets(self) -> list[dict]:
         """[{"kind", "n"}] over the result with its routine decisions; one kind each."""
         routine = getattr(self.filterset, "with_routine", self.object_list)
-        return self._kept("kinds", lambda: decision_kind_counts(routine))
+        return self._kept("kinds-with-routine", lambda: decision_kind_counts(routine))
 
     @cached_property
     def kind_facets(self) -> list[dict]:
