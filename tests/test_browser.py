@@ -338,11 +338,12 @@ PHONE = {"width": 360, "height": 740}
 
 
 @pytest.mark.browser
-def test_first_search_result_is_on_a_phones_first_screen(site, browser, unhashed_static):
+@pytest.mark.parametrize("path", ["/zoeken/?q=thuiswerken", "/zoeken/?q=thuiswerken&jaar=2021"])
+def test_first_search_result_is_on_a_phones_first_screen(site, browser, unhashed_static, path):
     context = browser.new_context(viewport=PHONE, locale="nl-NL")
     phone = context.new_page()
     try:
-        visit(phone, site + "/zoeken/?q=thuiswerken")
+        visit(phone, site + path)
         first = phone.locator(".sgo-results .sgo-result").first
         expect(first).to_be_visible()
         top = first.bounding_box()["y"]
