@@ -21,8 +21,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from minutes.filters import MeetingFilter
-from minutes.models import AgendaItem, Meeting, MinistryMention
+from minutes.filters import DecisionFilter, MeetingFilter
+from minutes.models import MEETING_HEAVY_FIELDS, AgendaItem, Decision, Meeting, MinistryMention
 
 CHUNK = 200
 
@@ -50,7 +50,7 @@ def _meetings(request: HttpRequest):
     return qs, filterset
 
 
-def _too_many(request: HttpRequest, qs) -> HttpResponse | None:
+def _too_many(request: HttpRequest, qs, list_name: str = "meeting_list") -> HttpResponse | None:
     """The refusal of a selection over the limit, or None when it fits.
 
     Counted before the first byte is sent: a streamed file cannot take back its
@@ -62,7 +62,7 @@ def _too_many(request: HttpRequest, qs) -> HttpResponse | None:
         return None
     query = request.GET.copy()
     query.pop("page", None)
-    list_url = reverse("minutes:meeting_list") + (f"?{query.urlencode()}" if query else "")
+    list_url = reverse(f"minutes:{list_name}") + (f"?{query.urlencode()}" if query else "")
     context = {"found": found, "limit": limit, "list_url": list_url}
     # 400: the request asks for more than one export gives; narrower filters will do.
     return TemplateResponse(request, "minutes/export_too_large.html", context, status=400)
@@ -208,4 +208,93 @@ def meetings_csv(request: HttpRequest) -> HttpResponse:
         _stream_or_nothing(request, stream()), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = 'attachment; filename="sgo-vergaderingen.csv"'
+    return response
+
+
+# ------------------------------------------------------------------ decisions
+
+
+def _decisions(request: HttpRequest):
+    """The decisions of the decision list's query and filters, oldest first."""
+    decisions = Decision.objects.select_related(
+        "agenda_item__meeting__series", "agenda_item__parent"
+    ).defer(
+        "agenda_item__body",
+        "agenda_item__parent__body",
+        *(f"agenda_item__meeting__{name}" for name in MEETING_HEAVY_FIELDS),
+    )
+    filterset = DecisionFilter(request.GET, queryset=decisions)
+    if not filterset.is_valid():
+        return None, filterset
+    qs = filterset.qs.order_by(
+        "agenda_item__meeting__date",
+        "agenda_item__meeting__slug",
+        "agenda_item__position",
+        "position",
+    )
+    return qs, filterset
+
+
+DECISION_COLUMNS = ["date", "series", "meeting_url", "item", "item_title", "kind", "text", "url"]
+
+
+def decision_record(decision: Decision, base_url: str) -> dict:
+    item = decision.agenda_item
+    meeting = item.meeting
+    return {
+        "date": meeting.date.isoformat(),
+        "series": meeting.series.slug,
+        "meeting_url": base_url + meeting.get_absolute_url(),
+        "item": item.display_label,
+        "item_title": item.title,
+        "kind": decision.kind,
+        "text": decision.text,
+        "url": base_url + item.get_absolute_url(),
+    }
+
+
+@require_safe
+def decisions_json(request: HttpRequest) -> HttpResponse:
+    qs, filterset = _decisions(request)
+    if qs is None:
+        return _bad_request(filterset)
+    if refusal := _too_many(request, qs, "decision_list"):
+        return refusal
+    base = request.build_absolute_uri("/").rstrip("/")
+
+    def stream() -> Iterator[str]:
+        yield "["
+        for n, decision in enumerate(qs.iterator(chunk_size=CHUNK)):
+            record = json.dumps(decision_record(decision, base), ensure_ascii=False)
+            yield ("," if n else "") + "\n" + record
+        yield "\n]\n"
+
+    response = StreamingHttpResponse(
+        _stream_or_nothing(request, stream()), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="sgo-besluiten.json"'
+    return response
+
+
+@require_safe
+def decisions_csv(request: HttpRequest) -> HttpResponse:
+    qs, filterset = _decisions(request)
+    if qs is None:
+        return _bad_request(filterset)
+    if refusal := _too_many(request, qs, "decision_list"):
+        return refusal
+    base = request.build_absolute_uri("/").rstrip("/")
+    writer = csv.writer(_Echo())
+
+    def stream() -> Iterator[str]:
+        # A BOM so spreadsheet programs read the UTF-8 (ë, é) correctly.
+        yield "\ufeff" + writer.writerow(DECISION_COLUMNS)
+        for decision in qs.iterator(chunk_size=CHUNK):
+            record = decision_record(decision, base)
+            yield writer.writerow([_safe_cell(record[c]) for c in DECISION_COLUMNS])
+
+    response = StreamingHttpResponse(
+        _stream_or_nothing(request, stream()), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="sgo-besluiten.csv"'
     return response

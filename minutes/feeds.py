@@ -16,8 +16,8 @@ from django.utils.html import escape
 from django.utils.timezone import make_aware
 
 from minutes import search
-from minutes.filters import MeetingFilter, SearchFilter
-from minutes.models import AgendaItem, Meeting, Series
+from minutes.filters import DecisionFilter, MeetingFilter, SearchFilter
+from minutes.models import AgendaItem, Decision, Meeting, Series
 
 
 def plain(text: str) -> str:
@@ -128,3 +128,50 @@ class SearchFeed(Feed):
 
     def item_pubdate(self, item: AgendaItem) -> datetime:
         return make_aware(datetime.combine(item.meeting.date, time.min))
+
+
+class DecisionFeed(Feed):
+    """The newest decisions for the same query and filters as the decision list."""
+
+    description = "Nieuwe besluiten van het SGO in het SGO-archief."
+    limit = 20
+
+    def get_object(self, request):
+        decisions = Decision.objects.select_related("agenda_item__meeting__series")
+        return DecisionFilter(request.GET, queryset=decisions)
+
+    def title(self, filterset) -> str:
+        query = filterset.form.cleaned_data.get("q") if filterset.is_valid() else ""
+        return plain(
+            f"SGO-archief: besluiten over “{query}”" if query else "SGO-archief: besluiten"
+        )
+
+    def link(self, filterset) -> str:
+        query = filterset.data.urlencode()
+        return reverse("minutes:decision_list") + (f"?{query}" if query else "")
+
+    def items(self, filterset):
+        if not filterset.is_valid():
+            return Decision.objects.none()
+        newest = filterset.qs.order_by(
+            "-agenda_item__meeting__date", "-agenda_item__meeting__slug", "-agenda_item__position"
+        )
+        return newest[: self.limit]
+
+    def item_title(self, decision: Decision) -> str:
+        item = decision.agenda_item
+        return plain(f"{decision.get_kind_display()}: {item.title} ({item.meeting.name()})")
+
+    def item_description(self, decision: Decision) -> str:
+        return plain(decision.text)
+
+    def item_link(self, decision: Decision) -> str:
+        return decision.agenda_item.get_absolute_url()
+
+    def item_guid(self, decision: Decision) -> str:
+        return f"sgo-archief:besluit:{decision.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, decision: Decision) -> datetime:
+        return make_aware(datetime.combine(decision.agenda_item.meeting.date, time.min))

@@ -17,6 +17,9 @@ from minutes.models import (
     Topic,
 )
 
+# The one checkbox that shows the routine decisions (Decision.Kind.ADOPTED) too.
+ROUTINE_LABEL = "Ook vastgestelde verslagen tonen"
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -181,12 +184,25 @@ class MeetingFilter(ArchiveFilterSet):
 
 
 class DecisionFilter(ArchiveFilterSet):
+    """Decisions by their own text and the archive's filters, routine ones hidden.
+
+    A third of the decisions only adopt the previous minutes ("Het verslag is
+    vastgesteld."): they are left out unless `vastgesteld` asks for them or kinds are
+    chosen (then the kinds chosen decide). Always bind this filterset, even to an
+    empty query string, so the default holds on the bare list too.
+    """
+
     q = QueryFilter(label="Zoekterm", method="filter_q")
     soort = django_filters.MultipleChoiceFilter(
         label="Soort besluit",
         choices=Decision.Kind.choices,
         field_name="kind",
         widget=forms.CheckboxSelectMultiple,
+    )
+    vastgesteld = django_filters.BooleanFilter(
+        label=ROUTINE_LABEL,
+        method="filter_noop",
+        widget=forms.CheckboxInput(check_test=lambda value: value in (True, "ja", "true")),
     )
 
     date_field = "agenda_item__meeting__date"
@@ -198,13 +214,40 @@ class DecisionFilter(ArchiveFilterSet):
     class Meta:
         model = Decision
         form = FilterForm
-        fields = ["q", "van", "tot", "jaar", "reeks", "ministerie", "onderwerp", "soort"]
+        fields = [
+            "q",
+            "van",
+            "tot",
+            "jaar",
+            "reeks",
+            "ministerie",
+            "onderwerp",
+            "soort",
+            "vastgesteld",
+        ]
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Decisions whose own text matches (the list keeps its order by date)."""
         ids = search.decision_ids(value)
         # One array parameter, not one per id (minutes.models.AnyOf).
         return queryset.filter(pk__any=ids) if ids else queryset.none()
+
+    def filter_noop(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset  # the routine decisions are left out last, in filter_queryset
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        """The filtered decisions; `with_routine` keeps them with the routine ones."""
+        self.with_routine = super().filter_queryset(queryset)
+        if self.hides_routine():
+            return self.with_routine.exclude(kind=Decision.Kind.ADOPTED)
+        return self.with_routine
+
+    def hides_routine(self) -> bool:
+        """Whether the routine decisions (minutes adopted) are left out of this list."""
+        if not self.is_bound or not self.is_valid():
+            return True
+        data = self.form.cleaned_data
+        return not data.get("vastgesteld") and not data.get("soort")
 
 
 class SearchFilter(ArchiveFilterSet):

@@ -60,6 +60,9 @@ urlpatterns = [
     path("zoeken/", views.SearchView.as_view(), name="search"),
     path("zoeken/feed/", feeds.SearchFeed(), name="search_feed"),
     path("besluiten/", views.DecisionListView.as_view(), name="decision_list"),
+    path("besluiten/feed/", feeds.DecisionFeed(), name="decision_feed"),
+    path("besluiten/export.csv", exports.decisions_csv, name="decision_export_csv"),
+    path("besluiten/export.json", exports.decisions_json, name="decision_export_json"),
     path("healthz", health.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(

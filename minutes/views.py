@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import cached_property
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models.functions import ExtractYear
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -44,6 +46,8 @@ class FilteredListView(FilterView):
     """
 
     counts_scope = ""
+    # The page shows the query in a box of its own, not among the filters and chips.
+    query_box = False
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -53,7 +57,15 @@ class FilteredListView(FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["active_filters"] = active_filters(self.filterset)
+        if self.query_box:
+            context["active_filters"] = active_filters(self.filterset, skip=("q",))
+            context["query_box"] = True
+            query = search.clean_query(self.request.GET.get("q"))
+            # Clearing the filters keeps the query.
+            context["clear_query"] = "?" + urlencode({"q": query}) if query else ""
+            context["query"] = query
+        else:
+            context["active_filters"] = active_filters(self.filterset)
         # The series filter is offered once there is more than one series to choose.
         context["several_series"] = Series.objects.several_in_use()
         return context
@@ -87,14 +99,15 @@ class FilteredListView(FilterView):
         return not filterset.is_bound or (filterset.is_valid() and not active_filters(filterset))
 
 
-def active_filters(filterset) -> list[dict]:
-    """The filters in use, each with the query string that removes it (for chips)."""
+def active_filters(filterset, skip: tuple[str, ...] = ()) -> list[dict]:
+    """The filters in use, each with the query string that removes it (for chips);
+    the fields in `skip` are not shown as chips."""
     if not filterset.is_bound or not filterset.is_valid():
         return []
     cleaned = filterset.form.cleaned_data
     chips = []
     for name, field in filterset.form.fields.items():
-        if name == "sorteer":
+        if name == "sorteer" or name in skip:
             continue
         for raw in filterset.data.getlist(name):
             if not raw.strip():
@@ -433,6 +446,13 @@ class DecisionListView(FilteredListView):
     context_object_name = "decisions"
     template_name = "minutes/decision_list.html"
     counts_scope = "decisions"
+    query_box = True
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        # Bound even to no parameters: the routine decisions are hidden by default.
+        kwargs["data"] = self.request.GET
+        return kwargs
 
     def get_queryset(self):
         return (
@@ -445,16 +465,29 @@ class DecisionListView(FilteredListView):
             .order_by("-agenda_item__meeting__date", "agenda_item__position", "position")
         )
 
+    def _kept(self, name: str, compute):
+        kept = self.filtered_counts
+        return compute() if kept is None else kept.kept(name, compute)
+
+    @cached_property
+    def all_kind_facets(self) -> list[dict]:
+        """[{"kind", "n"}] over the result with its routine decisions; one kind each."""
+        routine = getattr(self.filterset, "with_routine", self.object_list)
+        return self._kept("kinds-with-routine", lambda: decision_kind_counts(routine))
+
     @cached_property
     def kind_facets(self) -> list[dict]:
-        """[{"kind", "n"}] over the whole result; every decision has one kind."""
+        """[{"kind", "n"}] over the decisions listed."""
+        if not self.filterset.hides_routine():
+            return self.all_kind_facets
+        return [row for row in self.all_kind_facets if row["kind"] != Decision.Kind.ADOPTED]
 
-        def count() -> list[dict]:
-            rows = self.object_list.order_by().values("kind").annotate(n=Count("pk"))
-            return list(rows.order_by("kind"))
-
-        kept = self.filtered_counts
-        return count() if kept is None else kept.kept("kinds", count)
+    def hidden_routine(self) -> int:
+        """How many routine decisions the default leaves out of this result."""
+        if not self.filterset.hides_routine():
+            return 0
+        adopted = Decision.Kind.ADOPTED
+        return sum(row["n"] for row in self.all_kind_facets if row["kind"] == adopted)
 
     def get_paginator(self, queryset, *args, **kwargs):
         paginator = super(FilteredListView, self).get_paginator(queryset, *args, **kwargs)
@@ -466,7 +499,65 @@ class DecisionListView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["kind_facets"] = self.kind_facets
+        context["hidden_routine"] = self.hidden_routine()
+        labels = dict(Decision.Kind.choices)
+        context["kind_facet_rows"] = [
+            {"value": row["kind"], "label": labels[row["kind"]], "n": row["n"]}
+            for row in self.kind_facets
+        ]
+        if context["query"]:
+            context["decisions"] = search.with_decision_marks(
+                context["decisions"], context["query"]
+            )
+            # Nothing decided in these words: the agenda items may still speak of them.
+            query = urlencode({"q": context["query"]})
+            context["search_url"] = f"{reverse('minutes:search')}?{query}"
+        if not self.filterset.errors:
+            decisions = self.object_list
+            context["year_facets"] = self._kept("years", lambda: decision_year_counts(decisions))
+            context["ministry_facets"] = self._kept(
+                "ministries", lambda: decision_ministry_counts(decisions)
+            )
+            context["series_facets"] = self._kept(
+                "series", lambda: decision_series_counts(decisions)
+            )
         return context
+
+
+def decision_kind_counts(decisions: QuerySet[Decision]) -> list[dict]:
+    """[{"kind", "n"}] in the kinds' order of the database values."""
+    rows = decisions.order_by().values("kind").annotate(n=Count("pk"))
+    return list(rows.order_by("kind"))
+
+
+def decision_year_counts(decisions: QuerySet[Decision]) -> list[dict]:
+    """[{"year", "n"}] by the year of each decision's meeting, newest first."""
+    rows = (
+        decisions.order_by()
+        .annotate(year=ExtractYear("agenda_item__meeting__date"))
+        .values("year")
+        .annotate(n=Count("pk"))
+    )
+    return list(rows.order_by("-year"))
+
+
+def decision_ministry_counts(decisions: QuerySet[Decision]) -> list[dict]:
+    """[{"ministry", "n"}]: the decisions whose agenda item involves each ministry,
+    as the ministry filter reads it, in the archive's order of ministries."""
+    through = "agenda_item__ministry_mentions__ministry"
+    rows = decisions.order_by().values(through).annotate(n=Count("pk", distinct=True))
+    counts = {row[through]: row["n"] for row in rows if row[through] is not None}
+    return [
+        {"ministry": ministry, "n": counts[ministry.pk]}
+        for ministry in Ministry.objects.filter(pk__in=counts)
+    ]
+
+
+def decision_series_counts(decisions: QuerySet[Decision]) -> list[dict]:
+    """[{"series", "n"}] by each decision's meeting's series, in the series' order."""
+    rows = decisions.order_by().values("agenda_item__meeting__series").annotate(n=Count("pk"))
+    counts = {row["agenda_item__meeting__series"]: row["n"] for row in rows}
+    return [{"series": s, "n": counts[s.pk]} for s in Series.objects.filter(pk__in=counts)]
 
 
 def robots_txt(request: HttpRequest) -> HttpResponse:
@@ -478,6 +569,8 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Disallow: {reverse('minutes:search')}",
         f"Disallow: {reverse('minutes:meeting_export_csv')}",
         f"Disallow: {reverse('minutes:meeting_export_json')}",
+        f"Disallow: {reverse('minutes:decision_export_csv')}",
+        f"Disallow: {reverse('minutes:decision_export_json')}",
         f"Disallow: {reverse('minutes:healthz')}",
         f"Sitemap: {sitemap}",
     ]
@@ -491,6 +584,7 @@ class SearchView(FilteredListView):
     paginate_by = 20
     context_object_name = "results"
     template_name = "minutes/search.html"
+    query_box = True
 
     def get_queryset(self):
         return AgendaItem.objects.for_listing()
@@ -501,6 +595,7 @@ class SearchView(FilteredListView):
         query = self.filterset.form.cleaned_data.get("q", "") if valid else ""
         # An invalid form still shows what was typed (cut like any query that is read).
         context["query"] = query if valid else search.clean_query(self.request.GET.get("q"))
+        context["own_search_box"] = True  # not the header's box as well
         if query:
             context["results"] = search.with_snippets(context["results"], query)
             context["facets"] = search.facets(self.object_list)

@@ -41,8 +41,13 @@ PAGE_TYPES = [
     ("topic-list", "/onderwerpen/", 200),
     ("topic", "/onderwerpen/{topic}/", 200),
     ("decision-list", "/besluiten/", 200),
+    ("decision-list-query", "/besluiten/?q=SGO", 200),
+    ("decision-list-routine", "/besluiten/?vastgesteld=ja&jaar=2021", 200),
+    ("decision-list-empty", "/besluiten/?q=thuiswerken&jaar=2020", 200),
     ("search", "/zoeken/?q=thuiswerken", 200),
     ("search-empty", "/zoeken/?q=onbestaandwoordxyz", 200),
+    ("search-empty-filtered", "/zoeken/?q=onbestaandwoordxyz&jaar=2020", 200),
+    ("search-decisions", "/zoeken/?q=governance", 200),
     ("search-form", "/zoeken/", 200),
     ("not-found", "/vergaderingen/1999-01-01/", 404),
 ]
@@ -414,6 +419,60 @@ def test_series_are_offered_and_the_original_pdf_downloads(series_site, page):
 
     assert download.suggested_filename == PDF_NAME
     assert Path(download.path()).read_bytes() == PDF
+
+
+# A phone's first screen (issue 14): the first search result must start on it.
+PHONE = {"width": 360, "height": 740}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["/zoeken/?q=thuiswerken", "/zoeken/?q=thuiswerken&jaar=2021"])
+def test_first_search_result_is_on_a_phones_first_screen(site, browser, unhashed_static, path):
+    context = browser.new_context(viewport=PHONE, locale="nl-NL")
+    phone = context.new_page()
+    try:
+        visit(phone, site + path)
+        first = phone.locator(".sgo-results .sgo-result").first
+        expect(first).to_be_visible()
+        top = first.bounding_box()["y"]
+        assert top < PHONE["height"], f"first result starts at {top}px, below the first screen"
+        # One query box: the header's is not on the search page.
+        expect(phone.get_by_role("searchbox")).to_have_count(1)
+        # The filters are folded away, and open on a tap.
+        year_facet = phone.get_by_role("heading", name="Jaar", exact=True)
+        expect(year_facet).to_be_hidden()
+        phone.locator("summary.sgo-filters__summary").click()
+        expect(year_facet).to_be_visible()
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_filters_stay_open_beside_the_results_on_a_desktop(site, page):
+    visit(page, site + "/zoeken/?q=thuiswerken")
+    expect(page.locator("summary.sgo-filters__summary")).to_be_hidden()
+    expect(page.get_by_role("heading", name="Jaar", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Toepassen")).to_be_visible()
+    expect(page.get_by_role("searchbox")).to_have_count(1)
+
+
+@pytest.mark.browser
+def test_find_decisions_by_subject_and_show_the_routine_ones(site, page):
+    visit(page, site + "/besluiten/")
+    expect(page.locator(".sgo-results .decision")).to_have_count(3)
+    page.get_by_label("Zoek in de besluiten").fill("verslag")
+    page.get_by_label("Zoek in de besluiten").press("Enter")
+    page.wait_for_url("**/besluiten/?q=verslag")
+    expect(page.locator(".sgo-results .decision")).to_have_count(0)
+    expect(page.locator(".sgo-routine-note")).to_contain_text("2 vastgestelde verslagen")
+    form = page.locator("form.sgo-filter-form")
+    form.get_by_role("checkbox", name="Ook vastgestelde verslagen tonen").check()
+    form.get_by_role("button", name="Toepassen").click()
+    page.wait_for_url("**vastgesteld=ja*")
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["q"] == ["verslag"] and query["vastgesteld"] == ["ja"], page.url
+    expect(page.locator(".sgo-results .decision")).to_have_count(2)
+    expect(form.get_by_role("checkbox", name="Ook vastgestelde verslagen tonen")).to_be_checked()
 
 
 def check_page_type(page, mobile_page, screenshot, name, site, path, status) -> None:

@@ -117,7 +117,10 @@ def test_each_meeting_shown_has_its_own_counts(db, client, monkeypatch):
 
 def test_the_decisions_total_is_the_sum_of_its_kinds(db, client):
     for url, filtered in [
-        ("/besluiten/?jaar=2020", Decision.objects.filter(agenda_item__meeting__date__year=2020)),
+        (
+            "/besluiten/?jaar=2020&vastgesteld=ja",
+            Decision.objects.filter(agenda_item__meeting__date__year=2020),
+        ),
         (
             "/besluiten/?soort=agreed&soort=decided",
             Decision.objects.filter(kind__in=["agreed", "decided"]),

@@ -42,6 +42,10 @@ PAGES = [
     "/besluiten/?soort=agreed",
     "/besluiten/?jaar=2020&ministerie=bzk",
     "/besluiten/?q=verslag",
+    # Issue 14: decisions by subject, the routine ones shown, search results' decisions.
+    "/besluiten/?q=SGO",
+    "/besluiten/?vastgesteld=ja&jaar=2020",
+    "/besluiten/feed/?q=SGO",
     # Series (issue 13): the filter on each list, search, and the series pages.
     "/vergaderingen/?reeks=sgo",
     "/vergaderingen/?reeks=sgo&jaar=2020",

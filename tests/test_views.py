@@ -328,7 +328,7 @@ class MinistryAndTopicTests(TestCase):
 
 class DecisionListTests(TestCase):
     def test_all_decisions_linked_to_their_items(self):
-        response = self.client.get("/besluiten/")
+        response = self.client.get("/besluiten/?vastgesteld=ja")
         self.assertEqual(response.context["paginator"].count, Decision.objects.count())
         self.assertContains(response, 'href="/vergaderingen/2021-01-19/#punt-4"')
 

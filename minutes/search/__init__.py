@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         mark_matches,
         meetings_matching,
         ranked,
+        with_decision_marks,
         with_snippets,
     )
     from minutes.search.suggestions import suggest
@@ -42,6 +43,7 @@ _LAZY = {
     "mark_matches": "engine",
     "meetings_matching": "engine",
     "ranked": "engine",
+    "with_decision_marks": "engine",
     "with_snippets": "engine",
     "suggest": "suggestions",
 }
@@ -62,6 +64,7 @@ __all__ = [
     "printable",
     "ranked",
     "suggest",
+    "with_decision_marks",
     "with_snippets",
 ]
 

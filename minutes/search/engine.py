@@ -20,7 +20,7 @@ from typing import Any, TypedDict, overload
 import tantivy
 from django.db import models
 
-from minutes.models import AgendaItem, Meeting, Ministry, Series, Topic
+from minutes.models import AgendaItem, Decision, Meeting, Ministry, Series, Topic
 from minutes.search import index
 from minutes.search.config import HEADLINE_START, HEADLINE_STOP
 from minutes.search.query import Clause, Sort, Term, parse
@@ -454,19 +454,51 @@ class _Highlighter:
         return " … ".join(fragments)
 
 
+class DecisionHeadline(TypedDict):
+    kind: str  # the kind's label: "ingestemd"
+    text: str  # the whole decision, matches between the headline sentinels
+
+
 def with_snippets(items: list[AgendaItem], query: str) -> list[AgendaItem]:
-    """The page's items with `title_headline` and `body_headline`: these rows only.
+    """The page's items with `title_headline`, `body_headline` and `decision_headlines`:
+    these rows only.
 
     The headlines carry sentinels (minutes.search.config) that minutes.rendering
-    turns into <mark> after escaping.
+    turns into <mark> after escaping. An item's decisions come whole, in their order.
     """
     highlighter = _Highlighter.for_query(query)
+    ids = [i.pk for i in items]
     # Lists select narrow rows (no body): one query for the bodies of these rows.
-    bodies = dict(AgendaItem.objects.filter(pk__in=[i.pk for i in items]).values_list("pk", "body"))
+    bodies = dict(AgendaItem.objects.filter(pk__in=ids).values_list("pk", "body"))
+    # And one for their decisions.
+    labels = dict(Decision.Kind.choices)
+    decisions: dict[int, list[DecisionHeadline]] = {}
+    rows = (
+        Decision.objects.filter(agenda_item__in=ids)
+        .order_by("agenda_item", "position")
+        .values_list("agenda_item", "kind", "text")
+    )
+    for item_id, kind, text in rows:
+        headline: DecisionHeadline = {
+            "kind": labels.get(kind, kind),
+            "text": highlighter.mark(text),
+        }
+        decisions.setdefault(item_id, []).append(headline)
     for item in items:
         item.title_headline = highlighter.mark(item.title)
         item.body_headline = highlighter.snippet(bodies.get(item.pk, ""))
+        item.decision_headlines = decisions.get(item.pk, [])
     return list(items)
+
+
+def with_decision_marks(decisions: Iterable[Decision], query: str) -> list[Decision]:
+    """The page's decisions with `text_marked`: their whole text, matches between the
+    headline sentinels (as `with_snippets` marks the decisions under search results)."""
+    highlighter = _Highlighter.for_query(query)
+    decisions = list(decisions)
+    for decision in decisions:
+        decision.text_marked = highlighter.mark(decision.text)
+    return decisions
 
 
 def mark_matches(items: list[AgendaItem], query: str) -> int:

@@ -210,7 +210,9 @@ def empty_state(
     links back to the unfiltered page; without, `elsewhere` links to `elsewhere_url`.
     """
     if context.get("active_filters"):
-        sentence = format_html("{}{}{}", text, filtered, _link(context["request"].path, reset))
+        # A page with its own query box keeps the query when the filters go.
+        reset_url = context["request"].path + context.get("clear_query", "")
+        sentence = format_html("{}{}{}", text, filtered, _link(reset_url, reset))
     elif elsewhere_url:
         sentence = format_html("{}. {}", text, _link(elsewhere_url, elsewhere))
     else:

@@ -707,7 +707,8 @@ class DecisionSearchTests(SearchTestCase):
 
         adopted = Decision.objects.filter(text__icontains="vastgesteld")
         self.assertTrue(adopted.exists())
-        response = self.client.get("/besluiten/", {"q": "vastgesteld"})
+        # Adopted minutes are routine: found once the list is asked to show them.
+        response = self.client.get("/besluiten/", {"q": "vastgesteld", "vastgesteld": "ja"})
         self.assertEqual(response.status_code, 200)
         shown = {d.pk for d in response.context["decisions"]}
         self.assertEqual(shown, set(adopted.values_list("pk", flat=True)))
