@@ -1,4 +1,4 @@
-"""CSV and JSON exports of the meetings that match the list filters, streamed.
+"""CSV and JSON exports of the meetings (and decisions) that match a list's filters, streamed.
 
 Rows are fetched in chunks with their children prefetched per chunk, so memory
 stays flat however many meetings match, and the answer streams, so a slow client
@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -135,28 +136,7 @@ def _bad_request(filterset) -> HttpResponse:
 
 @require_safe
 def meetings_json(request: HttpRequest) -> HttpResponse:
-    qs, filterset = _meetings(request)
-    if qs is None:
-        return _bad_request(filterset)
-    if refusal := _too_many(request, qs):
-        return refusal
-    base = request.build_absolute_uri("/").rstrip("/")
-
-    def stream() -> Iterator[str]:
-        yield "["
-        for n, meeting in enumerate(qs.iterator(chunk_size=CHUNK)):
-            yield (
-                ("," if n else "")
-                + "\n"
-                + json.dumps(meeting_record(meeting, base), ensure_ascii=False)
-            )
-        yield "\n]\n"
-
-    response = StreamingHttpResponse(
-        _stream_or_nothing(request, stream()), content_type="application/json; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="sgo-vergaderingen.json"'
-    return response
+    return _export(request, _meetings, "meeting_list", meeting_record, None, "sgo-vergaderingen")
 
 
 class _Echo:
@@ -177,38 +157,69 @@ def _safe_cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+def meeting_row(meeting: Meeting, base_url: str) -> dict:
+    """A meeting's record with every value one cell: lists joined, the PDF its address."""
+    record = meeting_record(meeting, base_url)
+    record["agenda_items"] = " | ".join(
+        f"{item.list_label} {item.title}" for item in meeting.agenda_items.all()
+    )
+    record["decisions"] = " | ".join(f"[{d['item']}] {d['text']}" for d in record["decisions"])
+    for key in ("ministries_present", "ministries_involved", "redaction_codes"):
+        record[key] = " ".join(record[key])
+    if record["source_document"]:
+        record["source_document"] = record["source_document"]["url"]
+    return record
+
+
 @require_safe
 def meetings_csv(request: HttpRequest) -> HttpResponse:
-    qs, filterset = _meetings(request)
+    return _export(
+        request, _meetings, "meeting_list", meeting_row, CSV_COLUMNS, "sgo-vergaderingen"
+    )
+
+
+def _export(
+    request: HttpRequest,
+    select: Callable[[HttpRequest], tuple[Any, Any]],
+    list_name: str,
+    record: Callable[[Any, str], dict],
+    columns: list[str] | None,
+    name: str,
+) -> HttpResponse:
+    """A list's selection as a download: JSON (an array of records) or, with `columns`,
+    CSV. An invalid selection gets a 400 naming its errors, one over the limit the
+    refusal page; otherwise the rows stream, fetched CHUNK at a time."""
+    qs, filterset = select(request)
     if qs is None:
         return _bad_request(filterset)
-    if refusal := _too_many(request, qs):
+    if refusal := _too_many(request, qs, list_name):
         return refusal
     base = request.build_absolute_uri("/").rstrip("/")
-    writer = csv.writer(_Echo())
-
-    def stream() -> Iterator[str]:
-        # A BOM so spreadsheet programs read the UTF-8 (ë, é) correctly.
-        yield "\ufeff" + writer.writerow(CSV_COLUMNS)
-        for meeting in qs.iterator(chunk_size=CHUNK):
-            record = meeting_record(meeting, base)
-            record["agenda_items"] = " | ".join(
-                f"{item.list_label} {item.title}" for item in meeting.agenda_items.all()
-            )
-            record["decisions"] = " | ".join(
-                f"[{d['item']}] {d['text']}" for d in record["decisions"]
-            )
-            for key in ("ministries_present", "ministries_involved", "redaction_codes"):
-                record[key] = " ".join(record[key])
-            if record["source_document"]:
-                record["source_document"] = record["source_document"]["url"]
-            yield writer.writerow([_safe_cell(record[c]) for c in CSV_COLUMNS])
-
+    records = (record(row, base) for row in qs.iterator(chunk_size=CHUNK))
+    if columns is None:
+        stream, content_type, suffix = _json_array(records), "application/json", "json"
+    else:
+        stream, content_type, suffix = _csv_rows(columns, records), "text/csv", "csv"
     response = StreamingHttpResponse(
-        _stream_or_nothing(request, stream()), content_type="text/csv; charset=utf-8"
+        _stream_or_nothing(request, stream), content_type=f"{content_type}; charset=utf-8"
     )
-    response["Content-Disposition"] = 'attachment; filename="sgo-vergaderingen.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{name}.{suffix}"'
     return response
+
+
+def _json_array(records: Iterator[dict]) -> Iterator[str]:
+    yield "["
+    for n, record in enumerate(records):
+        yield ("," if n else "") + "\n" + json.dumps(record, ensure_ascii=False)
+    yield "\n]\n"
+
+
+def _csv_rows(columns: list[str], records: Iterator[dict]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    # A BOM so spreadsheet programs read the UTF-8 (ë, é) correctly.
+    yield "\ufeff" + writer.writerow(columns)
+    for record in records:
+        yield writer.writerow([_safe_cell(record[column]) for column in columns])
 
 
 # ------------------------------------------------------------------ decisions
@@ -255,46 +266,11 @@ def decision_record(decision: Decision, base_url: str) -> dict:
 
 @require_safe
 def decisions_json(request: HttpRequest) -> HttpResponse:
-    qs, filterset = _decisions(request)
-    if qs is None:
-        return _bad_request(filterset)
-    if refusal := _too_many(request, qs, "decision_list"):
-        return refusal
-    base = request.build_absolute_uri("/").rstrip("/")
-
-    def stream() -> Iterator[str]:
-        yield "["
-        for n, decision in enumerate(qs.iterator(chunk_size=CHUNK)):
-            record = json.dumps(decision_record(decision, base), ensure_ascii=False)
-            yield ("," if n else "") + "\n" + record
-        yield "\n]\n"
-
-    response = StreamingHttpResponse(
-        _stream_or_nothing(request, stream()), content_type="application/json; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="sgo-besluiten.json"'
-    return response
+    return _export(request, _decisions, "decision_list", decision_record, None, "sgo-besluiten")
 
 
 @require_safe
 def decisions_csv(request: HttpRequest) -> HttpResponse:
-    qs, filterset = _decisions(request)
-    if qs is None:
-        return _bad_request(filterset)
-    if refusal := _too_many(request, qs, "decision_list"):
-        return refusal
-    base = request.build_absolute_uri("/").rstrip("/")
-    writer = csv.writer(_Echo())
-
-    def stream() -> Iterator[str]:
-        # A BOM so spreadsheet programs read the UTF-8 (ë, é) correctly.
-        yield "\ufeff" + writer.writerow(DECISION_COLUMNS)
-        for decision in qs.iterator(chunk_size=CHUNK):
-            record = decision_record(decision, base)
-            yield writer.writerow([_safe_cell(record[c]) for c in DECISION_COLUMNS])
-
-    response = StreamingHttpResponse(
-        _stream_or_nothing(request, stream()), content_type="text/csv; charset=utf-8"
+    return _export(
+        request, _decisions, "decision_list", decision_record, DECISION_COLUMNS, "sgo-besluiten"
     )
-    response["Content-Disposition"] = 'attachment; filename="sgo-besluiten.csv"'
-    return response
