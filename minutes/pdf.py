@@ -569,11 +569,11 @@ def read_pdf(
     try:
         total = len(document)
         pages: list[PdfPage] = []
+        ocr_done = 0
         for index in range(total):
-            ocr_done = sum(page.ocr for page in pages)
-            pages.append(
-                read_page(document, index, limits, ocr_allowed=_ocr_left(limits, ocr_done))
-            )
+            page = read_page(document, index, limits, ocr_allowed=_ocr_left(limits, ocr_done))
+            ocr_done += page.ocr
+            pages.append(page)
             if progress is not None:
                 progress(index + 1, total)
     finally:

@@ -263,9 +263,8 @@ class StagingWriter:
 
     def abort(self) -> None:
         """Remove the bytes stored so far; the caller's transaction takes the rows."""
-        for name in _stored_names([(file.data.name, file.preview) for file in self.files]):
-            default_storage.delete(name)
-        for name in self.kept:
+        staged = _stored_names([(file.data.name, file.preview) for file in self.files])
+        for name in dict.fromkeys([*staged, *self.kept]):
             default_storage.delete(name)
 
 
