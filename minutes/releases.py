@@ -99,16 +99,17 @@ def read_release(
     ocr_pages: int | None = None,
     progress: PageProgress | None = None,
     seconds: float | None = None,
+    sha256: str = "",
 ) -> list[ReleasePart]:
     """The meetings in a PDF, each as the text the parser reads, or the PDF's error.
 
     With `seconds` the PDF is read in a child process stopped at that limit (no
-    progress then), for a reader who waits. Pages before the first meeting (a
-    decision letter, an inventory) are named as
+    progress then), for a reader who waits. `sha256`: the PDF's, if known already.
+    Pages before the first meeting (a decision letter, an inventory) are named as
     skipped, with the reason; a PDF that cannot be read is named with its error, and
     one in which no page starts minutes is left to the parser as one document.
     """
-    sha256 = hashlib.sha256(data).hexdigest()
+    sha256 = sha256 or hashlib.sha256(data).hexdigest()
     try:
         text = _stored_text(sha256) or _read(
             name, data, limits(ocr_pages=ocr_pages), progress, seconds

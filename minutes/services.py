@@ -342,7 +342,9 @@ class Sources:
         if read.error:
             yield read
             return
-        parts = releases.read_release(read.name, read.data, progress=self.on_pages)
+        parts = releases.read_release(
+            read.name, read.data, progress=self.on_pages, sha256=read.sha256
+        )
         if self.on_release:
             self.on_release(read.name, len(parts))
         for part in parts:
