@@ -11,11 +11,14 @@ BENCH_SERVER ?= postgres://postgres@127.0.0.1:5432
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run serve test check setup system-packages static clean bench
+.PHONY: run serve test check setup system-packages static clean bench messages
 
 # Debian packages: Tesseract with its Dutch model for OCR of scanned PDFs (minutes/pdf.py),
-# and a TrueType font the PDF tests draw their pages with. Installed only when missing.
-SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-nld fonts-dejavu-core
+# a TrueType font the PDF tests draw their pages with, and GNU gettext, which compiles the
+# English translation (locale/). Installed only when missing.
+SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-nld fonts-dejavu-core gettext
+# Where the interface's strings are looked for (makemessages) and compiled (compilemessages).
+MESSAGE_IGNORE := --ignore .venv --ignore staticfiles --ignore bench --ignore tests --ignore scripts --ignore templates/admin --ignore "minutes/migrations"
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -24,11 +27,20 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-setup: system-packages $(VENV)/.installed
+setup: system-packages $(VENV)/.installed locale/en/LC_MESSAGES/django.mo
+
+# The English interface: compiled from its catalogue whenever that changes.
+locale/en/LC_MESSAGES/django.mo: locale/en/LC_MESSAGES/django.po $(VENV)/.installed
+	$(PY) manage.py compilemessages --locale en $(MESSAGE_IGNORE) --verbosity 0
+
+# After changing interface strings: gather them into the catalogue (then translate the new
+# entries; tests/test_i18n.py fails on any left empty).
+messages: setup
+	$(PY) manage.py makemessages --locale en --no-obsolete --add-location file $(MESSAGE_IGNORE)
 
 system-packages:
 	@if command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx nld \
-		&& [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then :; \
+		&& [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] && command -v msgfmt >/dev/null 2>&1; then :; \
 	elif command -v apt-get >/dev/null 2>&1; then \
 		echo "installing $(SYSTEM_PACKAGES)"; \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \

@@ -172,7 +172,11 @@ class ResponseCacheMiddleware:
 
     @cached_property
     def excluded_prefixes(self) -> tuple[str, ...]:
-        return (reverse("admin:index"), reverse("minutes:search"), reverse("minutes:healthz"))
+        prefixes = [reverse("admin:index")]
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):  # /zoeken/ and /en/zoeken/
+                prefixes += [reverse("minutes:search"), reverse("minutes:healthz")]
+        return tuple(dict.fromkeys(prefixes))
 
     @cached_property
     def private_cookies(self) -> tuple[str, ...]:

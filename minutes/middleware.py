@@ -1,18 +1,43 @@
-"""Answers for failures that are not the visitor's fault and pass by themselves."""
+"""Answers for failures that are not the visitor's fault and pass by themselves, and the
+page's language from its address."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.utils import translation
 
 from minutes.search.index import IndexMissing
 
 logger = logging.getLogger(__name__)
+
+
+class UrlLanguageMiddleware:
+    """The language of a page is in its address, and only there: /en/… is English,
+    every other path Dutch (settings.LANGUAGE_CODE).
+
+    Django's LocaleMiddleware would also read a cookie or Accept-Language on the
+    unprefixed paths and say so with `Vary: Accept-Language`, which makes every Dutch
+    page uncacheable by shared caches (and by minutes/cache.py) though its language
+    never varies. One address, one page, in one language.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
 
 
 class SearchUnavailableMiddleware:

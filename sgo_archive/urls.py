@@ -1,9 +1,11 @@
-"""URL configuration: the public archive under its Dutch paths, and the admin."""
+"""URL configuration: the public archive under its Dutch paths (English under /en/), and
+the admin (Dutch only)."""
 
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
     path("beheer/", admin.site.urls),
-    path("", include("minutes.urls")),
+    *i18n_patterns(path("", include("minutes.urls")), prefix_default_language=False),
 ]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
 from django.db import DatabaseError
 from django.http import QueryDict
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, get_language_info
 
 from minutes import rendering
 from minutes.models import Decision, Meeting, Ministry, Series
@@ -22,6 +24,29 @@ SITE_DESCRIPTION = (
 )
 # Facet parameters that take several values at once, each one narrowing the results.
 REPEATABLE = {"ministerie", "onderwerp"}
+
+
+@register.simple_tag(takes_context=True)
+def other_languages(context) -> list[dict[str, str]]:
+    """This page in each other language: code, name (in that language) and address.
+
+    The address keeps the page's query, so a filtered list or a search switches language
+    and stays what it was; without a request (a fragment rendered alone) the home page.
+    """
+    from django.urls import translate_url
+
+    request = context.get("request")
+    here = request.get_full_path() if request is not None else "/"
+    current = get_language()
+    return [
+        {
+            "code": code,
+            "name": get_language_info(code)["name_local"],
+            "url": translate_url(here, code),
+        }
+        for code, _name in settings.LANGUAGES
+        if code != current
+    ]
 
 
 @register.filter
