@@ -397,6 +397,89 @@ def test_series_page_type_is_accessible_fits_a_phone_and_keeps_the_csp(
     check_page_type(page, mobile_page, screenshot, name, series_site, path, status)
 
 
+# The English interface (issue 14): every page type again under /en/, its artifacts named
+# "…-en-desktop.png" and "…-en-mobile.png". The interface speaks English, the minutes stay Dutch.
+EN = "/en"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("name", "path", "status"), PAGE_TYPES, ids=[n for n, _, _ in PAGE_TYPES])
+def test_english_page_type_is_accessible_and_fits_a_phone(
+    site, page, mobile_page, screenshot, name, path, status
+):
+    if "{topic}" in path:
+        path = path.format(topic=topic_slug())
+    check_page_type(
+        page, mobile_page, screenshot, f"{name}-en", site, EN + path, status, language="en"
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("name", "path", "status"), SERIES_PAGE_TYPES, ids=[n for n, _, _ in SERIES_PAGE_TYPES]
+)
+def test_english_series_page_type_is_accessible_and_fits_a_phone(
+    series_site, page, mobile_page, screenshot, name, path, status
+):
+    check_page_type(
+        page, mobile_page, screenshot, f"{name}-en", series_site, EN + path, status, language="en"
+    )
+
+
+@pytest.mark.browser
+def test_the_language_link_opens_the_same_page_in_english_and_back(site, page):
+    path = "/zoeken/?q=thuiswerken&jaar=2021"
+    visit(page, site + path)
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+    page.locator("header.sgo-header").get_by_role("link", name="English").click()
+
+    page.wait_for_url(site + EN + path)
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Search results for “thuiswerken”")
+    expect(page.get_by_label("Search term", exact=True)).to_have_value("thuiswerken")
+    expect(page.locator(".sgo-result-count")).to_have_text("1 agenda item found.")
+    # Links built on the English page stay English.
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Decisions").click()
+    expect(page).to_have_url(site + EN + "/besluiten/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Decisions")
+
+    page.locator("header.sgo-header").get_by_role("link", name="Nederlands").click()
+    expect(page).to_have_url(site + "/besluiten/")
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Besluiten")
+
+
+@pytest.mark.browser
+def test_an_english_meeting_page_has_english_dates_and_marks_the_minutes_dutch(site, page):
+    visit(page, site + EN + MEETING_2021)
+    facts = page.locator(".sgo-meeting__facts > div")
+    expect(facts.filter(has=page.locator("dt", has_text="Date")).first.locator("dd")).to_have_text(
+        "19 January 2021"
+    )
+    expect(facts.filter(has=page.locator("dt", has_text="Time")).locator("dd")).to_have_text(
+        "15:00–16:30"
+    )
+    expect(page.locator("#punt-4-titel [lang=nl]")).to_contain_text("Voortgang op de herziening")
+    expect(page.locator("#punt-4 > .sgo-item__body")).to_have_attribute("lang", "nl")
+    expect(
+        page.get_by_role("link", name=re.compile(r"^Link to this agenda item\s*\(4\. Voortgang"))
+    ).to_be_visible()
+    expect(page.locator(".sgo-prev-next")).to_have_text(re.compile(r"Previous: 9 September 2020"))
+
+    citation = page.locator(".sgo-cite__text")
+    expect(citation).to_contain_text(
+        "Secretarissen-Generaal Overleg, minutes of 19 January 2021, reference 4182454. "
+        "Source: sgo-2021-01-19.txt, released under the Woo. "
+        f"SGO Archive, {site}{EN}{MEETING_2021} (accessed "
+    )
+    expect(citation.locator("[lang=nl]")).to_have_text("Secretarissen-Generaal Overleg")
+    # Every address on the page leads to an English page (or the source file itself).
+    paths = page.locator("main a[href^='/']").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
+    assert paths and all(p.startswith((EN + "/", "/bronnen/")) for p in paths), paths
+
+
 @pytest.mark.browser
 def test_series_are_offered_and_the_original_pdf_downloads(series_site, page):
     visit(page, series_site + "/")
@@ -475,10 +558,14 @@ def test_find_decisions_by_subject_and_show_the_routine_ones(site, page):
     expect(form.get_by_role("checkbox", name="Ook vastgestelde verslagen tonen")).to_be_checked()
 
 
-def check_page_type(page, mobile_page, screenshot, name, site, path, status) -> None:
-    """One page at 1280 and 360 px: its status and styles, one h1, axe, no sideways scroll."""
+def check_page_type(
+    page, mobile_page, screenshot, name, site, path, status, language: str = "nl"
+) -> None:
+    """One page at 1280 and 360 px: its status, language and styles, one h1, axe, no
+    sideways scroll."""
     url = site + path
     visit(page, url, status)
+    expect(page.locator("html")).to_have_attribute("lang", language)
     expect(page.locator("main h1")).to_have_count(1)
     screenshot(page, f"{name}-desktop")
     visit(mobile_page, url, status)
