@@ -454,21 +454,21 @@ def test_an_english_meeting_page_has_english_dates_and_marks_the_minutes_dutch(s
     visit(page, site + EN + MEETING_2021)
     facts = page.locator(".sgo-meeting__facts > div")
     expect(facts.filter(has=page.locator("dt", has_text="Date")).first.locator("dd")).to_have_text(
-        "19 January 2021"
+        "January 19, 2021"
     )
     expect(facts.filter(has=page.locator("dt", has_text="Time")).locator("dd")).to_have_text(
-        "15:00–16:30"
+        "3 p.m.–4:30 p.m."
     )
     expect(page.locator("#punt-4-titel [lang=nl]")).to_contain_text("Voortgang op de herziening")
     expect(page.locator("#punt-4 > .sgo-item__body")).to_have_attribute("lang", "nl")
     expect(
         page.get_by_role("link", name=re.compile(r"^Link to this agenda item\s*\(4\. Voortgang"))
     ).to_be_visible()
-    expect(page.locator(".sgo-prev-next")).to_have_text(re.compile(r"Previous: 9 September 2020"))
+    expect(page.locator(".sgo-prev-next")).to_have_text(re.compile(r"Previous: September 9, 2020"))
 
     citation = page.locator(".sgo-cite__text")
     expect(citation).to_contain_text(
-        "Secretarissen-Generaal Overleg, minutes of 19 January 2021, reference 4182454. "
+        "Secretarissen-Generaal Overleg, minutes of January 19, 2021, reference 4182454. "
         "Source: sgo-2021-01-19.txt, released under the Woo. "
         f"SGO Archive, {site}{EN}{MEETING_2021} (accessed "
     )
