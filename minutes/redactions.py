@@ -133,12 +133,17 @@ def shown_title(title: str) -> str:
 
 def without_withheld(text: str) -> str:
     """`text` with its withheld lines (a bullet "- buiten verzoek", a bare "5.1.2i")
-    emptied: what search indexes and excerpts, so a query never finds a marker's words."""
-    if not text or withheld(text):
-        return ""
+    reduced to their codes: what search indexes and excerpts, so a query for "verzoek"
+    never finds a marker's words while a query for "5.1.2i" still finds its item."""
+    if not text:
+        return text
     if not WITHHELD_RE.search(text) and not REDACTION_RE.search(text):
         return text
-    return "\n".join("" if withheld(line) else line for line in text.split("\n"))
+    if whole := withheld(text):
+        return " ".join(whole.codes)
+    return "\n".join(
+        " ".join(found.codes) if (found := withheld(line)) else line for line in text.split("\n")
+    )
 
 
 # A list bullet or dash at a line's start, kept in front of a withheld line's marker.
