@@ -354,3 +354,46 @@ class WithheldSurfaceTests(IndexedTestCase):
         self.assertEqual(item.pk, self.rondvraag.pk)
         self.assertNotIn("buiten verzoek", item.body_headline)
         self.assertIn("huisvestingsnotitie", item.body_headline)
+
+
+# ------------------------------------------------------------------ in a browser
+
+
+@pytest.fixture
+def withheld_site(live_server, imported_samples) -> str:
+    """The live site with the samples and the invented minutes with withheld passages."""
+    from minutes.search import index
+
+    data = (FIXTURES / "withheld.txt").read_bytes()
+    result = import_batch([SourceFile("sgo-2020-03-10.txt", data)])
+    assert result.count("imported") == 1, result.outcomes
+    index.rebuild()
+    return live_server.url
+
+
+@pytest.mark.django_db(transaction=True)
+def test_markers_are_what_a_screen_reader_hears(withheld_site, page, screenshot) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import expect
+
+    page.goto(withheld_site + MEETING)
+    main = page.locator("main")
+    expect(main.get_by_role("heading", name=f"3. {ITEM_5_1_2I}", exact=True)).to_be_visible()
+    expect(main.get_by_role("heading", name=f"4. {OUTSIDE}", exact=True)).to_be_visible()
+    expect(main.get_by_role("heading", name="buiten verzoek")).to_have_count(0)
+    expect(main.get_by_role("link", name=f"3. {ITEM_5_1_2I}", exact=True)).to_be_visible()
+    bullet = page.locator("#punt-5 li").first
+    expect(bullet).to_have_text(OUTSIDE)
+    # The marker looks like one: framed, not plain text.
+    border = page.locator("#punt-4 .withheld").first.evaluate(
+        "el => getComputedStyle(el).borderTopStyle"
+    )
+    assert border == "dashed"
+    screenshot(page, "withheld-meeting")
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    page.goto(withheld_site + "/vergaderingen/?jaar=2020")
+    row = page.locator(".sgo-result", has=page.locator(f'a[href="{MEETING}"]'))
+    expect(row.locator(".withheld")).to_have_text([ITEM_5_1_2I, OUTSIDE])
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
