@@ -6,6 +6,19 @@ holds a connection, not a finished file in a worker's memory. One export holds a
 most settings.SGO_EXPORT_MAX_ROWS meetings: a selection with more is refused whole
 with a Dutch explanation (never a file cut off at the limit), so the visitor can
 narrow the filters.
+
+Withheld agenda items. An item whose title the release withheld ("buiten verzoek", or
+only a Woo code such as "5.1.2i") has no title: its `title` carries the marker a reader
+sees on the pages ("Niet openbaar: buiten het verzoek", "Agendapunt weggelakt, Woo-grond
+5.1.2i: het goed functioneren van de Staat"), never the released words as if they were
+one, and the item says what was withheld, as released:
+- JSON (meetings): such an item carries `"withheld"`, "buiten verzoek" or the code(s)
+  ("5.1.2i"); an item with a real title has no `withheld` key.
+- CSV (meetings): the `agenda_items` cell shows the marker; `withheld_items` lists the
+  withheld items as "3: 5.1.2i | 4: buiten verzoek" (empty when none).
+- Decisions (CSV and JSON): `item_title` is the marker, `item_withheld` what was
+  withheld ("" in CSV, null in JSON, for an item with a real title).
+The stored text is unchanged; the codes are kept exactly as released.
 """
 
 from __future__ import annotations
@@ -24,6 +37,7 @@ from django.views.decorators.http import require_safe
 
 from minutes.filters import DecisionFilter, MeetingFilter
 from minutes.models import MEETING_HEAVY_FIELDS, AgendaItem, Decision, Meeting, MinistryMention
+from minutes.redactions import shown_title, withheld
 
 CHUNK = 200
 
@@ -95,7 +109,7 @@ def meeting_record(meeting: Meeting, base_url: str) -> dict:
         "place": meeting.place or None,
         "reference": meeting.reference or None,
         "document_date": meeting.document_date.isoformat() if meeting.document_date else None,
-        "agenda_items": [{"number": i.display_label, "title": i.title} for i in items],
+        "agenda_items": [_agenda_item(i) for i in items],
         "decisions": [
             {"item": i.display_label, "text": d.text, "kind": d.kind}
             for i in items
@@ -108,6 +122,14 @@ def meeting_record(meeting: Meeting, base_url: str) -> dict:
         "text_origin": meeting.text_origin,
         "source_document": _source_document(meeting, base_url),
     }
+
+
+def _agenda_item(item: AgendaItem) -> dict:
+    """An agenda item's number and title; a withheld one's marker and `withheld` (see above)."""
+    record = {"number": item.display_label, "title": shown_title(item.title)}
+    if passage := withheld(item.title):
+        record["withheld"] = passage.kind
+    return record
 
 
 def _source_document(meeting: Meeting, base_url: str) -> dict | None:
@@ -147,7 +169,7 @@ class _Echo:
 CSV_COLUMNS = [
     "date", "series", "title", "url", "start_time", "end_time", "place", "reference",
     "document_date", "agenda_items", "decisions", "ministries_present", "ministries_involved",
-    "redaction_codes", "source_sha256", "text_origin", "source_document",
+    "redaction_codes", "source_sha256", "text_origin", "source_document", "withheld_items",
 ]  # fmt: skip
 
 
@@ -160,8 +182,13 @@ def _safe_cell(value) -> str:
 def meeting_row(meeting: Meeting, base_url: str) -> dict:
     """A meeting's record with every value one cell: lists joined, the PDF its address."""
     record = meeting_record(meeting, base_url)
+    items = meeting.agenda_items.all()
     record["agenda_items"] = " | ".join(
-        f"{item.list_label} {item.title}" for item in meeting.agenda_items.all()
+        f"{item.list_label} {shown_title(item.title)}" for item in items
+    )
+    passages = ((item, withheld(item.title)) for item in items)
+    record["withheld_items"] = " | ".join(
+        f"{item.display_label}: {passage.kind}" for item, passage in passages if passage
     )
     record["decisions"] = " | ".join(f"[{d['item']}] {d['text']}" for d in record["decisions"])
     for key in ("ministries_present", "ministries_involved", "redaction_codes"):
@@ -246,21 +273,25 @@ def _decisions(request: HttpRequest):
     return qs, filterset
 
 
-DECISION_COLUMNS = ["date", "series", "meeting_url", "item", "item_title", "kind", "text", "url"]
+DECISION_COLUMNS = [
+    "date", "series", "meeting_url", "item", "item_title", "kind", "text", "url", "item_withheld",
+]  # fmt: skip
 
 
 def decision_record(decision: Decision, base_url: str) -> dict:
     item = decision.agenda_item
     meeting = item.meeting
+    passage = withheld(item.title)
     return {
         "date": meeting.date.isoformat(),
         "series": meeting.series.slug,
         "meeting_url": base_url + meeting.get_absolute_url(),
         "item": item.display_label,
-        "item_title": item.title,
+        "item_title": shown_title(item.title),
         "kind": decision.kind,
         "text": decision.text,
         "url": base_url + item.get_absolute_url(),
+        "item_withheld": passage.kind if passage else None,
     }
 
 

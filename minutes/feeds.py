@@ -5,6 +5,11 @@ query) are plain text from outside that may contain markup such as "<script>". E
 text a feed carries therefore goes out HTML-escaped (`plain`), so a reader shows it as
 written, redaction codes included, and never runs it. The XML writer then escapes it
 once more for the XML itself.
+
+A withheld passage is not text: a withheld title ("buiten verzoek", "5.1.2i") goes out as
+its marker ("Niet openbaar: buiten het verzoek", "Agendapunt weggelakt, Woo-grond
+5.1.2i: …"), a withheld line of a body as its marker in square brackets
+(minutes.redactions).
 """
 
 from datetime import datetime, time
@@ -18,6 +23,7 @@ from django.utils.timezone import make_aware
 from minutes import search
 from minutes.filters import DecisionFilter, MeetingFilter, SearchFilter
 from minutes.models import AgendaItem, Decision, Meeting, Series
+from minutes.redactions import marked_text, shown_title
 
 
 def plain(text: str) -> str:
@@ -51,7 +57,7 @@ class MeetingFeed(Feed):
         return plain(meeting.title())
 
     def item_description(self, meeting: Meeting) -> str:
-        titles = [f"{item.list_label} {item.title}" for item in meeting.top_items]
+        titles = [f"{item.list_label} {shown_title(item.title)}" for item in meeting.top_items]
         return plain("Agenda: " + "; ".join(titles)) if titles else ""
 
     def item_pubdate(self, meeting: Meeting) -> datetime:
@@ -118,10 +124,11 @@ class SearchFeed(Feed):
         return newest[: self.limit]
 
     def item_title(self, item: AgendaItem) -> str:
-        return plain(f"{item.title} ({item.meeting.name()})")
+        return plain(f"{shown_title(item.title)} ({item.meeting.name()})")
 
     def item_description(self, item: AgendaItem) -> str:
-        return plain(item.body[:500] + ("…" if len(item.body) > 500 else ""))
+        body = marked_text(item.body)
+        return plain(body[:500] + ("…" if len(body) > 500 else ""))
 
     def item_link(self, item: AgendaItem) -> str:
         return item.get_absolute_url()
@@ -160,7 +167,8 @@ class DecisionFeed(Feed):
 
     def item_title(self, decision: Decision) -> str:
         item = decision.agenda_item
-        return plain(f"{decision.get_kind_display()}: {item.title} ({item.meeting.name()})")
+        title = shown_title(item.title)
+        return plain(f"{decision.get_kind_display()}: {title} ({item.meeting.name()})")
 
     def item_description(self, decision: Decision) -> str:
         return plain(decision.text)

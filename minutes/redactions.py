@@ -1,13 +1,18 @@
 """Redaction codes: the Woo (and older Wob) grounds on which text was withheld.
 
 The archive shows each code as released and names its ground; it never guesses what
-was behind it.
+was behind it. A passage that is nothing but a withheld marker ("buiten verzoek", an
+agenda item titled "5.1.2i") is not text: `withheld` says which it is, and every
+surface (pages, lists, feeds, exports, search) shows its `marker` instead.
 """
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from minutes.parsing.text import REDACTION_RE
+from django.utils.translation import gettext
+
+from minutes.parsing.text import REDACTION_RE, WITHHELD_RE
 
 GROUNDS: dict[str, str] = {
     # Wet open overheid (Woo), artikel 5.1 en 5.2
@@ -52,3 +57,110 @@ def legend(texts: Iterable[str]) -> list[tuple[str, str]]:
     """The codes in `texts` as released, each once in order of appearance, with its ground."""
     codes = dict.fromkeys(code for text in texts if text for code in REDACTION_RE.findall(text))
     return [(code, ground(code)) for code in codes]
+
+
+# What may stand around the markers in a passage that is nothing but a withheld marker:
+# list bullets, bold marks, dashes, brackets and punctuation.
+_FILLER_RE = re.compile(r"[\s\-–—•*·,;:.()\[\]/]*")
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """A passage the release withheld: "buiten (het) verzoek" and/or Woo (Wob) codes.
+
+    `codes` are the codes as released, in order of appearance, each once. A passage
+    outside the request may carry codes too ("10.2.e - buiten verzoek": a redacted name
+    and then nothing): it is outside the request, and keeps its codes.
+    """
+
+    outside_request: bool
+    codes: tuple[str, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        """ "buiten verzoek", or the codes as released ("5.1.2i"), for exports."""
+        return "buiten verzoek" if self.outside_request else " ".join(self.codes)
+
+    def marker(self, *, item: bool = False) -> str:
+        """The words a reader sees (and hears) instead of the passage.
+
+        `item`: the passage is an agenda item's whole title, so the Woo kind says the
+        agenda item was withheld ("Agendapunt weggelakt, Woo-grond 5.1.2i: …").
+        """
+        if self.outside_request:
+            text = gettext("Niet openbaar: buiten het verzoek")
+            if self.codes:
+                text = f"{text} ({', '.join(self.codes)})"
+            return text
+        if len(self.codes) == 1:
+            values = {"code": self.codes[0], "ground": ground(self.codes[0])}
+            if item:
+                return gettext("Agendapunt weggelakt, Woo-grond %(code)s: %(ground)s") % values
+            return gettext("Weggelakt, Woo-grond %(code)s: %(ground)s") % values
+        grounds = "; ".join(f"{code}: {ground(code)}" for code in self.codes)
+        if item:
+            return gettext("Agendapunt weggelakt, Woo-gronden %(grounds)s") % {"grounds": grounds}
+        return gettext("Weggelakt, Woo-gronden %(grounds)s") % {"grounds": grounds}
+
+
+def withheld(text: str) -> Withheld | None:
+    """The withheld passage `text` is, or None when it is (also) text.
+
+    A title, body, paragraph or list entry is withheld when nothing but "buiten (het)
+    verzoek" (any case, any spacing) and Woo or Wob codes stand in it, with bullets,
+    bold marks, dashes and punctuation around them: "buiten verzoek", "- Buiten het
+    verzoek.", "5.1.2i", "5.1.2.i", "10.2.e - buiten verzoek". A sentence that merely
+    contains the words ("Dit valt buiten verzoek van de Kamer") is text. Pure: nothing
+    is guessed or rebuilt; the codes are kept as released.
+    """
+    if not text:
+        return None
+    outside = bool(WITHHELD_RE.search(text))
+    rest = WITHHELD_RE.sub(" ", text)
+    codes = tuple(dict.fromkeys(REDACTION_RE.findall(rest)))
+    if not (outside or codes):
+        return None
+    if not _FILLER_RE.fullmatch(REDACTION_RE.sub(" ", rest)):
+        return None
+    return Withheld(outside_request=outside, codes=codes)
+
+
+def shown_title(title: str) -> str:
+    """An agenda item's title as plain text shows it: the marker for a withheld one."""
+    found = withheld(title)
+    return found.marker(item=True) if found else title
+
+
+def without_withheld(text: str) -> str:
+    """`text` with its withheld lines (a bullet "- buiten verzoek", a bare "5.1.2i")
+    reduced to their codes: what search indexes and excerpts, so a query for "verzoek"
+    never finds a marker's words while a query for "5.1.2i" still finds its item."""
+    if not text:
+        return text
+    if not WITHHELD_RE.search(text) and not REDACTION_RE.search(text):
+        return text
+    if whole := withheld(text):
+        return " ".join(whole.codes)
+    return "\n".join(
+        " ".join(found.codes) if (found := withheld(line)) else line for line in text.split("\n")
+    )
+
+
+# A list bullet or dash at a line's start, kept in front of a withheld line's marker.
+_BULLET_RE = re.compile(r"^\s*[-–•*]\s*")
+
+
+def marked_text(text: str) -> str:
+    """Plain text (a feed's description) with each withheld line as its marker in square
+    brackets, an editor's note: "- [Niet openbaar: buiten het verzoek]". The bullet in
+    front of a withheld line stays; every other line is left as it is."""
+    if not text:
+        return text
+    lines = []
+    for line in text.split("\n"):
+        found = withheld(line)
+        if found:
+            bullet = _BULLET_RE.match(line)
+            line = f"{bullet.group(0) if bullet else ''}[{found.marker()}]"
+        lines.append(line)
+    return "\n".join(lines)

@@ -18,13 +18,13 @@ from django.utils.safestring import SafeString, mark_safe
 
 from minutes.parsing import REDACTION_RE
 from minutes.parsing.decisions import LIST_MARKER_RE, PARAGRAPH_BREAK_RE, WRAPPED_LINE_LENGTH
-from minutes.redactions import ground
+from minutes.redactions import Withheld, ground, withheld
 from minutes.search.config import HEADLINE_START, HEADLINE_STOP
 
 DECISION_START, DECISION_END = "\x01", "\x02"
 MARK_START, MARK_END = HEADLINE_START, HEADLINE_STOP
 # Raised whenever the markup of rendered bodies changes (cached_item_bodies).
-RENDERING_VERSION = 2
+RENDERING_VERSION = 3  # 3: withheld passages as markers
 SENTINELS = re.compile("[\x01-\x04]")
 # A short label on a line of its own: an abbreviation ("EZK", "J&V") or ending in ":".
 GROUP_HEADING_RE = re.compile(
@@ -59,6 +59,23 @@ def redaction_html(code: str, *, with_ground: bool = True, focusable: bool = Tru
         f'<span class="redaction__explanation">weggelakt, Woo-grond </span>{code}'
         f"{ground_text}</span>"
     )
+
+
+def withheld_html(passage: Withheld, *, item: bool = False) -> SafeString:
+    """A withheld passage as its marker: the archive's only withheld-passage markup.
+
+    The marker's words are the text: sighted readers see and screen readers hear
+    "Niet openbaar: buiten het verzoek" or "Agendapunt weggelakt, Woo-grond 5.1.2i:
+    het goed functioneren van de Staat", never the released "buiten verzoek" as if it
+    were a heading or a sentence. The codes in it stay as released, each in a redaction
+    label (the marker names their grounds, so the label carries no explanation of its
+    own). `item`: the passage is an agenda item's whole title.
+    """
+    words = escape(passage.marker(item=item))
+    words = REDACTION_RE.sub(
+        lambda m: f'<span class="redaction withheld__code">{m.group(0)}</span>', words
+    )
+    return mark_safe(f'<span class="withheld">{words}</span>')
 
 
 def _join_marked_codes(text: str) -> str:
@@ -221,7 +238,10 @@ def _list_html(entries: list[_Block], decisions: list[str]) -> str:
     items = []
     for entry in entries:
         value = f' value="{entry.value}"' if kind != "ul" else ""
-        items.append(f"<li{value}>{_inline(_wrap_decisions(entry.text, decisions))}</li>")
+        if passage := withheld(_unmarked(entry.text)):
+            items.append(f"<li{value}>{withheld_html(passage)}</li>")
+        else:
+            items.append(f"<li{value}>{_inline(_wrap_decisions(entry.text, decisions))}</li>")
     tag = "ul" if kind == "ul" else "ol"
     letters = ' type="a"' if kind == "ol-a" else ""
     return f"<{tag}{letters}{{id}}>{''.join(items)}</{tag}>"
@@ -230,6 +250,9 @@ def _list_html(entries: list[_Block], decisions: list[str]) -> str:
 def _block_html(block: _Block, decisions: list[str]) -> str:
     """One paragraph as HTML, with `{id}` where its id attribute goes."""
     text = block.text
+    passage = withheld(_unmarked(text))
+    if passage:
+        return f'<p class="sgo-withheld"{{id}}>{withheld_html(passage)}</p>'
     if block.kind == "heading":
         # "EZK", "J&V:", "Fin:" head a ministry's part of the rondvraag.
         return f'<p class="sgo-rondvraag-heading"{{id}}>{_inline(text)}</p>'
@@ -291,6 +314,18 @@ def render_inline(text: str, *, marks: bool = False, focusable: bool = False) ->
     """
     text = re.sub("[\x01\x02]", "", text) if marks else SENTINELS.sub("", text)
     return mark_safe(_inline(text, focusable=focusable))
+
+
+def render_title(text: str, *, marks: bool = False, focusable: bool = False) -> SafeString:
+    """An agenda item's title: as render_inline, or its marker when the title is withheld.
+
+    A withheld title ("buiten verzoek", "5.1.2i") shows the marker without search
+    marks: a query for "verzoek" does not light up a marker as if it were a title.
+    """
+    passage = withheld(SENTINELS.sub("", text))
+    if passage:
+        return withheld_html(passage, item=True)
+    return render_inline(text, marks=marks, focusable=focusable)
 
 
 def item_bodies(items: Sequence[Any], *, marked: bool = False) -> dict[int, SafeString]:

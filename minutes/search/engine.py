@@ -21,6 +21,7 @@ import tantivy
 from django.db import models
 
 from minutes.models import AgendaItem, Decision, Meeting, Ministry, Series, Topic
+from minutes.redactions import without_withheld
 from minutes.search import index
 from minutes.search.config import HEADLINE_START, HEADLINE_STOP
 from minutes.search.query import Clause, Sort, Term, parse
@@ -486,7 +487,8 @@ def with_snippets(items: list[AgendaItem], query: str) -> list[AgendaItem]:
         decisions.setdefault(item_id, []).append(headline)
     for item in items:
         item.title_headline = highlighter.mark(item.title)
-        item.body_headline = highlighter.snippet(bodies.get(item.pk, ""))
+        # A withheld line ("- buiten verzoek") is no excerpt: it is left out of it.
+        item.body_headline = highlighter.snippet(without_withheld(bodies.get(item.pk, "")))
         item.decision_headlines = decisions.get(item.pk, [])
     return list(items)
 

@@ -47,12 +47,13 @@ from minutes.models import (
     MinistryMention,
 )
 from minutes.parsing import REDACTION_RE
+from minutes.redactions import without_withheld
 from minutes.search import terms
 
 logger = logging.getLogger(__name__)
 
 # Bump when the schema or the analyzer changes: an index of another layout is rebuilt.
-LAYOUT = 6  # 6: the series of an item's meeting; sort keys per series
+LAYOUT = 7  # 7: withheld passages left out of the terms
 ANALYZER = "nl"
 TITLE_BOOST = 3.0
 # A word found only as part of a compound ("thuiswerken" in "thuiswerkvergoeding")
@@ -259,11 +260,15 @@ def text_fields(
     Pure and the costly part of a document: the import's parsing workers compute
     them beside the parser (`item_texts`), the rest of the document comes later.
     `analysed`: title and body already tokenised and stemmed (`terms.analyse`).
+
+    Withheld passages (a title "buiten verzoek" or "5.1.2i", a bullet "- buiten
+    verzoek") are not text: their words are left out of the terms, so a query for
+    "verzoek" does not find a marker. Their codes stay in `ground`, as released.
     """
-    (title_words, title_terms), (body_words, body_terms) = analysed or (
-        terms.analyse(title),
-        terms.analyse(body),
-    )
+    searched_title, searched_body = without_withheld(title), without_withheld(body)
+    if analysed is None or (searched_title, searched_body) != (title, body):
+        analysed = (terms.analyse(searched_title), terms.analyse(searched_body))
+    (title_words, title_terms), (body_words, body_terms) = analysed
     spec = {
         "title": " ".join(title_terms),
         "body": " ".join(body_terms),

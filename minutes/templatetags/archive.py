@@ -14,7 +14,7 @@ from django.utils.translation import get_language, get_language_info
 from minutes import rendering
 from minutes.models import Decision, Meeting, Ministry, Series
 from minutes.names import visible_name
-from minutes.redactions import legend
+from minutes.redactions import legend, shown_title
 
 register = template.Library()
 
@@ -74,6 +74,25 @@ def minutes_inline_marked(text: str, focusable: bool = False):
     return rendering.render_inline(text or "", marks=True, focusable=focusable)
 
 
+@register.filter
+def minutes_title(text: str, focusable: bool = False):
+    """An agenda item's title: as minutes_inline, or the marker of a withheld title."""
+    return rendering.render_title(text or "", focusable=focusable)
+
+
+@register.filter
+def minutes_title_marked(text: str, focusable: bool = False):
+    """An agenda item's title with search matches in <mark>, or its withheld marker."""
+    return rendering.render_title(text or "", marks=True, focusable=focusable)
+
+
+@register.filter
+def plain_title(text: str) -> str:
+    """An agenda item's title as plain text (a <title>, a hidden label): the marker's
+    words for a withheld title."""
+    return shown_title(text or "")
+
+
 @register.simple_tag
 def redaction(code: str, *, with_ground: bool = True):
     """A redaction code as a label: {% redaction code %}, see rendering.redaction_html."""
@@ -108,7 +127,7 @@ def _link(href: str, content, *, current: bool = False) -> SafeString:
 @register.simple_tag
 def meeting_description(meeting, items) -> str:
     """A meeting page's meta description: its series, date and its agenda's titles."""
-    titles = "; ".join(item.title for item in items)
+    titles = "; ".join(shown_title(item.title) for item in items)
     if not meeting.series.is_sgo:
         return f"Verslag {meeting.name()}: {titles}."
     return (
