@@ -7,12 +7,14 @@ from datetime import date
 from functools import cached_property
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext, pgettext
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
@@ -565,16 +567,23 @@ def decision_series_counts(decisions: QuerySet[Decision]) -> list[dict]:
 
 def robots_txt(request: HttpRequest) -> HttpResponse:
     sitemap = request.build_absolute_uri(reverse("minutes:django.contrib.sitemaps.views.sitemap"))
+    # Search and export URLs are endless combinations of the same content, in every
+    # language of the interface (/zoeken/, /en/zoeken/).
+    endless = [
+        "minutes:search",
+        "minutes:meeting_export_csv",
+        "minutes:meeting_export_json",
+        "minutes:decision_export_csv",
+        "minutes:decision_export_json",
+        "minutes:healthz",
+    ]
+    disallowed = [reverse("admin:index")]
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            disallowed += [reverse(name) for name in endless]
     lines = [
         "User-agent: *",
-        f"Disallow: {reverse('admin:index')}",
-        # Search and export URLs are endless combinations of the same content.
-        f"Disallow: {reverse('minutes:search')}",
-        f"Disallow: {reverse('minutes:meeting_export_csv')}",
-        f"Disallow: {reverse('minutes:meeting_export_json')}",
-        f"Disallow: {reverse('minutes:decision_export_csv')}",
-        f"Disallow: {reverse('minutes:decision_export_json')}",
-        f"Disallow: {reverse('minutes:healthz')}",
+        *(f"Disallow: {path}" for path in dict.fromkeys(disallowed)),
         f"Sitemap: {sitemap}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
