@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 
 from minutes.formats import local_date
 from minutes.names import visible_name
@@ -674,15 +674,24 @@ class AgendaItem(models.Model):
         load it with the item (select_related or a prefetch of `subitems`).
         """
         if self.parent_id:
-            return item_label(self.parent.number, self.number)
-        return item_label(self.number)
+            return self._in_language(item_label(self.parent.number, self.number))
+        return self._in_language(item_label(self.number))
 
     @property
     def list_label(self) -> str:
         """The label in front of a title in a list: "5.", "5a.", "Ingelast" (no dot)."""
         if self.parent_id:
-            return list_label(self.parent.number, self.number)
-        return list_label(self.number)
+            return self._in_language(list_label(self.parent.number, self.number))
+        return self._in_language(list_label(self.number))
+
+    def _in_language(self, label: str) -> str:
+        """A label of minutes.parsing (which reads Dutch) in the page's language: an
+        inserted item's "Ingelast" is a word ("Added" in English), a number is not."""
+        number = self.parent.number if self.parent_id else self.number
+        if number != INSERTED:
+            return label
+        # Translators: the label of an agenda item added at the meeting, in place of a number.
+        return label.replace("Ingelast", pgettext("agenda item", "Ingelast"), 1)
 
 
 class Decision(models.Model):
