@@ -208,10 +208,12 @@ PAGES = [
 
 @dataclass
 class Reading:
-    """What a reader meets on a page, apart from the text marked as Dutch."""
+    """What a reader meets on a page: the interface's texts as (where, text), where is
+    "" for text in the page and "[title] ", "[aria-label] " … for a title or attribute;
+    and the page's texts marked as Dutch (the minutes, names), each element's whole."""
 
-    texts: list[str] = field(default_factory=list)
-    dutch: list[str] = field(default_factory=list)  # the marked texts (the minutes)
+    texts: list[tuple[str, str]] = field(default_factory=list)
+    dutch: list[str] = field(default_factory=list)
 
 
 def interface_language(element, inherited: str) -> str:
@@ -224,31 +226,38 @@ def read_page(html: str) -> tuple[lxml.html.HtmlElement, Reading]:
 
     def add(text: str | None, language: str, where: str = "") -> None:
         text = " ".join((text or "").split())
-        if not text:
-            return
-        if language.startswith("nl"):
-            reading.dutch.append(text)
-        else:
-            reading.texts.append(f"{where}{text}")
+        if text and not language.startswith("nl"):
+            reading.texts.append((where, text))
 
     def walk(element, inherited: str) -> None:
         if not isinstance(element.tag, str):  # a comment or processing instruction
             return
         language = interface_language(element, inherited)
         tag = element.tag.lower()
-        if tag not in UNSEEN:
-            add(element.text, language)
-            for name in ATTRIBUTES:
-                if element.get(name) is not None:
-                    add(element.get(name), language, f"[{name}] ")
-            if tag == "input" and element.get("type") in ("submit", "button", "reset"):
-                add(element.get("value"), language, "[value] ")
-            for child in element:
-                walk(child, language)
-                add(child.tail, language)
+        if tag in UNSEEN:
+            return
+        if language.startswith("nl") and not inherited.startswith("nl"):
+            reading.dutch.append(" ".join(element.text_content().split()))
+        add(element.text, language, "[title] " if tag == "title" else "")
+        for name in ATTRIBUTES:
+            if element.get(name) is not None:
+                add(element.get(name), language, f"[{name}] ")
+        if tag == "input" and element.get("type") in ("submit", "button", "reset"):
+            add(element.get("value"), language, "[value] ")
+        for child in element:
+            walk(child, language)
+            add(child.tail, language)
 
     walk(root, "")
     return root, reading
+
+
+def unquoted(text: str, quotes: list[str]) -> str:
+    """`text` without the Dutch texts of its page it quotes (whole words, longest first):
+    a title or description may name a ministry or quote an agenda title."""
+    for quote in sorted({q for q in quotes if len(q) >= 4}, key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(quote)}(?!\w)", " ", text)
+    return text
 
 
 def dutch_words(text: str) -> list[str]:
@@ -257,18 +266,17 @@ def dutch_words(text: str) -> list[str]:
 
 
 def dutch_left(reading: Reading, description: str | None) -> list[str]:
-    """Each interface text with Dutch words, as "words: text"."""
+    """Each interface text with Dutch words, as "words: text". Text in the page must be
+    marked itself; a title, an attribute or the meta description may quote the page's
+    Dutch texts."""
     found = []
     texts = list(reading.texts)
     if description is not None:
-        # The description may quote the minutes (agenda titles): those are Dutch by right.
-        for quoted in sorted(set(reading.dutch), key=len, reverse=True):
-            description = description.replace(quoted, " ")
-        texts.append(f"[meta description] {description}")
-    for text in texts:
-        words = dutch_words(text)
+        texts.append(("[meta description] ", description))
+    for where, text in texts:
+        words = dutch_words(unquoted(text, reading.dutch) if where else text)
         if words:
-            found.append(f"{', '.join(dict.fromkeys(words))}: {text[:200]}")
+            found.append(f"{', '.join(dict.fromkeys(words))}: {where}{text[:200]}")
     return found
 
 
@@ -310,20 +318,25 @@ def test_the_link_check_finds_links_to_dutch_pages():
 
 
 def test_the_dutch_word_check_finds_dutch_and_passes_english():
-    """The check itself: Dutch interface text is caught, English and marked Dutch pass."""
+    """The check itself: Dutch interface text is caught; English, text marked as Dutch
+    and a title or description quoting it pass."""
     _root, reading = read_page(
-        '<html lang="en"><head><title>Meetings – SGO Archive</title></head><body>'
-        '<nav aria-label="Hoofdmenu"><a href="/en/vergaderingen/">Meetings</a></nav>'
+        '<html lang="en"><head><title>Ministerie van Defensie – SGO Archive</title></head>'
+        '<body><nav aria-label="Hoofdmenu"><a href="/en/vergaderingen/">Meetings</a></nav>'
+        '<h1 lang="nl">Ministerie van Defensie</h1>'
         '<p lang="nl">Het verslag is vastgesteld. <span lang="en">Decision</span></p>'
-        "<p>3 agendapunten gevonden</p><p>See /en/vergaderingen/ ?jaar=2021</p>"
+        "<p>Ministerie van Defensie</p><p>3 agendapunten gevonden</p>"
+        "<p>See /en/vergaderingen/ ?jaar=2021</p>"
         '<input type="submit" value="Zoeken"></body></html>'
     )
-    assert reading.dutch == ["Het verslag is vastgesteld."]
-    left = dutch_left(reading, "Minutes: Het verslag is vastgesteld.")
+    assert reading.dutch == ["Ministerie van Defensie", "Het verslag is vastgesteld. Decision"]
+    left = dutch_left(reading, "Minutes of Ministerie van Defensie: het verslag.")
     assert left == [
         "Hoofdmenu: [aria-label] Hoofdmenu",
+        "Ministerie, van: Ministerie van Defensie",
         "agendapunten, gevonden: 3 agendapunten gevonden",
         "Zoeken: [value] Zoeken",
+        "het, verslag: [meta description] Minutes of Ministerie van Defensie: het verslag.",
     ]
 
 
