@@ -47,6 +47,10 @@ WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 # (/en/vergaderingen/?jaar=2021): no interface text.
 PATH_RE = re.compile(r"\S*[/?=]\S*")
 ATTRIBUTES = ("aria-label", "title", "placeholder", "alt")
+# American English writes the month first ("January 19, 2021"): a day before an English
+# month is a Dutch layout left in place (`|date:"j F Y"` instead of `|day`).
+MONTHS = "January February March April May June July August September October November December"
+DAY_FIRST_RE = re.compile(rf"\b\d{{1,2}} (?:{'|'.join(MONTHS.split())})\b")
 # Elements whose text no reader sees.
 UNSEEN = {"script", "style", "template", "noscript"}
 
@@ -277,6 +281,8 @@ def dutch_left(reading: Reading, description: str | None) -> list[str]:
         words = dutch_words(unquoted(text, reading.dutch) if where else text)
         if words:
             found.append(f"{', '.join(dict.fromkeys(words))}: {where}{text[:200]}")
+        for date in DAY_FIRST_RE.findall(text):
+            found.append(f"{date!r} day before month: {where}{text[:200]}")
     return found
 
 
@@ -326,6 +332,7 @@ def test_the_dutch_word_check_finds_dutch_and_passes_english():
         '<h1 lang="nl">Ministerie van Defensie</h1>'
         '<p lang="nl">Het verslag is vastgesteld. <span lang="en">Decision</span></p>'
         "<p>Ministerie van Defensie</p><p>3 agendapunten gevonden</p>"
+        "<p>Minutes of SGO January 19, 2021; next: 26 January 2021</p>"
         "<p>See /en/vergaderingen/ ?jaar=2021</p>"
         '<input type="submit" value="Zoeken"></body></html>'
     )
@@ -335,6 +342,7 @@ def test_the_dutch_word_check_finds_dutch_and_passes_english():
         "Hoofdmenu: [aria-label] Hoofdmenu",
         "Ministerie, van: Ministerie van Defensie",
         "agendapunten, gevonden: 3 agendapunten gevonden",
+        "'26 January' day before month: Minutes of SGO January 19, 2021; next: 26 January 2021",
         "Zoeken: [value] Zoeken",
         "het, verslag: [meta description] Minutes of Ministerie van Defensie: het verslag.",
     ]
