@@ -135,7 +135,7 @@ def meeting_description(meeting, items) -> str:
 @register.filter
 def meeting_title(meeting: Meeting, day_format: str = "j F Y") -> str:
     """ "Verslag SGO 19 januari 2021", "Technisch Overleg Digikoppeling, 4 maart 2021"
-    ("Minutes SGO January 19, 2021" in English; `day_format` a Dutch layout)."""
+    ("Minutes of SGO January 19, 2021" in English; `day_format` a Dutch layout)."""
     return meeting.title(day_format)
 
 
