@@ -391,10 +391,16 @@ def preview_data(parsed: parsing.ParsedMeeting) -> dict[str, Any]:
 
 
 def stage_upload(
-    uploads: Iterable[UploadedFile], *, user: AbstractBaseUser, limits: ImportLimits
+    uploads: Iterable[UploadedFile],
+    *,
+    user: AbstractBaseUser,
+    limits: ImportLimits,
+    release_url: str = "",
 ) -> ImportRun:
     """Read, check and preview an upload, and stage it for its user to confirm.
 
+    `release_url` (checked by the form) is the Woo release the files came from: the
+    run keeps it, and the meetings it imports get it once confirmed.
     Raises UploadRefused, with nothing stored, if the upload breaks a rule.
     """
     purge_expired()
@@ -406,6 +412,7 @@ def stage_upload(
             status=ImportRun.Status.STAGED,
             staged_at=now,
             started_at=now,
+            release_url=release_url,
         )
         writer = StagingWriter(run, limits=limits, aliases=alias_table())
         try:
