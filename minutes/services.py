@@ -81,11 +81,20 @@ def implausible_date(meeting_date: date, *, today: date | None = None) -> str | 
     return None
 
 
+def agenda_item_count(meeting: Meeting | parsing.ParsedMeeting) -> int:
+    """How many agenda items a meeting has, stored or parsed, as its public pages count
+    them (`MeetingQuerySet.with_counts`): the top-level items, whose sub-items (3a, 3b)
+    are parts of them. The upload's preview and the replacement check count with this."""
+    if isinstance(meeting, parsing.ParsedMeeting):
+        return len(meeting.agenda_items)
+    return meeting.agenda_items.filter(parent=None).count()
+
+
 @dataclass(frozen=True)
 class ReplacementCheck:
     """A new version of a stored meeting against the version it would replace.
 
-    Each pair is (stored, new): agenda items (sub-items counted), decisions, and
+    Each pair is (stored, new): agenda items (`agenda_item_count`), decisions, and
     characters of text. A version that loses items or decisions, loses more than
     SGO_REPLACE_MAX_TEXT_LOSS of the text or grows past SGO_REPLACE_MAX_GROWTH times
     it is suspicious (half a file, or another file altogether) and replaces the
@@ -98,9 +107,8 @@ class ReplacementCheck:
 
     @classmethod
     def compare(cls, existing: Meeting, parsed: parsing.ParsedMeeting) -> ReplacementCheck:
-        new_items = sum(1 + len(item.subitems) for item in parsed.agenda_items)
         return cls(
-            items=(existing.agenda_items.count(), new_items),
+            items=(agenda_item_count(existing), agenda_item_count(parsed)),
             decisions=(
                 Decision.objects.filter(agenda_item__meeting=existing).count(),
                 len(parsed.decisions),

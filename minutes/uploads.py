@@ -50,6 +50,7 @@ from minutes.services import (
     ReplacementCheck,
     SeriesBook,
     SourceFile,
+    agenda_item_count,
     alias_table,
     import_batch,
     preview_file,
@@ -385,6 +386,7 @@ def preview_data(parsed: parsing.ParsedMeeting) -> dict[str, Any]:
         data.pop(key, None)
     for item in data["agenda_items"]:
         item.pop("body", None)
+    data["item_count"] = agenda_item_count(parsed)
     data["warnings"] = list(parsed.warnings)
     data["withheld_passages"] = parsed.withheld_passages
     return data
@@ -681,8 +683,9 @@ class PreviewRow:
 
     @property
     def item_count(self) -> int:
-        """The agenda items as the public pages count them: the top-level ones."""
-        return len(self.file.preview.get("agenda_items", []))
+        """The agenda items as the public pages and the replacement check count them
+        (`services.agenda_item_count`, taken when the file was staged)."""
+        return self.file.preview.get("item_count", 0)
 
     @property
     def subitem_count(self) -> int:
