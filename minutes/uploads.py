@@ -387,7 +387,7 @@ def preview_data(parsed: parsing.ParsedMeeting) -> dict[str, Any]:
     for item in data["agenda_items"]:
         item.pop("body", None)
     data["item_count"] = agenda_item_count(parsed)
-    data["warnings"] = list(parsed.warnings)
+    data["warnings"] = [warning.message for warning in parsed.warnings]
     data["withheld_passages"] = parsed.withheld_passages
     return data
 

@@ -13,9 +13,11 @@ file that cannot be read or parsed, a folder entry that is not read, a meeting d
 that cannot be right and a suspicious replacement (fewer agenda items or decisions,
 much less or much more text) are reported by name and reason, the rest of the batch
 goes on, and the command exits non-zero at the end. `--force` carries out the
-suspicious replacements. `--release-url` names the Woo release the files came from:
-the run records it and every meeting it imports or replaces gets it (a replacement
-without it keeps the address its meeting had).
+suspicious replacements. What the parser noticed in a file it read (an end time
+before the start, no numbered agenda items) is printed as a WARNING line with its
+Dutch message (`minutes.parsing.PARSE_WARNINGS`). `--release-url` names the Woo
+release the files came from: the run records it and every meeting it imports or
+replaces gets it (a replacement without it keeps the address its meeting had).
 """
 
 from django.core.exceptions import ValidationError
@@ -112,6 +114,10 @@ class Command(BaseCommand):
             elif verbosity >= 2:
                 meeting = outcome.meeting or (outcome.parsed and outcome.parsed.meeting_date)
                 self.stdout.write(f"{outcome.status} {outcome.name} ({meeting})")
+            if outcome.parsed and outcome.status != ImportFile.Status.FAILED and verbosity >= 1:
+                # What the parser noticed in a file it read, in Dutch (PARSE_WARNINGS).
+                for warning in outcome.parsed.warnings:
+                    self.stdout.write(f"WARNING {outcome.name}: {warning.message}")
             if progress:
                 progress.advance()
 
