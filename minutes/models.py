@@ -6,8 +6,10 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import date
 
+from django import forms
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce, ExtractYear, Upper
@@ -15,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
-from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext, pgettext_lazy
 
 from minutes.formats import local_date
 from minutes.names import visible_name
@@ -38,6 +40,34 @@ class AnyOf(models.Lookup):
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, [int(pk) for pk in self.rhs]]
+
+
+# The Woo release (the decision that made the minutes public) a text came from: only a
+# web address, so a page can link it safely (never `javascript:` or `data:`).
+RELEASE_URL_MAX_LENGTH = 500
+validate_release_url = URLValidator(
+    schemes=["http", "https"],
+    message=gettext_lazy(
+        "Geef het webadres van het Woo-besluit, beginnend met http:// of https://."
+    ),
+)
+
+
+class ReleaseUrlFormField(forms.CharField):
+    """A form's field for a release's address: http or https only, said in one message
+    (an address without its scheme is refused, not completed with one)."""
+
+    widget = forms.URLInput
+    default_validators = [validate_release_url]
+
+
+class ReleaseUrlField(models.URLField):
+    """The address of a Woo release: http or https only (ftp, mailto and the rest refused)."""
+
+    default_validators = [validate_release_url]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": ReleaseUrlFormField, **kwargs})
 
 
 class MinistryQuerySet(models.QuerySet):
@@ -475,6 +505,14 @@ class Meeting(models.Model):
     last_page = models.PositiveIntegerField("laatste pagina", null=True, blank=True)
     ocr_pages = ArrayField(
         models.PositiveIntegerField(), default=list, blank=True, verbose_name="OCR-pagina's"
+    )
+    release_url = ReleaseUrlField(
+        gettext_lazy("Woo-besluit (URL)"),
+        max_length=RELEASE_URL_MAX_LENGTH,
+        blank=True,
+        help_text=gettext_lazy(
+            "Het webadres van het Woo-besluit waarmee deze tekst openbaar is gemaakt."
+        ),
     )
 
     objects = MeetingQuerySet.as_manager()
@@ -948,6 +986,14 @@ class ImportRun(models.Model):
     host = models.CharField("server", max_length=255, blank=True)
     pid = models.PositiveIntegerField("proces", null=True, blank=True)
     process_started = models.FloatField("proces gestart", null=True, blank=True)
+    # The Woo release the run's files came from, if the importer named it: each meeting
+    # the run imports (or replaces) gets it.
+    release_url = ReleaseUrlField(
+        gettext_lazy("Woo-besluit (URL)"),
+        max_length=RELEASE_URL_MAX_LENGTH,
+        blank=True,
+        help_text=gettext_lazy("Het webadres van het Woo-besluit waaruit deze bestanden komen."),
+    )
 
     objects = ImportLogManager()
     staged = StagedRunManager()
