@@ -389,7 +389,7 @@ class MeetingAdmin(SearchIndexedAdmin):
             },
         ),
         ("Aanwezigheid (zoals vermeld)", {"fields": ("attendees_text", "absentees_text")}),
-        ("Woo", {"fields": ("redaction_code_list", "withheld_passages")}),
+        ("Woo", {"fields": ("release_url", "redaction_code_list", "withheld_passages")}),
         (
             "Import",
             {
@@ -838,7 +838,15 @@ class ImportRunAdmin(ImportLogPermissions, MinutesImportAdminMixin, admin.ModelA
     list_filter = ("origin", "status", ("user", admin.RelatedOnlyFieldListFilter))
     date_hierarchy = "started_at"
     list_select_related = ("user",)
-    fields = ("origin", "status", "importer", "started_at", "finished_at", "summary")
+    fields = (
+        "origin",
+        "status",
+        "importer",
+        "started_at",
+        "finished_at",
+        "release_url",
+        "summary",
+    )
     readonly_fields = fields
     inlines = [ImportFileInline]
 

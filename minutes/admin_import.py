@@ -34,10 +34,16 @@ from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from minutes import uploads
-from minutes.models import IMPORT_PERMISSION, Series
+from minutes.models import (
+    IMPORT_PERMISSION,
+    RELEASE_URL_MAX_LENGTH,
+    ReleaseUrlFormField,
+    Series,
+)
 from minutes.services import mark_interrupted_runs
 from minutes.uploads import ImportLimits, SelectionInvalid, StagingUnavailable, UploadRefused
 
@@ -75,6 +81,16 @@ class UploadForm(forms.Form):
     files = MultipleFileField(
         label="Bestanden",
         error_messages={"required": "Kies ten minste één bestand."},
+    )
+    release_url = ReleaseUrlFormField(
+        label=gettext_lazy("Woo-besluit (URL)"),
+        required=False,
+        max_length=RELEASE_URL_MAX_LENGTH,
+        help_text=gettext_lazy(
+            "Niet verplicht. Het webadres van het Woo-besluit waaruit deze bestanden komen; "
+            "elk verslag dat u importeert of vervangt, krijgt het mee en toont het bij "
+            "‘Citeren en herkomst’."
+        ),
     )
 
     def __init__(self, *args: Any, limits: ImportLimits, **kwargs: Any) -> None:
@@ -269,7 +285,12 @@ class MinutesImportAdminMixin:
         if not form.is_valid():
             return self._render_upload(request, form, status=form.refusal_status)
         try:
-            run = uploads.stage_upload(form.cleaned_data["files"], user=request.user, limits=limits)
+            run = uploads.stage_upload(
+                form.cleaned_data["files"],
+                user=request.user,
+                limits=limits,
+                release_url=form.cleaned_data["release_url"],
+            )
         except UploadRefused as exc:
             form.add_error("files", str(exc))
             return self._render_upload(request, form, status=exc.status)
@@ -311,6 +332,7 @@ class MinutesImportAdminMixin:
             request,
             "Voorvertoning import",
             form=form,
+            run=run,
             rows=rows,
             checked=checked,
             forced=forced,

@@ -135,7 +135,7 @@ def fill_meeting(
     meeting.absentees_text = parsed.absentees_text
     meeting.redaction_codes = list(parsed.redaction_codes)
     meeting.withheld_passages = parsed.withheld_passages
-    meeting.parse_warnings = [w[:200] for w in parsed.warnings]
+    meeting.parse_warnings = [w.message[:200] for w in parsed.warnings]
     meeting.source_name = source_name[:255]
     meeting.sha256 = sha256
     meeting.encoding = parsed.encoding

@@ -25,6 +25,10 @@ Names and order of ministries and topics can be edited in the admin without a ne
 archive version (as for minutes/aggregates.py): SGO_PAGE_CACHE_SECONDS bounds how long
 such an edit waits.
 
+A meeting's citation gives the day it was consulted ("geraadpleegd op 7 december
+2026"), so no copy outlives the local day (TIME_ZONE) it was made on: the day is part
+of the key, and a copy is kept until the next local midnight at the latest.
+
 Kept responses get a strong ETag (a hash of the body, so equal across workers) and a
 Last-Modified (when the copy was made), `Cache-Control: no-cache` unless the view set
 one (browsers keep the page but ask again, and an import shows at once), and a
@@ -39,6 +43,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import NamedTuple
 
@@ -47,7 +52,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
@@ -84,6 +89,21 @@ class _VersionReader:
 
 
 archive_version = _VersionReader()
+
+
+def local_now() -> datetime:
+    """Now, in the local time zone the pages give their dates in (tests set this clock)."""
+    return timezone.localtime()
+
+
+def seconds_to_keep(seconds: int, now: datetime) -> int:
+    """How long a copy made at `now` (aware, local) is kept: `seconds`, but no later than
+    the next local midnight, when its access date turns into yesterday's. At least one
+    second (a cache takes 0 as "not at all"); a day of 23 or 25 hours is counted as it is."""
+    midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time())
+    midnight = timezone.make_aware(midnight, now.tzinfo)
+    return max(1, min(seconds, int(midnight.timestamp() - now.timestamp())))
+
 
 _making: dict[str, threading.Lock] = {}
 _making_guard = threading.Lock()
@@ -192,9 +212,10 @@ class ResponseCacheMiddleware:
             return False
         return not request.path.startswith(self.excluded_prefixes)
 
-    def key(self, request: HttpRequest, version: int) -> str:
+    def key(self, request: HttpRequest, version: int, day: date) -> str:
         what = "\n".join(
             (
+                day.isoformat(),
                 request.scheme or "",
                 request.get_host(),
                 translation.get_language() or "",
@@ -213,7 +234,8 @@ class ResponseCacheMiddleware:
             # The database is gone: the page's own view answers (503, its own page).
             return self.get_response(request)
         store = caches[settings.SGO_PAGE_CACHE]  # type: ignore[attr-defined]
-        key = self.key(request, version)
+        now = local_now()
+        key = self.key(request, version, now.date())
         entry: Entry | None = store.get(key)
         response: HttpResponseBase | None = None
         if entry is None:
@@ -228,7 +250,7 @@ class ResponseCacheMiddleware:
                     if not storable(request, response):
                         return response
                     entry = Entry.of(response)
-                    store.set(key, entry, seconds)
+                    store.set(key, entry, seconds_to_keep(seconds, now))
                     response[HEADER] = "miss"
         if response is None:
             response = entry.response()

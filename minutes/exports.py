@@ -121,6 +121,7 @@ def meeting_record(meeting: Meeting, base_url: str) -> dict:
         "source_sha256": meeting.sha256,
         "text_origin": meeting.text_origin,
         "source_document": _source_document(meeting, base_url),
+        "release_url": meeting.release_url or None,
     }
 
 
@@ -170,6 +171,7 @@ CSV_COLUMNS = [
     "date", "series", "title", "url", "start_time", "end_time", "place", "reference",
     "document_date", "agenda_items", "decisions", "ministries_present", "ministries_involved",
     "redaction_codes", "source_sha256", "text_origin", "source_document", "withheld_items",
+    "release_url",
 ]  # fmt: skip
 
 

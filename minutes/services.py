@@ -42,6 +42,7 @@ from minutes.models import (
     Series,
     SourceDocument,
     Topic,
+    validate_release_url,
 )
 from minutes.names import visible_name
 from minutes.search import index as search_index
@@ -80,11 +81,20 @@ def implausible_date(meeting_date: date, *, today: date | None = None) -> str | 
     return None
 
 
+def agenda_item_count(meeting: Meeting | parsing.ParsedMeeting) -> int:
+    """How many agenda items a meeting has, stored or parsed, as its public pages count
+    them (`MeetingQuerySet.with_counts`): the top-level items, whose sub-items (3a, 3b)
+    are parts of them. The upload's preview and the replacement check count with this."""
+    if isinstance(meeting, parsing.ParsedMeeting):
+        return len(meeting.agenda_items)
+    return meeting.agenda_items.filter(parent=None).count()
+
+
 @dataclass(frozen=True)
 class ReplacementCheck:
     """A new version of a stored meeting against the version it would replace.
 
-    Each pair is (stored, new): agenda items (sub-items counted), decisions, and
+    Each pair is (stored, new): agenda items (`agenda_item_count`), decisions, and
     characters of text. A version that loses items or decisions, loses more than
     SGO_REPLACE_MAX_TEXT_LOSS of the text or grows past SGO_REPLACE_MAX_GROWTH times
     it is suspicious (half a file, or another file altogether) and replaces the
@@ -97,9 +107,8 @@ class ReplacementCheck:
 
     @classmethod
     def compare(cls, existing: Meeting, parsed: parsing.ParsedMeeting) -> ReplacementCheck:
-        new_items = sum(1 + len(item.subitems) for item in parsed.agenda_items)
         return cls(
-            items=(existing.agenda_items.count(), new_items),
+            items=(agenda_item_count(existing), agenda_item_count(parsed)),
             decisions=(
                 Decision.objects.filter(agenda_item__meeting=existing).count(),
                 len(parsed.decisions),
@@ -467,6 +476,7 @@ def import_batch(
     workers: int | None = None,
     keep_outcomes: bool = True,
     series: Series | None = None,
+    release_url: str = "",
 ) -> BatchResult:
     """Import every file; a failing file is recorded and the batch goes on.
 
@@ -491,14 +501,26 @@ def import_batch(
     flat however many files there are.
 
     Every meeting goes into `series` if given, else into the one `SeriesBook` finds.
+    Every meeting imported or replaced gets `release_url` (the Woo release the files
+    came from; a given `run` brings its own), which the run records too; without one a
+    replaced meeting keeps the address it had.
     """
     result = BatchResult()
+    if run is not None:
+        release_url = release_url or run.release_url
+    if release_url:
+        validate_release_url(release_url)  # ValidationError before anything is read
     if not dry_run:
-        result.run = _start_run(run, origin=origin, user=user)
+        result.run = _start_run(run, origin=origin, user=user, release_url=release_url)
     if workers is None:
         workers = settings.SGO_IMPORT_WORKERS or batches.default_workers()
     importer = _BatchImporter(
-        result.run, alias_table(), dry_run=dry_run, force=force, series=series
+        result.run,
+        alias_table(),
+        dry_run=dry_run,
+        force=force,
+        series=series,
+        release_url=release_url,
     )
 
     def done(plan: _Plan) -> None:
@@ -566,8 +588,10 @@ class _BatchImporter:
         dry_run: bool,
         force: bool | Collection[str],
         series: Series | None = None,
+        release_url: str = "",
     ) -> None:
         self.run = run
+        self.release_url = release_url
         self.aliases = aliases
         self.dry_run = dry_run
         self.force = force
@@ -738,6 +762,7 @@ class _BatchImporter:
                 sha256=chunk[i].sha256,
                 now=now,
             )
+            meeting.release_url = self.release_url
             part = chunk[i].part
             releases.mark_source(
                 meeting, part, documents.get(part.release.sha256) if part else None
@@ -758,7 +783,7 @@ class _BatchImporter:
         if _held_back(outcome, self.force):
             outcome = _hold_back(outcome)
         if not self.dry_run and outcome.status in (Status.IMPORTED, Status.REPLACED):
-            outcome = _write(source, outcome, self.series)
+            outcome = _write(source, outcome, self.series, release_url=self.release_url)
             self.changed = self.changed or outcome.status != Status.FAILED
         if self.run is not None:
             _log(self.run, outcome)
@@ -789,7 +814,11 @@ def _hold_back(outcome: FileOutcome) -> FileOutcome:
 
 
 def _start_run(
-    run: ImportRun | None, *, origin: ImportRun.Origin, user: AbstractBaseUser | None
+    run: ImportRun | None,
+    *,
+    origin: ImportRun.Origin,
+    user: AbstractBaseUser | None,
+    release_url: str = "",
 ) -> ImportRun:
     if run is None:
         return ImportRun.objects.create(
@@ -797,14 +826,16 @@ def _start_run(
             user=user if user is not None and user.is_authenticated else None,
             status=ImportRun.Status.RUNNING,
             started_at=timezone.now(),
+            release_url=release_url,
             **this_process(),
         )
     run.status = ImportRun.Status.RUNNING
     run.started_at = timezone.now()
+    run.release_url = release_url
     process = this_process()
     for name, value in process.items():
         setattr(run, name, value)
-    run.save(update_fields=["status", "started_at", *process])
+    run.save(update_fields=["status", "started_at", "release_url", *process])
     return run
 
 
@@ -818,7 +849,9 @@ def _source_documents(sources: list[SourceFile]) -> dict[str, SourceDocument]:
     return documents
 
 
-def _write(source: SourceFile, outcome: FileOutcome, book: SeriesBook) -> FileOutcome:
+def _write(
+    source: SourceFile, outcome: FileOutcome, book: SeriesBook, *, release_url: str = ""
+) -> FileOutcome:
     assert outcome.parsed is not None
     previous = outcome.meeting
     # save_meeting updates the stored meeting in place, so keep the old version now.
@@ -837,6 +870,7 @@ def _write(source: SourceFile, outcome: FileOutcome, book: SeriesBook) -> FileOu
                 existing=previous,
                 part=source.part,
                 document=document,
+                release_url=release_url,
             )
     except ValidationError as exc:
         # full_clean refused a value the parser let through; the transaction rolled back.
@@ -944,10 +978,12 @@ def save_meeting(
     existing: Meeting | None = None,
     part: releases.PdfPart | None = None,
     document: SourceDocument | None = None,
+    release_url: str = "",
 ) -> Meeting:
     """Store a parsed meeting, replacing all children of `existing` if given.
 
     `part` and `document`: the pages of a stored PDF the text was read from.
+    `release_url`: the Woo release it came from; without one, `existing` keeps its own.
     `series` defaults to the SGO's for the SGO template (as `SeriesBook` chooses).
     Call inside a transaction: the meeting row and its children are written
     together or not at all.
@@ -968,6 +1004,8 @@ def save_meeting(
         now=timezone.now(),
     )
     releases.mark_source(meeting, part, document)
+    if release_url:
+        meeting.release_url = release_url
     meeting.full_clean()
     meeting.save()
     if existing is not None:

@@ -50,6 +50,7 @@ from minutes.services import (
     ReplacementCheck,
     SeriesBook,
     SourceFile,
+    agenda_item_count,
     alias_table,
     import_batch,
     preview_file,
@@ -385,16 +386,23 @@ def preview_data(parsed: parsing.ParsedMeeting) -> dict[str, Any]:
         data.pop(key, None)
     for item in data["agenda_items"]:
         item.pop("body", None)
-    data["warnings"] = list(parsed.warnings)
+    data["item_count"] = agenda_item_count(parsed)
+    data["warnings"] = [warning.message for warning in parsed.warnings]
     data["withheld_passages"] = parsed.withheld_passages
     return data
 
 
 def stage_upload(
-    uploads: Iterable[UploadedFile], *, user: AbstractBaseUser, limits: ImportLimits
+    uploads: Iterable[UploadedFile],
+    *,
+    user: AbstractBaseUser,
+    limits: ImportLimits,
+    release_url: str = "",
 ) -> ImportRun:
     """Read, check and preview an upload, and stage it for its user to confirm.
 
+    `release_url` (checked by the form) is the Woo release the files came from: the
+    run keeps it, and the meetings it imports get it once confirmed.
     Raises UploadRefused, with nothing stored, if the upload breaks a rule.
     """
     purge_expired()
@@ -406,6 +414,7 @@ def stage_upload(
             status=ImportRun.Status.STAGED,
             staged_at=now,
             started_at=now,
+            release_url=release_url,
         )
         writer = StagingWriter(run, limits=limits, aliases=alias_table())
         try:
@@ -674,8 +683,9 @@ class PreviewRow:
 
     @property
     def item_count(self) -> int:
-        """The agenda items as the public pages count them: the top-level ones."""
-        return len(self.file.preview.get("agenda_items", []))
+        """The agenda items as the public pages and the replacement check count them
+        (`services.agenda_item_count`, taken when the file was staged)."""
+        return self.file.preview.get("item_count", 0)
 
     @property
     def subitem_count(self) -> int:

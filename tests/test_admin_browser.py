@@ -153,7 +153,7 @@ def test_a_suspicious_replacement_is_confirmed_per_file_and_the_old_text_stays_r
     page.get_by_role("button", name="Voorvertoning tonen").click()
 
     row = page.locator("tr[data-status=replaced]")
-    expect(row).to_contain_text("Verschil: agendapunten 8 → 3, besluiten 3 → 1")
+    expect(row).to_contain_text("Verschil: agendapunten 6 → 3, besluiten 3 → 1")
     expect(row).to_contain_text("Verdachte vervanging")
     choose = page.get_by_label("sgo-2021-01-19.txt")
     confirm = page.get_by_label("Ik heb het verschil gezien: vervang de huidige versie toch.")

@@ -4,6 +4,7 @@ in the local time of TIME_ZONE."""
 from __future__ import annotations
 
 import contextlib
+import importlib
 import re
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -13,7 +14,9 @@ from django.contrib.auth.models import User
 from django.test import TestCase
 from django.urls import NoReverseMatch, reverse
 
-from minutes.models import ImportRun
+from minutes.models import ImportRun, Meeting
+from minutes.parsing import ParseWarning
+from tests.test_admin import SAMPLE_2021, ImportTestCase, sha256, upload_file
 
 # Words that are English and not Dutch, as whole words: what slipped through before
 # ("Search", "Model name", "Agenda item", "Empty for the Aanwezig list", "Op parent").
@@ -142,3 +145,41 @@ class AdminInDutchTests(TestCase):
         self.assertContains(page, "Import 7 december 2026 20:31 (opdrachtregel)")
         self.assertContains(page, "7 december 2026 20:31")
         self.assertNotContains(page, "19:31")
+
+
+class ParserWarningsInDutchTests(ImportTestCase):
+    """What the parser noticed is said in Dutch in the upload's preview and on the
+    meeting's admin page (`PARSE_WARNINGS`), never in the parser's old English."""
+
+    def test_the_preview_and_the_meeting_give_the_warning_in_dutch(self):
+        data = SAMPLE_2021.read_bytes().replace(b"15.00 - 16.30 uur", b"16.30 - 10.00 uur")
+        message = "eindtijd 10.00 uur ligt vóór de begintijd 16.30 uur; de eindtijd is weggelaten"
+        preview_url, preview = self.upload_and_preview(upload_file(SAMPLE_2021, data=data))
+        self.assertContains(preview, f"<li>{message}</li>", html=True)
+        self.assertNotContains(preview, "end time")
+
+        self.client.post(preview_url, {"files": [sha256(data)]})
+        meeting = Meeting.objects.get()
+        self.assertEqual(meeting.parse_warnings, [message])
+        superuser = User.objects.create_superuser("beheer", password="geheim-wachtwoord-1")
+        self.client.force_login(superuser)
+        page = self.client.get(reverse("admin:minutes_meeting_change", args=[meeting.pk]))
+        self.assertContains(page, f"<li>{message}</li>", html=True)
+
+    def test_warnings_stored_in_english_before_become_the_tables_dutch(self):
+        migration = importlib.import_module("minutes.migrations.0023_dutch_parse_warnings")
+        old_and_new = [
+            ("no numbered agenda items found", ParseWarning("no_agenda_items")),
+            ("document date is before the meeting date", ParseWarning("document_before_meeting")),
+            (
+                "agenda items numbered by position: the minutes number none",
+                ParseWarning("numbered_by_position"),
+            ),
+            (
+                "end time 10:00 is before the start time 16:30; end time dropped",
+                ParseWarning("end_before_start", end="10.00", start="16.30"),
+            ),
+        ]
+        for old, new in old_and_new:
+            self.assertEqual(migration.dutch(old), new.message)
+        self.assertEqual(migration.dutch("iets anders"), "iets anders")

@@ -540,6 +540,41 @@ def test_filters_stay_open_beside_the_results_on_a_desktop(site, page):
 
 
 @pytest.mark.browser
+def test_decision_filters_are_folded_on_a_phone(site, browser, unhashed_static):
+    """/besluiten/ as the search page: the filters folded into one line above the
+    decisions on a small screen, open on a tap, and open at once when a filter cannot be
+    applied (its error is in them)."""
+    context = browser.new_context(viewport=PHONE, locale="nl-NL")
+    phone = context.new_page()
+    try:
+        visit(phone, site + "/besluiten/")
+        first = phone.locator(".sgo-results .sgo-result").first
+        expect(first).to_be_visible()
+        summary = phone.locator("summary.sgo-filters__summary").bounding_box()
+        assert summary["y"] + summary["height"] < first.bounding_box()["y"]
+        assert summary["height"] < 80, f"the folded filters take {summary['height']}px"
+        kind_facet = phone.get_by_role("heading", name="Soort besluit", exact=True)
+        expect(kind_facet).to_be_hidden()
+        expect(phone.get_by_role("button", name="Toepassen")).to_be_hidden()
+        phone.locator("summary.sgo-filters__summary").click()
+        expect(kind_facet).to_be_visible()
+        expect(phone.get_by_role("button", name="Toepassen")).to_be_visible()
+
+        visit(phone, site + "/besluiten/?jaar=abc", status=400)
+        expect(phone.get_by_role("button", name="Toepassen")).to_be_visible()
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_decision_filters_stay_open_beside_the_decisions_on_a_desktop(site, page):
+    visit(page, site + "/besluiten/")
+    expect(page.locator("summary.sgo-filters__summary")).to_be_hidden()
+    expect(page.get_by_role("heading", name="Soort besluit", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Toepassen")).to_be_visible()
+
+
+@pytest.mark.browser
 def test_find_decisions_by_subject_and_show_the_routine_ones(site, page):
     visit(page, site + "/besluiten/")
     expect(page.locator(".sgo-results .decision")).to_have_count(3)

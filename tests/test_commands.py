@@ -67,6 +67,27 @@ class ImportMinutesCommandTests(EmptyArchiveTestCase):
             r"\A2 imported, 0 unchanged, 0 replaced, 0 failed \(2 files in \d+\.\ds\)\n\Z",
         )
 
+    def test_what_the_parser_noticed_is_printed_in_dutch(self):
+        folder = self._tmp_folder()
+        data = (SAMPLES / "sgo-2021-01-19.txt").read_bytes()
+        (folder / "achterstevoren.txt").write_bytes(
+            data.replace(b"15.00 - 16.30 uur", b"16.30 - 10.00 uur")
+        )
+        shutil.copy(SAMPLES / "sgo-2020-09-09.txt", folder)
+        for extra in ([], ["--dry-run"]):
+            with self.subTest(extra=extra):
+                out = StringIO()
+                call_command("import_minutes", str(folder), *extra, stdout=out)
+                warnings = [line for line in out.getvalue().splitlines() if "WARNING" in line]
+                self.assertEqual(
+                    warnings,
+                    [
+                        "WARNING achterstevoren.txt: eindtijd 10.00 uur ligt vóór de begintijd "
+                        "16.30 uur; de eindtijd is weggelaten"
+                    ],
+                )
+                Meeting.objects.all().delete()
+
     def _tmp_folder(self):
         import tempfile
         from pathlib import Path
@@ -97,8 +118,9 @@ def test_parse_minutes_prints_the_documented_json(capsys):
     assert set(data) == {
         "meeting_date", "start_time", "end_time", "place", "reference", "document_date",
         "encoding", "series", "template", "agenda_items", "decisions",
-        "ministries_mentioned", "ministries_present", "redaction_codes", "body",
+        "ministries_mentioned", "ministries_present", "redaction_codes", "warnings", "body",
     }  # fmt: skip
+    assert data["warnings"] == []
     assert data["meeting_date"] == "2021-01-19"
     assert data["start_time"] == "15:00"
     assert data["document_date"] == "2021-01-20"

@@ -18,9 +18,16 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import reverse
 
+from minutes import parsing
 from minutes.models import AgendaItem, Decision, ImportFile, ImportRun, Meeting
 from minutes.names import visible_name
-from minutes.services import SourceFile, import_batch, read_paths
+from minutes.services import (
+    ReplacementCheck,
+    SourceFile,
+    agenda_item_count,
+    import_batch,
+    read_paths,
+)
 from tests.archive import EmptyArchiveTestCase, minutes
 from tests.conftest import SAMPLES
 from tests.test_admin import ImportTestCase, make_zip, sha256, upload_file
@@ -29,7 +36,8 @@ SAMPLE_2021 = SAMPLES / "sgo-2021-01-19.txt"
 SAMPLE_2020 = SAMPLES / "sgo-2020-09-09.txt"
 FULL = SAMPLE_2021.read_bytes()
 # The first half of the 2021 minutes: the header (date and reference) is intact, so it
-# is the same meeting; 3 of its 8 agenda items and 1 of its 3 decisions are left.
+# is the same meeting; 3 of its 6 agenda items (8 with sub-items 5a and 5b) and 1 of its 3
+# decisions are left.
 HALF = FULL[: len(FULL) // 2]
 # The same header followed by 20,000 bytes of junk: four times the text.
 JUNK = FULL + b"\n" + b"x" * 20000
@@ -73,7 +81,7 @@ class SuspiciousReplacementServiceTests(EmptyArchiveTestCase):
         self.assertEqual([o.status for o in result.outcomes], ["failed", "imported"])
         error = result.outcomes[0].error
         self.assertIn("Verdachte vervanging van SGO 2021-01-19", error)
-        self.assertIn("agendapunten 8 → 3, besluiten 3 → 1, tekst 5930 → 2966 tekens", error)
+        self.assertIn("agendapunten 6 → 3, besluiten 3 → 1, tekst 5930 → 2966 tekens", error)
         self.assertIn("minder agendapunten, minder besluiten", error)
         self.assertEqual(stored(), self.before)
         log = ImportRun.objects.latest().files.get(name=SAMPLE_2021.name)
@@ -104,7 +112,7 @@ class SuspiciousReplacementServiceTests(EmptyArchiveTestCase):
             log.replacement_note,
             "Verdachte vervanging, bevestigd (minder agendapunten, minder besluiten, meer dan 20% "
             "van de tekst kwijt): "
-            "agendapunten 8 → 3, besluiten 3 → 1, tekst 5930 → 2966 tekens.",
+            "agendapunten 6 → 3, besluiten 3 → 1, tekst 5930 → 2966 tekens.",
         )
 
     def test_force_by_sha256_forces_only_the_files_it_names(self):
@@ -121,7 +129,7 @@ class SuspiciousReplacementServiceTests(EmptyArchiveTestCase):
         self.assertEqual(result.count("replaced"), 1)
         self.assertEqual(
             ImportFile.objects.get(status="replaced").replacement_note,
-            "Vervangen: agendapunten 8 → 8, besluiten 3 → 3, tekst 5930 → 5952 tekens.",
+            "Vervangen: agendapunten 6 → 6, besluiten 3 → 3, tekst 5930 → 5952 tekens.",
         )
 
     def test_losing_more_than_the_set_share_of_the_text_is_suspicious(self):
@@ -142,7 +150,7 @@ class SuspiciousReplacementServiceTests(EmptyArchiveTestCase):
     def test_a_dry_run_reports_a_suspicious_replacement_too(self):
         result = import_batch([SourceFile(SAMPLE_2021.name, HALF)], dry_run=True)
         self.assertEqual(result.count("failed"), 1)
-        self.assertIn("agendapunten 8 → 3", result.failed[0].error)
+        self.assertIn("agendapunten 6 → 3", result.failed[0].error)
 
 
 class SuspiciousReplacementCommandTests(TempFolderMixin, EmptyArchiveTestCase):
@@ -160,7 +168,7 @@ class SuspiciousReplacementCommandTests(TempFolderMixin, EmptyArchiveTestCase):
         self.assertIn(
             "FAILED sgo-2021-01-19.txt: Verdachte vervanging van SGO 2021-01-19, niet uitgevoerd "
             "(minder agendapunten, minder besluiten, meer dan 20% van de tekst kwijt): "
-            "agendapunten 8 → 3, besluiten 3 → 1, "
+            "agendapunten 6 → 3, besluiten 3 → 1, "
             "tekst 5930 → 2966 tekens.",
             err.getvalue(),
         )
@@ -189,7 +197,7 @@ class SuspiciousReplacementAdminTests(ImportTestCase):
     def test_the_preview_shows_the_difference_and_asks_for_a_confirmation(self):
         _, preview = self.preview_half()
         self.assertContains(
-            preview, "Verschil: agendapunten 8 → 3, besluiten 3 → 1, tekst 5930 → 2966 tekens."
+            preview, "Verschil: agendapunten 6 → 3, besluiten 3 → 1, tekst 5930 → 2966 tekens."
         )
         self.assertContains(
             preview,
@@ -200,10 +208,32 @@ class SuspiciousReplacementAdminTests(ImportTestCase):
         # Neither box is ticked for the user.
         self.assertNotContains(preview, "checked")
 
+    def test_the_preview_and_the_replacement_check_count_items_as_the_pages_do(self):
+        """One count of a meeting's agenda items: the top-level ones, sub-items (5a, 5b)
+        within theirs, for the stored version, the new one and the public pages alike."""
+        meeting = Meeting.objects.get(date="2021-01-19")
+        self.assertEqual(AgendaItem.objects.filter(meeting=meeting).count(), 8)  # 5a, 5b too
+        self.assertEqual(agenda_item_count(meeting), 6)
+        self.assertEqual(agenda_item_count(parsing.parse_minutes(FULL)), 6)
+        self.assertEqual(Meeting.objects.with_counts().get(pk=meeting.pk).item_count, 6)
+        self.assertEqual(
+            ReplacementCheck.compare(meeting, parsing.parse_minutes(HALF)).items, (6, 3)
+        )
+
+        grown = FULL + b"\nNog een regel tekst.\n"
+        _, preview = self.upload_and_preview(upload_file(SAMPLE_2021, data=grown))
+        (row,) = preview.context["rows"]
+        self.assertEqual(row.replacement.items, (6, row.item_count))
+        self.assertEqual(row.item_count, 6)
+        self.assertContains(preview, "6 agendapunten")
+        home = self.client.get(reverse("minutes:home"))
+        shown = {m.date.isoformat(): m.item_count for m in home.context["latest"]}
+        self.assertEqual(shown["2021-01-19"], row.item_count)
+
     def test_a_file_that_loses_nothing_shows_its_difference_without_asking(self):
         grown = FULL + b"\nNog een regel tekst.\n"
         _, preview = self.upload_and_preview(upload_file(SAMPLE_2021, data=grown))
-        self.assertContains(preview, "Verschil: agendapunten 8 → 8, besluiten 3 → 3")
+        self.assertContains(preview, "Verschil: agendapunten 6 → 6, besluiten 3 → 3")
         self.assertNotContains(preview, "Verdachte vervanging")
         self.assertNotContains(preview, 'name="force"')
 
@@ -214,7 +244,7 @@ class SuspiciousReplacementAdminTests(ImportTestCase):
         self.assertEqual(stored(), self.before)
         log = ImportRun.objects.get(origin="upload").files.get()
         self.assertEqual(log.status, "failed")
-        self.assertIn("agendapunten 8 → 3", log.error)
+        self.assertIn("agendapunten 6 → 3", log.error)
         result = self.client.get(response.url)
         self.assertContains(result, "0 vervangen, 1 mislukt")
 

@@ -4,6 +4,9 @@ middleware stack, the real database and the sample archive, through the test cli
 from __future__ import annotations
 
 import threading
+from datetime import datetime
+from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -13,7 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from minutes.cache import HEADER, archive_version, storable
+from minutes import cache
+from minutes.cache import HEADER, archive_version, seconds_to_keep, storable
 from minutes.models import ArchiveVersion
 from tests.archive import import_a_later_meeting
 
@@ -290,3 +294,42 @@ def test_concurrent_requests_for_a_missing_page_make_it_once(page_cache, importe
     assert [status for status, _, _ in answers] == [200] * threads
     assert sorted(how for _, how, _ in answers) == ["hit"] * (threads - 1) + ["miss"]
     assert len({content for _, _, content in answers}) == 1
+
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def local(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=AMSTERDAM)
+
+
+def test_a_copy_is_kept_until_the_next_local_midnight_at_the_latest():
+    assert seconds_to_keep(300, local(2026, 12, 7, 12, 0)) == 300
+    assert seconds_to_keep(300, local(2026, 12, 7, 23, 58)) == 120
+    assert seconds_to_keep(300, local(2026, 12, 7, 23, 59, 59)) == 1
+    assert seconds_to_keep(300, local(2026, 12, 8, 0, 0, 1)) == 300
+    # Midnight in Amsterdam, not in UTC (an hour earlier in winter).
+    assert seconds_to_keep(7200, local(2026, 12, 7, 23, 30)) == 1800
+    # The days the clocks change have 23 and 25 hours.
+    assert seconds_to_keep(10**6, local(2026, 3, 29, 0, 0)) == 23 * 3600
+    assert seconds_to_keep(10**6, local(2026, 10, 25, 0, 0)) == 25 * 3600
+
+
+@pytest.mark.django_db
+def test_a_copy_made_before_midnight_is_not_served_after_it(page_cache, client, settings):
+    """The citation's access date ("geraadpleegd op …") is the day the page was made: the
+    copy of 23:58 is served at 23:59:59, and after midnight the page is made anew."""
+    store = caches[settings.SGO_PAGE_CACHE]
+    clock = mock.patch.object(cache, "local_now")
+    with clock as now, mock.patch.object(store, "set", wraps=store.set) as kept:
+        now.return_value = local(2026, 12, 7, 23, 58)
+        assert client.get(MEETING)[HEADER] == "miss"
+        assert kept.call_args.args[2] == 120  # two minutes, not SGO_PAGE_CACHE_SECONDS
+
+        now.return_value = local(2026, 12, 7, 23, 59, 59)
+        assert client.get(MEETING)[HEADER] == "hit"
+
+        now.return_value = local(2026, 12, 8, 0, 0, 1)
+        assert client.get(MEETING)[HEADER] == "miss"
+        assert kept.call_args.args[2] == 300
+        assert client.get(MEETING)[HEADER] == "hit"

@@ -282,7 +282,10 @@ class ValidationFailureTests(EmptyArchiveTestCase):
         self.assertEqual(result.outcomes[0].status, "imported")
         meeting = Meeting.objects.get(source_name="achterstevoren.txt")
         self.assertEqual((meeting.start_time, meeting.end_time), (time(16, 30), None))
-        self.assertTrue(any("end time dropped" in warning for warning in meeting.parse_warnings))
+        self.assertEqual(
+            meeting.parse_warnings,
+            [str(parsing.ParseWarning("end_before_start", end="10.00", start="16.30"))],
+        )
 
 
 class SourceFileTests(EmptyArchiveTestCase):

@@ -17,7 +17,8 @@ The input is the text of Woo releases, and it is messy in known ways:
 
 One module per stage, each above the ones that use it:
 
-- `text`: decoding, clean lines and blocks, redaction codes, `ParseError`;
+- `text`: decoding, clean lines and blocks, redaction codes, `ParseError` and
+  `ParseWarning` (codes and Dutch messages: `PARSE_ERRORS`, `PARSE_WARNINGS`);
 - `dates`: every date and time the minutes give;
 - `ministries`: the ministry matcher;
 - `header`: the header table, the letterhead and the running page headers;
@@ -45,13 +46,15 @@ from minutes.parsing.records import (
     item_label,
     list_label,
 )
-from minutes.parsing.text import REDACTION_RE, ParseError
+from minutes.parsing.text import PARSE_WARNINGS, REDACTION_RE, ParseError, ParseWarning
 
 __all__ = [
     "INSERTED",
+    "PARSE_WARNINGS",
     "REDACTION_RE",
     "DecisionKind",
     "ParseError",
+    "ParseWarning",
     "ParsedContribution",
     "ParsedDecision",
     "ParsedItem",

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from datetime import date, time
 
+from minutes.parsing.text import ParseWarning
+
 MONTHS = {
     "januari": 1,
     "februari": 2,
@@ -83,7 +85,7 @@ def parse_times(text: str) -> tuple[time | None, time | None]:
     return None, None
 
 
-def meeting_times(text: str) -> tuple[time | None, time | None, str | None]:
+def meeting_times(text: str) -> tuple[time | None, time | None, ParseWarning | None]:
     """(start, end, warning): the meeting's times, without an end before the start.
 
     "16.30 - 10.00 uur" is a slip of the pen, and the archive cannot hold a meeting that
@@ -91,7 +93,7 @@ def meeting_times(text: str) -> tuple[time | None, time | None, str | None]:
     """
     start, end = parse_times(text)
     if start is not None and end is not None and end < start:
-        warning = f"end time {end:%H:%M} is before the start time {start:%H:%M}; end time dropped"
+        warning = ParseWarning("end_before_start", end=f"{end:%H.%M}", start=f"{start:%H.%M}")
         return start, None, warning
     return start, end, None
 

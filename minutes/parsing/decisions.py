@@ -39,9 +39,10 @@ def _text_units(text: str) -> list[str]:
     """Paragraphs and list entries, with soft line wraps undone.
 
     Some exports wrap a paragraph over several lines. A line carries on the one before
-    unless it opens a list entry, or the line before ends a sentence or clause. A line
-    opening with a capital carries on only a long line (a wrap, not a heading such as
-    "EZK" or "Conclusies van de werkgroep").
+    unless it opens a list entry, or the line before ends a sentence or clause (a line
+    that ends in an abbreviation, "c.q." or "mw.", ends none). A line opening with a
+    capital carries on only a long line (a wrap, not a heading such as "EZK" or
+    "Conclusies van de werkgroep").
     """
     units: list[str] = []
     for paragraph in PARAGRAPH_BREAK_RE.split(text):
@@ -55,7 +56,7 @@ def _text_units(text: str) -> list[str]:
             wraps = (
                 bool(current)
                 and not LIST_MARKER_RE.match(line)
-                and current[-1][-1] not in ".!?:;"
+                and (current[-1][-1] not in ".!?:;" or _ends_in_abbreviation(current[-1]))
                 and (not line[0].isupper() or len(current[-1]) >= WRAPPED_LINE_LENGTH)
             )
             if wraps:
@@ -67,6 +68,14 @@ def _text_units(text: str) -> list[str]:
         if current:
             units.append(" ".join(current))
     return units
+
+
+def _ends_in_abbreviation(line: str) -> bool:
+    """Does the line end in an abbreviation's full stop ("… uitwerkt c.q.")? Then the
+    wrap is in the middle of a sentence, as `split_sentences` reads it on one line."""
+    if not line.endswith("."):
+        return False
+    return _word_before(line, 0, len(line) - 1).lower().rstrip(".") in ABBREVIATIONS
 
 
 SENTENCE_END_RE = re.compile(r"[.!?](?=\s+[\"'‘“(]?[A-Z0-9])")

@@ -48,6 +48,7 @@ from minutes.parsing.series import find_series
 from minutes.parsing.text import (
     BOLD,
     ParseError,
+    ParseWarning,
     clean_block,
     clean_inline,
     redaction_codes,
@@ -529,7 +530,7 @@ def parse_generic(text: str, encoding: str, matcher: MinistryMatcher) -> ParsedM
     header_end = min(first_item_index(raw_lines), first_section_index(raw_lines), HEADER_LINES)
     found, block = find_generic_date(plain[:header_end] or plain[:HEADER_LINES])
 
-    warnings: list[str] = []
+    warnings: list[ParseWarning] = []
     fields = labelled_fields(raw_lines[:header_end], plain[:header_end])
     when = found.text + " " + fields.get("time", "")
     start_time, end_time, time_warning = meeting_times(when)
@@ -552,12 +553,12 @@ def parse_generic(text: str, encoding: str, matcher: MinistryMatcher) -> ParsedM
 
     drafts, by_position = split_generic_items(body_lines)
     if by_position and drafts:
-        warnings.append("agenda items numbered by position: the minutes number none")
+        warnings.append(ParseWarning("numbered_by_position"))
     items, decisions = build_items(drafts, matcher)
     if not items:
-        warnings.append("no numbered agenda items found")
+        warnings.append(ParseWarning("no_agenda_items"))
     if document_date and document_date < found.day:
-        warnings.append("document date is before the meeting date")
+        warnings.append(ParseWarning("document_before_meeting"))
     attendees = fields.get("present") or fields.get("participants", "")
     title = [line for _, line in block] + [
         line for line in letterhead if line and not LETTERHEAD_LABEL_RE.match(line)

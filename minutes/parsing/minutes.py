@@ -39,6 +39,7 @@ from minutes.parsing.text import (
     MAX_BYTES,
     MAX_LINE_CHARS,
     ParseError,
+    ParseWarning,
     check_lines,
     check_size,
     clean_block,
@@ -154,7 +155,7 @@ def parse_minutes(
         letterhead_lines = [
             "" if index == datum_row else line for index, line in enumerate(letterhead_lines)
         ]
-    warnings: list[str] = []
+    warnings: list[ParseWarning] = []
     start_time, end_time, time_warning = meeting_times(when + " " + fields.get("time", ""))
     if time_warning:
         warnings.append(time_warning)
@@ -185,9 +186,9 @@ def parse_minutes(
     body = clean_block(agenda_text)
     attendees = fields.get("present", "")
     if not items:
-        warnings.append("no numbered agenda items found")
+        warnings.append(ParseWarning("no_agenda_items"))
     if document_date and document_date < meeting_date:
-        warnings.append("document date is before the meeting date")
+        warnings.append(ParseWarning("document_before_meeting"))
     if not items and not SGO_RE.search(fields.get("description", "")):
         # Markdown minutes whose rows the SGO rules read, but not their headings: the
         # generic rules take them when they find the same date and items.

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from minutes.parsing.decisions import DecisionKind
+from minutes.parsing.text import ParseWarning
 
 INSERTED = "ingelast"  # the number of an item inserted at the meeting, which has none
 
@@ -105,7 +106,7 @@ class ParsedMeeting:
     withheld_passages: int
     body: str
     text: str  # the whole decoded text, line ends normalised
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[ParseWarning, ...] = field(default=())
     # The series as the document names it ("SGO", "Technisch Overleg Digikoppeling"),
     # or None when it names none the parser recognises.
     series: str | None = None
@@ -139,5 +140,6 @@ class ParsedMeeting:
             "ministries_mentioned": list(self.ministries_mentioned),
             "ministries_present": list(self.ministries_present),
             "redaction_codes": list(self.redaction_codes),
+            "warnings": [{"code": w.code, "message": w.message} for w in self.warnings],
             "body": self.body,
         }

@@ -54,6 +54,61 @@ def _parse_error(code: str, params: dict[str, object]) -> ParseError:
     return ParseError(code, **params)
 
 
+# What the parser noticed in a file it did read: each warning's stable code and its
+# Dutch message, beside the errors' table and kept the same way. The upload preview,
+# the meeting in the admin and the command show these messages; tests test the code.
+PARSE_WARNINGS: dict[str, str] = {
+    "end_before_start": (
+        "eindtijd {end} uur ligt vóór de begintijd {start} uur; de eindtijd is weggelaten"
+    ),
+    "no_agenda_items": "geen genummerde agendapunten gevonden",
+    "numbered_by_position": (
+        "agendapunten genummerd naar hun volgorde: het verslag nummert ze niet"
+    ),
+    "document_before_meeting": "de datum van het verslag ligt vóór de vergaderdatum",
+}
+
+
+class ParseWarning:
+    """Something the parser noticed in a file it read: `code` (a key of
+    `PARSE_WARNINGS`) says what, `params` fill in its message, and `str()` is that
+    Dutch message. Equal warnings have equal codes and parameters."""
+
+    __slots__ = ("code", "params")
+
+    def __init__(self, code: str, **params: str) -> None:
+        if code not in PARSE_WARNINGS:
+            raise KeyError(f"unknown parse warning {code!r}")
+        self.code = code
+        self.params = params
+
+    def __str__(self) -> str:
+        return PARSE_WARNINGS[self.code].format(**self.params)
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+    def __repr__(self) -> str:
+        return f"ParseWarning({self.code!r}, **{self.params!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ParseWarning):
+            return NotImplemented
+        return (self.code, self.params) == (other.code, other.params)
+
+    def __hash__(self) -> int:
+        return hash((self.code, tuple(sorted(self.params.items()))))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Rebuilt from the code and parameters (parsing workers hand these back).
+        return (_parse_warning, (self.code, self.params))
+
+
+def _parse_warning(code: str, params: dict[str, str]) -> ParseWarning:
+    return ParseWarning(code, **params)
+
+
 # The largest file and the longest line the parser reads; the import passes the
 # settings' values (SGO_PARSE_MAX_BYTES, SGO_PARSE_MAX_LINE_CHARS). Minutes are tens of
 # kilobytes with lines of at most a few thousand characters.

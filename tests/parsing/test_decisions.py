@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from minutes.parsing import DecisionKind, classify_decision
+from minutes.parsing import DecisionKind, classify_decision, parse_minutes
 from minutes.parsing.decisions import split_sentences
 from tests.parsing.helpers import (
+    FIXTURES,
     decisions,
     parse_fixture,
 )
@@ -44,6 +45,42 @@ def test_decision_phrasings() -> None:
     ]
 
 
+# A decision hard-wrapped so that a line ends in "c.q." (wrapped_cq_<width>.txt), as
+# a reader takes it from the text, and the decision after it.
+WRAPPED_DECISIONS = {
+    60: "Na bespreking besluit het SGO dat de werkgroep het rijksbrede thuiswerkbeleid het "
+    "voorstel uitwerkt c.q. aanvult met de opmerkingen van BZK en FIN, en het uiterlijk in "
+    "de vergadering van maart c.q. april aan het SGO voorlegt, met een overzicht van de "
+    "kosten c.q. de gevolgen voor de organisaties.",
+    72: "Na een uitgebreide bespreking besluit het SGO dat de werkgroep thuiswerken en "
+    "reizen het voorstel uitwerkt c.q. aanvult met wat BZK, FIN en SZW inbrachten, en het "
+    "uiterlijk in de vergadering van maart c.q. april aan het SGO voorlegt, met een "
+    "overzicht van de kosten c.q. de gevolgen voor de organisaties.",
+    80: "Na de toelichting van de voorzitter van de werkgroep besluit het SGO dat de "
+    "werkgroep thuiswerken en reizen het voorstel uitwerkt c.q. aanvult met de "
+    "opmerkingen van BZK en FIN, en het uiterlijk in de vergadering van maart c.q. april "
+    "aan het SGO voorlegt.",
+}
+PLANNING = "Het SGO stemt in met de planning die de werkgroep heeft voorgesteld."
+
+
+@pytest.mark.parametrize("width", sorted(WRAPPED_DECISIONS))
+def test_a_decision_wrapped_after_c_q_is_read_whole(width: int) -> None:
+    data = (FIXTURES / f"wrapped_cq_{width}.txt").read_bytes()
+    lines = data.decode().splitlines()
+    wrapped = lines[lines.index("2. Thuiswerken") + 2 : lines.index("3. Rondvraag") - 1]
+    # The fixture is what it says: wrapped at `width`, with a line ending in "c.q.".
+    assert max(len(line) for line in wrapped) <= width
+    assert any(line.endswith("c.q.") for line in wrapped[:-1])
+
+    expected = [("2", WRAPPED_DECISIONS[width], "decided"), ("2", PLANNING, "consented")]
+    assert decisions(parse_minutes(data)) == expected
+    # The same as the paragraph on one line: the wrapping changes nothing.
+    one_line = data.replace("\n".join(wrapped).encode(), " ".join(wrapped).encode())
+    assert one_line != data
+    assert decisions(parse_minutes(one_line)) == expected
+
+
 # ---------------------------------------------------------------- sentences
 
 
@@ -59,6 +96,24 @@ def test_decision_phrasings() -> None:
         (
             "Het SGO stemt in met het\nvoorstel om de werkgroep te verlengen.",
             ["Het SGO stemt in met het voorstel om de werkgroep te verlengen."],
+        ),
+        # Nor does a wrap after "c.q." or "mw.": the sentence carries on.
+        (
+            "Het SGO besluit het voorstel uit te werken c.q.\naan te vullen. Het SGO stemt in.",
+            ["Het SGO besluit het voorstel uit te werken c.q. aan te vullen.", "Het SGO stemt in."],
+        ),
+        (
+            "Het SGO vraagt de werkgroep, waarin mw. 5.1.2e en dhr.\n5.1.2e zitting hebben, te "
+            "rapporteren.",
+            [
+                "Het SGO vraagt de werkgroep, waarin mw. 5.1.2e en dhr. 5.1.2e zitting hebben, te "
+                "rapporteren."
+            ],
+        ),
+        # A full stop after a word that is no abbreviation still ends the unit.
+        (
+            "Het SGO stemt in met het voorstel.\nde werkgroep gaat aan de slag.",
+            ["Het SGO stemt in met het voorstel.", "de werkgroep gaat aan de slag."],
         ),
         # List entries are units of their own, without their markers.
         (

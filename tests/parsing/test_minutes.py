@@ -8,14 +8,15 @@ from the parser's output. No database is needed: parsing is bytes in, data out.
 
 from __future__ import annotations
 
+import pickle
 import subprocess
 import sys
 from datetime import date, time
 
 import pytest
 
-from minutes.parsing import ParsedMeeting, ParseError, parse_minutes
-from minutes.parsing.text import PARSE_ERRORS
+from minutes.parsing import ParsedMeeting, ParseError, ParseWarning, parse_minutes
+from minutes.parsing.text import PARSE_ERRORS, PARSE_WARNINGS
 from tests.parsing.helpers import (
     ALL_TWELVE,
     FIXTURES,
@@ -323,6 +324,70 @@ def test_unreadable_files_raise_parse_error(data: bytes, code: str) -> None:
 
 def test_parse_error_is_a_value_error() -> None:
     assert issubclass(ParseError, ValueError)
+
+
+# ------------------------------------------------------------ what it noticed
+
+SAMPLE_2021 = (ROOT / "sample_data" / "sgo-2021-01-19.txt").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("data", "code", "message"),
+    [
+        (
+            (FIXTURES / "time_end_before_start.txt").read_bytes(),
+            "end_before_start",
+            "eindtijd 10.00 uur ligt vóór de begintijd 16.30 uur; de eindtijd is weggelaten",
+        ),
+        (
+            b"Verslag SGO\n\nVergaderdatum en -tijd\t19 januari 2021, 15.00 - 16.30 uur\n\n"
+            b"Het overleg is kort geweest.\n",
+            "no_agenda_items",
+            "geen genummerde agendapunten gevonden",
+        ),
+        (
+            (FIXTURES / "generic" / "datum_row_werkgroep.md").read_bytes(),
+            "numbered_by_position",
+            "agendapunten genummerd naar hun volgorde: het verslag nummert ze niet",
+        ),
+        (
+            # The letterhead's "Datum" (the document's date) a day before the meeting.
+            SAMPLE_2021.replace(b"20 januari 2021", b"18 januari 2021"),
+            "document_before_meeting",
+            "de datum van het verslag ligt vóór de vergaderdatum",
+        ),
+    ],
+    ids=["end-before-start", "no-items", "numbered-by-position", "document-before-meeting"],
+)
+def test_warnings_carry_a_code_and_their_dutch_message(
+    data: bytes, code: str, message: str
+) -> None:
+    [warning] = parse_minutes(data).warnings
+    assert warning.code == code
+    assert str(warning) == warning.message == message
+    assert message == PARSE_WARNINGS[code].format(**warning.params)
+
+
+def test_every_warning_in_the_table_is_one_the_parser_gives() -> None:
+    # The four cases above, one per code: no message in the table goes unused.
+    assert set(PARSE_WARNINGS) == {
+        "end_before_start",
+        "no_agenda_items",
+        "numbered_by_position",
+        "document_before_meeting",
+    }
+
+
+def test_a_warning_crosses_to_and_from_a_parsing_worker_whole() -> None:
+    warning = ParseWarning("end_before_start", end="10.00", start="16.30")
+    assert pickle.loads(pickle.dumps(warning)) == warning
+    assert warning != ParseWarning("end_before_start", end="11.00", start="16.30")
+    with pytest.raises(KeyError):
+        ParseWarning("no such warning")
+
+
+def test_the_samples_give_no_warnings(m2020: ParsedMeeting, m2021: ParsedMeeting) -> None:
+    assert m2020.warnings == m2021.warnings == ()
 
 
 # ------------------------------------------------------------- other templates

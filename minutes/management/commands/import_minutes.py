@@ -13,13 +13,18 @@ file that cannot be read or parsed, a folder entry that is not read, a meeting d
 that cannot be right and a suspicious replacement (fewer agenda items or decisions,
 much less or much more text) are reported by name and reason, the rest of the batch
 goes on, and the command exits non-zero at the end. `--force` carries out the
-suspicious replacements.
+suspicious replacements. What the parser noticed in a file it read (an end time
+before the start, no numbered agenda items) is printed as a WARNING line with its
+Dutch message (`minutes.parsing.PARSE_WARNINGS`). `--release-url` names the Woo
+release the files came from: the run records it and every meeting it imports or
+replaces gets it (a replacement without it keeps the address its meeting had).
 """
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from minutes.management.progress import Progress
-from minutes.models import ImportFile
+from minutes.models import ImportFile, validate_release_url
 from minutes.services import SeriesBook, import_batch, mark_interrupted_runs, read_paths
 
 
@@ -49,10 +54,25 @@ class Command(BaseCommand):
                 "or decisions, or much less or much more text than the stored version."
             ),
         )
+        parser.add_argument(
+            "--release-url",
+            metavar="URL",
+            default="",
+            help=(
+                "The web address (http or https) of the Woo release the files came from; "
+                "shown with each meeting imported or replaced in this run."
+            ),
+        )
 
     def handle(self, *args, **options):
         verbosity = options["verbosity"]
         dry_run = options["dry_run"]
+        release_url = options["release_url"].strip()
+        if release_url:
+            try:
+                validate_release_url(release_url)
+            except ValidationError as exc:
+                raise CommandError(f"--release-url {release_url}: {exc.messages[0]}") from exc
         if interrupted := mark_interrupted_runs():
             self.stderr.write(f"{interrupted} earlier import run(s) were interrupted; see the log")
         sources = read_paths(options["paths"])
@@ -94,6 +114,10 @@ class Command(BaseCommand):
             elif verbosity >= 2:
                 meeting = outcome.meeting or (outcome.parsed and outcome.parsed.meeting_date)
                 self.stdout.write(f"{outcome.status} {outcome.name} ({meeting})")
+            if outcome.parsed and outcome.status != ImportFile.Status.FAILED and verbosity >= 1:
+                # What the parser noticed in a file it read, in Dutch (PARSE_WARNINGS).
+                for warning in outcome.parsed.warnings:
+                    self.stdout.write(f"WARNING {outcome.name}: {warning.message}")
             if progress:
                 progress.advance()
 
@@ -104,6 +128,7 @@ class Command(BaseCommand):
             on_file=report,
             keep_outcomes=False,
             series=series,
+            release_url=release_url,
         )
         summary = ("Dry run, nothing written: " if dry_run else "") + result.summary()
         if progress:
