@@ -283,33 +283,6 @@ def kind_counts(rows) -> list[str]:
     return [_kind_count(row["kind"], row["n"]) for row in rows]
 
 
-def _counted(noun: str, count: int) -> str:
-    """ "1 vergadering", "3 agendapunten": a noun of the archive counted, in the page's
-    language. `noun` is the Dutch singular; another noun takes the Dutch -en."""
-    if noun == "vergadering":
-        text = ngettext("%(count)s vergadering", "%(count)s vergaderingen", count)
-    elif noun == "agendapunt":
-        text = ngettext("%(count)s agendapunt", "%(count)s agendapunten", count)
-    elif noun == "besluit":
-        text = ngettext("%(count)s besluit", "%(count)s besluiten", count)
-    else:
-        return f"{count} {noun}{'' if count == 1 else 'en'}"
-    return text % {"count": count}
-
-
-@register.inclusion_tag("includes/result_status.html")
-def result_status(count: int, noun: str, detail: str = "", parts=()) -> dict:
-    """How many results, announced to screen readers: "3 agendapunten, nieuwste eerst.".
-
-    `noun` is the Dutch singular ("vergadering", "agendapunt", "besluit"), also on an
-    English page: it is counted in the page's language ("3 agenda items"). `detail`
-    (translated by the template) follows the count; `parts` (strings) follow after a
-    colon: "5 besluiten: 2 verslag vastgesteld, 3 ingestemd.".
-    """
-    listed = f": {', '.join(parts)}" if parts else ""
-    return {"text": f"{_counted(noun, count)}{detail}{listed}."}
-
-
 @register.inclusion_tag("includes/empty.html", takes_context=True)
 def empty_state(
     context,
