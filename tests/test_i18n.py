@@ -121,9 +121,9 @@ def test_the_catalogue_reads_as_messages():
     """The reader below finds the catalogue's messages (a broken reader would pass all)."""
     entries = {entry.name: entry for entry in read_catalogue(CATALOGUE)}
     assert entries["Taal"].translations == {0: "Language"}
-    counted = entries["%(count)s vergadering"]
-    assert counted.plural == "%(count)s vergaderingen"
-    assert counted.translations == {0: "%(count)s meeting", 1: "%(count)s meetings"}
+    counted = entries["pagina %(pages)s"]
+    assert counted.plural == "pagina's %(pages)s"
+    assert counted.translations == {0: "page %(pages)s", 1: "pages %(pages)s"}
     assert entries["date layout|j F Y"].translations == {0: "F j, Y"}
     assert len(entries) > 50
 
