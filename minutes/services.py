@@ -29,7 +29,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from minutes import batches, parsing, releases, search
+from minutes import batches, opendata, parsing, releases, search
 from minutes.models import (
     AgendaItem,
     ArchiveVersion,
@@ -527,6 +527,10 @@ def import_batch(
         result.run.status = ImportRun.Status.FINISHED
         result.run.finished_at = timezone.now()
         result.run.save(update_fields=["status", "finished_at"])
+    if not dry_run and written:
+        # The download of the whole archive, once the writes are committed; a failure
+        # is logged and leaves the previous download in place (minutes/opendata.py).
+        opendata.rebuild_after_import()
     return result
 
 
