@@ -38,6 +38,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -53,6 +54,8 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from minutes.exports import _safe_cell
 from minutes.models import (
@@ -124,6 +127,16 @@ class Field:
 
     def description(self, language: str | None = None) -> str:
         return self.en if (language or translation.get_language() or "nl") == "en" else self.nl
+
+    def html(self) -> SafeString:
+        """The description in the active language, for a page: values quoted from the
+        minutes (‘ingelast’, ‘J&V:’) marked as the Dutch they are."""
+        return mark_safe(
+            QUOTED_RE.sub(r'‘<span lang="nl">\1</span>’', str(escape(self.description())))
+        )
+
+
+QUOTED_RE = re.compile(r"‘([^’]+)’")
 
 
 @dataclass(frozen=True)
