@@ -462,6 +462,15 @@ TABLES: tuple[Table, ...] = (
                 _attr("last_page"),
             ),
             Field(
+                "release_url",
+                TEXT,
+                "Adres van de openbaarmaking (het Woo-besluit) waarin het verslag is "
+                "vrijgegeven, als het archief dat kent.",
+                "Address of the release (the Woo decision) the minutes were published in, "
+                "when the archive knows it.",
+                lambda m: getattr(m, "release_url", None) or None,
+            ),
+            Field(
                 "imported_at",
                 DATETIME,
                 "Wanneer het archief deze tekst ontving.",
@@ -1157,6 +1166,10 @@ def _write_zip(work: Path, counts: dict[str, int]) -> None:
                 path.unlink()
 
 
+# Formats of the CSV's values where they differ from Table Schema's defaults.
+DATAPACKAGE_FORMATS = {"time": {"format": "%H:%M"}, "datetime": {"format": "any"}}
+
+
 def datapackage(counts: dict[str, int] | None = None) -> dict[str, Any]:
     """The tables as a Frictionless Data Package (the CSV files), from TABLES."""
     resources = []
@@ -1166,6 +1179,7 @@ def datapackage(counts: dict[str, int] | None = None) -> dict[str, Any]:
                 {
                     "name": field.name,
                     "type": "string" if field.type is LIST else field.type.name,
+                    **DATAPACKAGE_FORMATS.get(field.type.name, {}),
                     "description": field.en,
                     **({"constraints": {"required": True}} if not field.nullable else {}),
                 }
