@@ -1020,6 +1020,8 @@ def build(folder: Path | None = None) -> Manifest:
     folder = folder or directory()
     folder.mkdir(parents=True, exist_ok=True)
     with _build_lock(folder):
+        for stale in folder.glob(".building-*"):  # left by a build that was killed
+            shutil.rmtree(stale, ignore_errors=True)
         work = Path(tempfile.mkdtemp(prefix=".building-", dir=folder))
         try:
             with translation.override(settings.LANGUAGE_CODE), _snapshot():

@@ -334,3 +334,10 @@ def test_confirming_an_upload_in_the_admin_rebuilds(
     assert result.count("imported") == 1
     found = opendata.manifest()
     assert found is not None and found.counts["meetings"] == 3
+
+
+def test_a_build_that_was_killed_leaves_nothing_the_next_keeps(folder, built):
+    (folder / ".building-killed").mkdir()
+    (folder / ".building-killed" / "meetings.csv").write_text("half a file")
+    opendata.build()
+    assert not (folder / ".building-killed").exists()
