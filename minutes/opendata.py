@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import csv
 import fcntl
+import functools
 import hashlib
 import json
 import logging
@@ -42,6 +43,7 @@ import re
 import shutil
 import sqlite3
 import tempfile
+import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -154,9 +156,6 @@ class Table:
     def description(self, language: str | None = None) -> str:
         return self.en if (language or translation.get_language() or "nl") == "en" else self.nl
 
-    def record(self, row: Any) -> dict[str, Any]:
-        return {field.name: field.value(row) for field in self.fields}
-
 
 def _url(path: str) -> str:
     return settings.SGO_SITE_URL.rstrip("/") + path
@@ -171,8 +170,24 @@ def _text(name: str) -> Callable[[Any], Any]:
     return lambda row: getattr(row, name) or None
 
 
+PLACEHOLDER = "0000-00-00"  # a value every URL converter of these routes accepts
+
+
+@functools.lru_cache(maxsize=32)
+def _route(name: str, language: str | None) -> tuple[str, str]:
+    """A route's path around its one argument: reversed once per build and language,
+    not once per row (reverse() was a third of a build's time at 10,000 meetings)."""
+    before, after = reverse(name, args=[PLACEHOLDER]).split(PLACEHOLDER)
+    return before, after
+
+
+def _path(name: str, value: str) -> str:
+    before, after = _route(name, translation.get_language())
+    return f"{before}{value}{after}"
+
+
 def _meeting_url(meeting: Meeting) -> str:
-    return _url(reverse("minutes:meeting_detail", kwargs={"slug": meeting.slug}))
+    return _url(_path("minutes:meeting_detail", meeting.slug))
 
 
 def _item_url(item: AgendaItem) -> str:
@@ -491,7 +506,7 @@ TABLES: tuple[Table, ...] = (
                 TEXT,
                 "Adres van de volledige tekst zoals geïmporteerd.",
                 "Address of the full text as imported.",
-                lambda m: _url(reverse("minutes:meeting_text", kwargs={"slug": m.slug})),
+                lambda m: _url(_path("minutes:meeting_text", m.slug)),
                 nullable=False,
             ),
         ),
@@ -891,6 +906,8 @@ def table(name: str) -> Table:
 
 def json_value(value: Any) -> Any:
     """A value as NDJSON (and the datapackage) writes it: ISO dates, times to the minute."""
+    if value is None or type(value) in (str, int, list):
+        return value
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
     if isinstance(value, date):
@@ -901,8 +918,8 @@ def json_value(value: Any) -> Any:
 
 
 def csv_value(value: Any) -> str:
-    """A value as one CSV cell: lists joined, nothing a spreadsheet would run."""
-    value = json_value(value)
+    """A value as json_value gives it, as one CSV cell: lists joined, nothing a
+    spreadsheet would run."""
     if isinstance(value, list):
         value = LIST_SEPARATOR.join(str(v) for v in value)
     elif isinstance(value, bool):
@@ -911,7 +928,7 @@ def csv_value(value: Any) -> str:
 
 
 def sqlite_value(value: Any) -> Any:
-    value = json_value(value)
+    """A value as json_value gives it, as SQLite stores it: lists as JSON, booleans 0/1."""
     if isinstance(value, list):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, bool):
@@ -1089,12 +1106,11 @@ def _write_table(each: Table, work: Path, database: sqlite3.Connection) -> int:
         writer = csv.writer(csv_file)
         writer.writerow(names)
         for row in rows.iterator(chunk_size=CHUNK):
-            record = each.record(row)
-            ndjson.write(
-                json.dumps({k: json_value(v) for k, v in record.items()}, ensure_ascii=False) + "\n"
-            )
-            writer.writerow([csv_value(v) for v in record.values()])
-            pending.append(tuple(sqlite_value(v) for v in record.values()))
+            values = [json_value(field.value(row)) for field in each.fields]
+            ndjson.write(json.dumps(dict(zip(names, values, strict=True)), ensure_ascii=False))
+            ndjson.write("\n")
+            writer.writerow([csv_value(v) for v in values])
+            pending.append(tuple(sqlite_value(v) for v in values))
             if len(pending) >= INSERT_EVERY:
                 database.executemany(insert, pending)
                 pending.clear()
@@ -1236,9 +1252,28 @@ def rebuild_or_log() -> Manifest | None:
         return None
 
 
-def rebuild_after_import() -> None:
+def rebuild_after_import(*, background: bool = False) -> None:
     """Rebuild the download once the current transaction commits (now, outside one),
     unless settings.SGO_OPEN_DATA_AFTER_IMPORT is off (operators then run
-    `manage.py open_data` themselves, from cron say)."""
+    `manage.py open_data` themselves, from cron say).
+
+    `background`: in a thread of its own, for a request (the admin's upload) that should
+    answer without waiting for the build (25 s at 10,000 meetings, docs/benchmarks.md).
+    A process that ends mid-build (a worker restarted) leaves the previous files in place.
+    """
     if settings.SGO_OPEN_DATA_AFTER_IMPORT:
-        transaction.on_commit(rebuild_or_log)
+        transaction.on_commit(_start_background_build if background else rebuild_or_log)
+
+
+BACKGROUND_THREAD = "open-data-build"
+
+
+def _start_background_build() -> None:
+    threading.Thread(target=_background_build, name=BACKGROUND_THREAD).start()
+
+
+def _background_build() -> None:
+    try:
+        rebuild_or_log()
+    finally:
+        connection.close()  # this thread's own connection

@@ -467,6 +467,7 @@ def import_batch(
     workers: int | None = None,
     keep_outcomes: bool = True,
     series: Series | None = None,
+    open_data_in_background: bool = False,
 ) -> BatchResult:
     """Import every file; a failing file is recorded and the batch goes on.
 
@@ -491,6 +492,11 @@ def import_batch(
     flat however many files there are.
 
     Every meeting goes into `series` if given, else into the one `SeriesBook` finds.
+
+    A run that imported or replaced a meeting rebuilds the open data download once it
+    has committed (minutes/opendata.py), in a thread of its own with
+    `open_data_in_background` (a request should not wait for it); a failed build is
+    logged and leaves the previous download in place.
     """
     result = BatchResult()
     if not dry_run:
@@ -530,7 +536,7 @@ def import_batch(
     if not dry_run and written:
         # The download of the whole archive, once the writes are committed; a failure
         # is logged and leaves the previous download in place (minutes/opendata.py).
-        opendata.rebuild_after_import()
+        opendata.rebuild_after_import(background=open_data_in_background)
     return result
 
 

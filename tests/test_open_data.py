@@ -12,7 +12,9 @@ import hashlib
 import io
 import json
 import logging
+import shutil
 import sqlite3
+import threading
 import zipfile
 from pathlib import Path
 
@@ -315,8 +317,9 @@ def test_page_is_linked_from_the_footer_and_the_meeting_list(client, folder):
     assert html.count('href="/open-data/"') == 2
 
 
-def test_confirming_an_upload_in_the_admin_rebuilds(
-    folder, settings, tmp_path, django_capture_on_commit_callbacks
+@pytest.mark.django_db(transaction=True)
+def test_confirming_an_upload_in_the_admin_rebuilds_in_the_background(
+    imported_samples, folder, settings, tmp_path
 ):
     from django.contrib.auth.models import User
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -324,16 +327,21 @@ def test_confirming_an_upload_in_the_admin_rebuilds(
     from minutes import uploads
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    shutil.rmtree(folder, ignore_errors=True)  # the fixture's import built one
     user = User.objects.create_user("importeur", password="geheim-wachtwoord-1")
     upload = SimpleUploadedFile("sgo-2021-03-03.txt", WITHHELD_MINUTES, content_type="text/plain")
     run = uploads.stage_upload([upload], user=user, limits=uploads.ImportLimits.from_settings())
     assert opendata.manifest() is None, "staging a preview builds nothing"
     chosen = [file.sha256 for file in uploads.staged_files(run)]
-    with django_capture_on_commit_callbacks(execute=True):
-        result = uploads.confirm(run, chosen=chosen)
+    result = uploads.confirm(run, chosen=chosen)
     assert result.count("imported") == 1
+    builds = [t for t in threading.enumerate() if t.name == opendata.BACKGROUND_THREAD]
+    assert builds, "the build runs in a thread of its own"
+    for thread in builds:
+        thread.join()
     found = opendata.manifest()
-    assert found is not None and found.counts["meetings"] == 3
+    assert found is not None and found.counts["meetings"] == Meeting.objects.count() == 3
+    assert found.archive_version == ArchiveVersion.current()
 
 
 def test_a_build_that_was_killed_leaves_nothing_the_next_keeps(folder, built):
