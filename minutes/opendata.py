@@ -98,6 +98,9 @@ class FieldType:
     nl: str
     en: str
 
+    def description(self) -> str:
+        return self.en if translation.get_language() == "en" else self.nl
+
 
 INTEGER = FieldType("integer", "INTEGER", "geheel getal", "integer")
 TEXT = FieldType("string", "TEXT", "tekst", "text")
