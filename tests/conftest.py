@@ -125,6 +125,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from tests.archive import import_archive
 
     settings.SEARCH_INDEX_DIR = str(SEARCH_INDEX_DIR)
+    settings.SGO_OPEN_DATA_DIR = str(OPEN_DATA_DIR)
     index.forget()
     with django_db_blocker.unblock():
         import_archive()
