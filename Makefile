@@ -56,12 +56,14 @@ run: static
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_minutes sample_data/
 	$(PY) manage.py search_index --ensure
+	$(PY) manage.py open_data --ensure
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production-style: gunicorn with gunicorn.conf.py (bind from SGO_BIND or PORT).
 serve: static
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py search_index --ensure
+	$(PY) manage.py open_data --ensure
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 test: static

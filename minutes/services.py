@@ -29,7 +29,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from minutes import batches, parsing, releases, search
+from minutes import batches, opendata, parsing, releases, search
 from minutes.models import (
     AgendaItem,
     ArchiveVersion,
@@ -477,6 +477,7 @@ def import_batch(
     keep_outcomes: bool = True,
     series: Series | None = None,
     release_url: str = "",
+    open_data_in_background: bool = False,
 ) -> BatchResult:
     """Import every file; a failing file is recorded and the batch goes on.
 
@@ -504,6 +505,11 @@ def import_batch(
     Every meeting imported or replaced gets `release_url` (the Woo release the files
     came from; a given `run` brings its own), which the run records too; without one a
     replaced meeting keeps the address it had.
+
+    A run that imported or replaced a meeting rebuilds the open data download once it
+    has committed (minutes/opendata.py), in a thread of its own with
+    `open_data_in_background` (a request should not wait for it); a failed build is
+    logged and leaves the previous download in place.
     """
     result = BatchResult()
     if run is not None:
@@ -549,6 +555,10 @@ def import_batch(
         result.run.status = ImportRun.Status.FINISHED
         result.run.finished_at = timezone.now()
         result.run.save(update_fields=["status", "finished_at"])
+    if not dry_run and written:
+        # The download of the whole archive, once the writes are committed; a failure
+        # is logged and leaves the previous download in place (minutes/opendata.py).
+        opendata.rebuild_after_import(background=open_data_in_background)
     return result
 
 

@@ -528,7 +528,15 @@ def confirm(
         # Parsed in this process: at most SGO_IMPORT_MAX_FILES files, and a web worker
         # (perhaps with threads) is no place to fork a pool.
         named = SeriesBook().named(series) if series.strip() else None
-        return import_batch(sources, run=run, force=set(forced) & chosen, workers=1, series=named)
+        # The open data download is rebuilt in the background: the admin does not wait.
+        return import_batch(
+            sources,
+            run=run,
+            force=set(forced) & chosen,
+            workers=1,
+            series=named,
+            open_data_in_background=True,
+        )
     finally:
         for name in names:
             default_storage.delete(name)

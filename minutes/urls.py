@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from minutes import exports, feeds, health, views
+from minutes import exports, feeds, health, opendata, views
 from minutes.sitemaps import SITEMAPS
 
 
@@ -63,6 +63,13 @@ urlpatterns = [
     path("besluiten/feed/", feeds.DecisionFeed(), name="decision_feed"),
     path("besluiten/export.csv", exports.decisions_csv, name="decision_export_csv"),
     path("besluiten/export.json", exports.decisions_json, name="decision_export_json"),
+    path("open-data/", views.OpenDataView.as_view(), name="open_data"),
+    path(
+        "open-data/<str:name>",
+        views.open_data_file,
+        {"names": opendata.FILES},
+        name="open_data_file",
+    ),
     path("healthz", health.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(

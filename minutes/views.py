@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 from functools import cached_property
@@ -13,14 +14,17 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
-from django.utils import translation
+from django.template.response import TemplateResponse
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
 from django.utils.translation import gettext, pgettext
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from minutes import aggregates, rendering, search
+from minutes import aggregates, opendata, rendering, search
 from minutes.charts import bar_chart
 from minutes.filters import DecisionFilter, MeetingFilter, QueryField, SearchFilter, SeriesFilter
 from minutes.formats import local_date
@@ -300,6 +304,67 @@ def source_document(request: HttpRequest, sha256: str) -> FileResponse:
 def download_name(name: str) -> str:
     """A stored file's name for a download: its last part, control characters written out."""
     return visible_name(re.split(r"[\\/]", name)[-1]) or "bron.pdf"
+
+
+class OpenDataView(TemplateView):
+    """What the download of the whole archive holds, its files and fields, and its licence."""
+
+    template_name = "minutes/open_data.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        manifest = opendata.manifest()
+        context["manifest"] = manifest
+        context["tables"] = [
+            {"table": table, "count": manifest.counts.get(table.name) if manifest else None}
+            for table in opendata.TABLES
+        ]
+        context["zip_name"], context["sqlite_name"] = opendata.ZIP_NAME, opendata.SQLITE_NAME
+        if manifest is not None:
+            context["generated_at"] = timezone.localtime(manifest.generated_at)
+        context["api_docs_url"] = _existing_path("/api/docs/")
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        # The page follows the files, which are rebuilt just after an import commits: never
+        # a copy kept per archive version (minutes/cache.py) from before the rebuild.
+        patch_cache_control(response, private=True, no_cache=True)
+        return response
+
+
+def _existing_path(path: str) -> str | None:
+    """`path` if a page is routed there (the API's documentation, once it exists), else None."""
+    try:
+        resolve(path)
+    except Resolver404:
+        return None
+    return path
+
+
+@require_safe
+def open_data_file(request: HttpRequest, name: str, names: dict[str, str]) -> HttpResponse:
+    """One file of the open data download, as built after the last import (minutes/opendata.py)."""
+    if name not in names:
+        raise Http404(gettext("Dit bestand bestaat niet."))
+    path = opendata.directory() / name
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        response = TemplateResponse(request, "minutes/open_data_missing.html", status=404)
+        patch_cache_control(response, private=True, no_cache=True)
+        return response
+    stat = os.fstat(handle.fileno())
+    etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+    conditional = get_conditional_response(request, etag=etag, last_modified=int(stat.st_mtime))
+    if conditional is not None:
+        handle.close()
+        return conditional
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=names[name])
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(stat.st_mtime)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 class SeriesListView(TemplateView):

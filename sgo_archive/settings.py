@@ -278,6 +278,20 @@ MEDIA_ROOT = os.environ.get("DJANGO_MEDIA_ROOT") or str(BASE_DIR / "media")
 # The most meetings one CSV or JSON export holds; a larger selection is refused with an
 # explanation (never cut off), so the visitor narrows the filters.
 SGO_EXPORT_MAX_ROWS = int(os.environ.get("SGO_EXPORT_MAX_ROWS", "5000"))
+# The address the site is reached at, without a trailing slash: the open data download
+# (minutes/opendata.py), built outside any request, writes absolute links to the pages with it.
+SGO_SITE_URL = os.environ.get("SGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where the open data download (a zip of NDJSON and CSV, a SQLite file and their manifest)
+# is written; with more than one server, storage they share. Rebuilt after each import
+# that changed something unless SGO_OPEN_DATA_AFTER_IMPORT is 0 (then run
+# `manage.py open_data` yourself, e.g. from cron).
+SGO_OPEN_DATA_DIR = os.environ.get("SGO_OPEN_DATA_DIR") or str(BASE_DIR / ".open-data")
+SGO_OPEN_DATA_AFTER_IMPORT = os.environ.get("SGO_OPEN_DATA_AFTER_IMPORT", "1") not in (
+    "0",
+    "false",
+    "no",
+    "",
+)
 # Django's cache holds rendered meeting texts (keyed by the meeting's version, so a
 # replacement or edit is never served stale). In memory, per process: each gunicorn
 # worker keeps its own. Entries expire after SGO_CACHE_SECONDS.

@@ -25,6 +25,9 @@ CHROMIUM_ARGS = [
 # checkout's .search-index/.
 SEARCH_INDEX_DIR = Path(tempfile.mkdtemp(prefix="sgo-test-index-")) / "index"
 os.environ["SGO_SEARCH_INDEX_DIR"] = str(SEARCH_INDEX_DIR)
+# Likewise the open data download that imports rebuild (minutes/opendata.py).
+OPEN_DATA_DIR = Path(tempfile.mkdtemp(prefix="sgo-test-open-data-")) / "open-data"
+os.environ["SGO_OPEN_DATA_DIR"] = str(OPEN_DATA_DIR)
 
 # Playwright's sync API runs an event loop in the test thread; Django would then
 # refuse ORM calls from the test itself, which are synchronous and safe here.
@@ -122,6 +125,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from tests.archive import import_archive
 
     settings.SEARCH_INDEX_DIR = str(SEARCH_INDEX_DIR)
+    settings.SGO_OPEN_DATA_DIR = str(OPEN_DATA_DIR)
     index.forget()
     with django_db_blocker.unblock():
         import_archive()

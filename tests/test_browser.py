@@ -49,6 +49,7 @@ PAGE_TYPES = [
     ("search-empty-filtered", "/zoeken/?q=onbestaandwoordxyz&jaar=2020", 200),
     ("search-decisions", "/zoeken/?q=governance", 200),
     ("search-form", "/zoeken/", 200),
+    ("open-data", "/open-data/", 200),
     ("not-found", "/vergaderingen/1999-01-01/", 404),
 ]
 

@@ -206,6 +206,7 @@ PAGES = [
     ("topic", "/en/onderwerpen/covid-19/", 200),
     ("series list", "/en/reeksen/", 200),
     ("series", "/en/reeksen/sgo/", 200),
+    ("open data", "/en/open-data/", 200),
     ("not found", "/en/bestaat-niet/", 404),
 ]
 

@@ -223,6 +223,7 @@ def _public_urls() -> list[str]:
         "source_document": {"sha256": document.sha256},
         "series_detail": {"slug": meeting.series.slug},
         "series_feed": {"slug": meeting.series.slug},
+        "open_data_file": {"name": "sgo-archief.zip"},
     }
     found = []
     for pattern in urls.urlpatterns:
