@@ -43,6 +43,39 @@ class MinistryQuerySet(models.QuerySet):
         """Each ministry with the number of meetings it was present at, spoke in or was named in."""
         return self.annotate(meeting_count=models.Count("mentions__meeting", distinct=True))
 
+    def role_counts(self) -> dict[int, dict[str, int]]:
+        """Per ministry (by pk; every one of these, zeros included): `meetings` it was
+        present at, spoke in or was named in, `meetings_present`, `items_discussed` (agenda
+        items naming it) and `rondvraag_contributions`. Two grouped queries in all."""
+        counts = {
+            row["pk"]: {
+                "meetings": row["meeting_count"],
+                "meetings_present": 0,
+                "items_discussed": 0,
+                "rondvraag_contributions": 0,
+            }
+            for row in self.with_meeting_counts().values("pk", "meeting_count")
+        }
+        rows = (
+            MinistryMention.objects.filter(ministry__in=counts)
+            .order_by()
+            .values("ministry", "role")
+            .annotate(
+                meetings=models.Count("meeting", distinct=True),
+                items=models.Count("agenda_item", distinct=True),
+                mentions=models.Count("pk"),
+            )
+        )
+        for row in rows:
+            own = counts[row["ministry"]]
+            if row["role"] == MentionRole.PRESENT:
+                own["meetings_present"] = row["meetings"]
+            elif row["role"] == MentionRole.MENTIONED:
+                own["items_discussed"] = row["items"]
+            elif row["role"] == MentionRole.SPEAKER:
+                own["rondvraag_contributions"] = row["mentions"]
+        return counts
+
 
 class Ministry(models.Model):
     """One of the twelve ministries, under its current name."""
