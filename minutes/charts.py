@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.utils.formats import date_format
+from minutes.formats import local_date
 
 
 def bar_chart(periods: list[dict], *, width: int = 720, height: int = 200) -> dict:
@@ -30,8 +30,8 @@ def bar_chart(periods: list[dict], *, width: int = 720, height: int = 200) -> di
             if period.get("until")
             else str(period["year"])
             if not period["month"]
-            # "b" is Django's short month name in the active language: "jan", "mrt", "okt".
-            else date_format(date(period["year"], period["month"], 1), "b Y")
+            # A short month in the page's language: "jan 2021", "mrt 2021"; "Jan 2021".
+            else local_date(date(period["year"], period["month"], 1), "b Y")
         )
         bars.append(
             {

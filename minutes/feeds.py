@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.timezone import make_aware
+from django.utils.translation import gettext, gettext_lazy
 
 from minutes import search
 from minutes.filters import DecisionFilter, MeetingFilter, SearchFilter
@@ -32,7 +33,7 @@ def plain(text: str) -> str:
 
 
 class MeetingFeed(Feed):
-    description = "Nieuwe verslagen in het SGO-archief (het SGO en andere reeksen)."
+    description = gettext_lazy("Nieuwe verslagen in het SGO-archief (het SGO en andere reeksen).")
     limit = 20
 
     # One Feed instance serves every request: what a request needs travels in the
@@ -41,7 +42,9 @@ class MeetingFeed(Feed):
         return MeetingFilter(request.GET, queryset=Meeting.objects.summaries())
 
     def title(self, filterset) -> str:
-        return "SGO-archief: vergaderingen" + (" (gefilterd)" if self._filtered(filterset) else "")
+        if self._filtered(filterset):
+            return gettext("SGO-archief: vergaderingen (gefilterd)")
+        return gettext("SGO-archief: vergaderingen")
 
     def link(self, filterset) -> str:
         query = filterset.data.urlencode()
@@ -58,7 +61,9 @@ class MeetingFeed(Feed):
 
     def item_description(self, meeting: Meeting) -> str:
         titles = [f"{item.list_label} {shown_title(item.title)}" for item in meeting.top_items]
-        return plain("Agenda: " + "; ".join(titles)) if titles else ""
+        if not titles:
+            return ""
+        return plain(gettext("Agenda: %(titles)s") % {"titles": "; ".join(titles)})
 
     def item_pubdate(self, meeting: Meeting) -> datetime:
         return make_aware(datetime.combine(meeting.date, time.min))
@@ -82,11 +87,15 @@ class SeriesFeed(MeetingFeed):
         return filterset
 
     def title(self, filterset) -> str:
-        filtered = " (gefilterd)" if self._filtered(filterset) else ""
-        return plain(f"SGO-archief: {filterset.series.name}{filtered}")
+        if self._filtered(filterset):
+            title = gettext("SGO-archief: %(series)s (gefilterd)")
+        else:
+            title = gettext("SGO-archief: %(series)s")
+        return plain(title % {"series": filterset.series.name})
 
     def description(self, filterset) -> str:
-        return plain(f"Nieuwe verslagen van {filterset.series.name} in het SGO-archief.")
+        text = gettext("Nieuwe verslagen van %(series)s in het SGO-archief.")
+        return plain(text % {"series": filterset.series.name})
 
     def link(self, filterset) -> str:
         return filterset.series.get_absolute_url()
@@ -105,10 +114,14 @@ class SearchFeed(Feed):
 
     def title(self, filterset) -> str:
         query = filterset.form.cleaned_data.get("q") if filterset.is_valid() else ""
-        return plain(f"SGO-archief: zoeken naar “{query}”" if query else "SGO-archief: zoeken")
+        if not query:
+            return gettext("SGO-archief: zoeken")
+        return plain(gettext("SGO-archief: zoeken naar “%(query)s”") % {"query": query})
 
     def description(self, filterset) -> str:
-        return "Nieuwste agendapunten in het SGO-archief die aan deze zoekopdracht voldoen."
+        return gettext(
+            "Nieuwste agendapunten in het SGO-archief die aan deze zoekopdracht voldoen."
+        )
 
     def link(self, filterset) -> str:
         return reverse("minutes:search") + "?" + filterset.data.urlencode()
@@ -140,7 +153,7 @@ class SearchFeed(Feed):
 class DecisionFeed(Feed):
     """The newest decisions for the same query and filters as the decision list."""
 
-    description = "Nieuwe besluiten van het SGO in het SGO-archief."
+    description = gettext_lazy("Nieuwe besluiten van het SGO in het SGO-archief.")
     limit = 20
 
     def get_object(self, request):
@@ -149,9 +162,9 @@ class DecisionFeed(Feed):
 
     def title(self, filterset) -> str:
         query = filterset.form.cleaned_data.get("q") if filterset.is_valid() else ""
-        return plain(
-            f"SGO-archief: besluiten over “{query}”" if query else "SGO-archief: besluiten"
-        )
+        if not query:
+            return gettext("SGO-archief: besluiten")
+        return plain(gettext("SGO-archief: besluiten over “%(query)s”") % {"query": query})
 
     def link(self, filterset) -> str:
         query = filterset.data.urlencode()

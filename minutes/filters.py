@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from minutes import search
 from minutes.models import (
@@ -18,7 +19,7 @@ from minutes.models import (
 )
 
 # The one checkbox that shows the routine decisions (Decision.Kind.ADOPTED) too.
-ROUTINE_LABEL = "Ook vastgestelde verslagen tonen"
+ROUTINE_LABEL = gettext_lazy("Ook vastgestelde verslagen tonen")
 
 
 class DateInput(forms.DateInput):
@@ -52,7 +53,7 @@ class FilterForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("van") and data.get("tot") and data["van"] > data["tot"]:
-            self.add_error("tot", "De einddatum ligt vóór de begindatum.")
+            self.add_error("tot", gettext("De einddatum ligt vóór de begindatum."))
         return data
 
 
@@ -60,10 +61,14 @@ class PeriodFilter(django_filters.FilterSet):
     """A date range; the base of every archive filter."""
 
     van = django_filters.DateFilter(
-        label="Van", method="filter_from", widget=DateInput(format="%Y-%m-%d")
+        label=pgettext_lazy("date range", "Van"),
+        method="filter_from",
+        widget=DateInput(format="%Y-%m-%d"),
     )
     tot = django_filters.DateFilter(
-        label="Tot en met", method="filter_until", widget=DateInput(format="%Y-%m-%d")
+        label=pgettext_lazy("date range", "Tot en met"),
+        method="filter_until",
+        widget=DateInput(format="%Y-%m-%d"),
     )
 
     # Subclasses say how their rows reach a meeting's date.
@@ -88,11 +93,11 @@ class SeriesFilter(PeriodFilter):
     """
 
     reeks = django_filters.ModelChoiceFilter(
-        label="Reeks",
+        label=gettext_lazy("Reeks"),
         queryset=Series.objects.all(),
         to_field_name="slug",
         method="filter_series",
-        empty_label="Alle reeksen",
+        empty_label=gettext_lazy("Alle reeksen"),
     )
 
     # How rows reach their meeting's series.
@@ -111,17 +116,17 @@ class ArchiveFilterSet(SeriesFilter):
     """Filters shared by meetings, decisions and search results."""
 
     jaar = django_filters.NumberFilter(
-        label="Jaar", method="filter_year", min_value=1900, max_value=2100
+        label=gettext_lazy("Jaar"), method="filter_year", min_value=1900, max_value=2100
     )
     ministerie = django_filters.ModelMultipleChoiceFilter(
-        label="Ministerie",
+        label=gettext_lazy("Ministerie"),
         queryset=Ministry.objects.all(),
         to_field_name="slug",
         method="filter_ministries",
         widget=forms.CheckboxSelectMultiple,
     )
     onderwerp = django_filters.ModelMultipleChoiceFilter(
-        label="Onderwerp",
+        label=gettext_lazy("Onderwerp"),
         queryset=Topic.objects.all(),
         to_field_name="slug",
         method="filter_topics",
@@ -159,10 +164,10 @@ class ArchiveFilterSet(SeriesFilter):
 
 
 class MeetingFilter(ArchiveFilterSet):
-    q = QueryFilter(label="Zoekterm", method="filter_q")
+    q = QueryFilter(label=gettext_lazy("Zoekterm"), method="filter_q")
     sorteer = django_filters.ChoiceFilter(
-        label="Sorteren",
-        choices=[("nieuw", "Nieuwste eerst"), ("oud", "Oudste eerst")],
+        label=gettext_lazy("Sorteren"),
+        choices=[("nieuw", gettext_lazy("Nieuwste eerst")), ("oud", gettext_lazy("Oudste eerst"))],
         empty_label=None,
         method="filter_sort",
     )
@@ -192,9 +197,9 @@ class DecisionFilter(ArchiveFilterSet):
     empty query string, so the default holds on the bare list too.
     """
 
-    q = QueryFilter(label="Zoekterm", method="filter_q")
+    q = QueryFilter(label=gettext_lazy("Zoekterm"), method="filter_q")
     soort = django_filters.MultipleChoiceFilter(
-        label="Soort besluit",
+        label=gettext_lazy("Soort besluit"),
         choices=Decision.Kind.choices,
         field_name="kind",
         widget=forms.CheckboxSelectMultiple,
@@ -253,18 +258,23 @@ class DecisionFilter(ArchiveFilterSet):
 class SearchFilter(ArchiveFilterSet):
     """Full-text search over agenda items, with the archive's filters."""
 
-    q = QueryFilter(label="Zoekterm", method="filter_noop")
+    q = QueryFilter(label=gettext_lazy("Zoekterm"), method="filter_noop")
     besluit = django_filters.BooleanFilter(
-        label="Met besluit",
+        label=gettext_lazy("Met besluit"),
         method="filter_decision",
-        widget=forms.Select(choices=[("", "Alle agendapunten"), ("true", "Alleen met besluit")]),
+        widget=forms.Select(
+            choices=[
+                ("", gettext_lazy("Alle agendapunten")),
+                ("true", gettext_lazy("Alleen met besluit")),
+            ]
+        ),
     )
     sorteer = django_filters.ChoiceFilter(
-        label="Sorteren",
+        label=gettext_lazy("Sorteren"),
         choices=[
-            ("relevantie", "Meest relevant"),
-            ("nieuw", "Nieuwste eerst"),
-            ("oud", "Oudste eerst"),
+            ("relevantie", gettext_lazy("Meest relevant")),
+            ("nieuw", gettext_lazy("Nieuwste eerst")),
+            ("oud", gettext_lazy("Oudste eerst")),
         ],
         empty_label=None,
         method="filter_noop",

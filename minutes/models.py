@@ -15,7 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 
+from minutes.formats import local_date
 from minutes.names import visible_name
 from minutes.parsing import INSERTED, DecisionKind, item_label, list_label
 
@@ -450,10 +452,12 @@ class Meeting(models.Model):
     """A meeting of one series (the SGO's own, or another body's), as recorded in one
     file of minutes or one document of a PDF."""
 
+    # The labels are translated (the meeting page names where its text came from);
+    # the lazy text is the Dutch label itself, so the migrations see no change.
     class TextOrigin(models.TextChoices):
-        TEXT = "text", "tekstbestand"
-        PDF = "pdf", "tekstlaag van de pdf"
-        OCR = "ocr", "tekst via OCR"
+        TEXT = "text", pgettext_lazy("text origin", "tekstbestand")
+        PDF = "pdf", pgettext_lazy("text origin", "tekstlaag van de pdf")
+        OCR = "ocr", pgettext_lazy("text origin", "tekst via OCR")
 
     series = models.ForeignKey(
         Series, on_delete=models.PROTECT, related_name="meetings", verbose_name="reeks"
@@ -548,8 +552,9 @@ class Meeting(models.Model):
 
     def name(self, day_format: str = "j F Y") -> str:
         """Its series and date: "SGO 19 januari 2021", "Technisch Overleg Digikoppeling,
-        4 maart 2021". Load the series with the meeting (select_related)."""
-        day = date_format(self.date, day_format)
+        4 maart 2021" ("SGO January 19, 2021" in English: `day_format` is a Dutch layout,
+        minutes.formats). Load the series with the meeting (select_related)."""
+        day = local_date(self.date, day_format)
         if self.series.is_sgo:
             return f"{self.series.label} {day}"
         return f"{self.series.label}, {day}"
@@ -558,7 +563,10 @@ class Meeting(models.Model):
         """The meeting as pages and feeds title it: "Verslag SGO 19 januari 2021"; a
         meeting of another series by its name ("Technisch Overleg Digikoppeling, 4
         maart 2021")."""
-        return f"Verslag {self.name(day_format)}" if self.series.is_sgo else self.name(day_format)
+        if not self.series.is_sgo:
+            return self.name(day_format)
+        # Translators: the title of an SGO meeting's minutes: "Verslag SGO 19 januari 2021".
+        return gettext("Verslag %(meeting)s") % {"meeting": self.name(day_format)}
 
     @property
     def source_pages(self) -> list[int]:
@@ -699,26 +707,37 @@ class AgendaItem(models.Model):
         load it with the item (select_related or a prefetch of `subitems`).
         """
         if self.parent_id:
-            return item_label(self.parent.number, self.number)
-        return item_label(self.number)
+            return self._in_language(item_label(self.parent.number, self.number))
+        return self._in_language(item_label(self.number))
 
     @property
     def list_label(self) -> str:
         """The label in front of a title in a list: "5.", "5a.", "Ingelast" (no dot)."""
         if self.parent_id:
-            return list_label(self.parent.number, self.number)
-        return list_label(self.number)
+            return self._in_language(list_label(self.parent.number, self.number))
+        return self._in_language(list_label(self.number))
+
+    def _in_language(self, label: str) -> str:
+        """A label of minutes.parsing (which reads Dutch) in the page's language: an
+        inserted item's "Ingelast" is a word ("Added" in English), a number is not."""
+        number = self.parent.number if self.parent_id else self.number
+        if number != INSERTED:
+            return label
+        # Translators: the label of an agenda item added at the meeting, in place of a number.
+        return label.replace("Ingelast", pgettext("agenda item", "Ingelast"), 1)
 
 
 class Decision(models.Model):
     """A sentence in which the SGO itself settles something."""
 
+    # Shown on the public pages and feeds, so translated (lazily: the migrations see
+    # the Dutch labels as before).
     class Kind(models.TextChoices):
-        ADOPTED = DecisionKind.ADOPTED.value, "verslag vastgesteld"
-        CONSENTED = DecisionKind.CONSENTED.value, "ingestemd"
-        DECIDED = DecisionKind.DECIDED.value, "besloten"
-        AGREED = DecisionKind.AGREED.value, "afgesproken"
-        ACTION = DecisionKind.ACTION.value, "actiepunt"
+        ADOPTED = DecisionKind.ADOPTED.value, pgettext_lazy("decision kind", "verslag vastgesteld")
+        CONSENTED = DecisionKind.CONSENTED.value, pgettext_lazy("decision kind", "ingestemd")
+        DECIDED = DecisionKind.DECIDED.value, pgettext_lazy("decision kind", "besloten")
+        AGREED = DecisionKind.AGREED.value, pgettext_lazy("decision kind", "afgesproken")
+        ACTION = DecisionKind.ACTION.value, pgettext_lazy("decision kind", "actiepunt")
 
     agenda_item = models.ForeignKey(
         AgendaItem, on_delete=models.CASCADE, related_name="decisions", verbose_name="agendapunt"

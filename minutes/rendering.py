@@ -15,6 +15,7 @@ from typing import Any
 from django.core.cache import cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext, pgettext
 
 from minutes.parsing import REDACTION_RE
 from minutes.parsing.decisions import LIST_MARKER_RE, PARAGRAPH_BREAK_RE, WRAPPED_LINE_LENGTH
@@ -46,19 +47,30 @@ def redaction_html(code: str, *, with_ground: bool = True, focusable: bool = Tru
     """
     reason = escape(ground(code)) if with_ground else ""
     code = escape(code)
+    lang = _interface_lang()
+    # Translators: read before a redaction code: "weggelakt, Woo-grond 5.1.2e".
+    withheld = escape(gettext("weggelakt, Woo-grond"))
     if reason and focusable:
         return mark_safe(
-            '<span class="redaction redaction--explained" tabindex="0">'
-            f'<span class="redaction__explanation">weggelakt, Woo-grond </span>{code}'
+            f'<span class="redaction redaction--explained" tabindex="0"{lang}>'
+            f'<span class="redaction__explanation">{withheld} </span>{code}'
             f'<span class="redaction__explanation redaction__ground">: {reason}</span></span>'
         )
     ground_title = f": {reason}" if reason else ""
     ground_text = f'<span class="redaction__explanation">: {reason}</span>' if reason else ""
+    title = escape(gettext("Weggelakt, Woo-grond"))
     return mark_safe(
-        f'<span class="redaction" title="Weggelakt, Woo-grond {code}{ground_title}">'
-        f'<span class="redaction__explanation">weggelakt, Woo-grond </span>{code}'
+        f'<span class="redaction" title="{title} {code}{ground_title}"{lang}>'
+        f'<span class="redaction__explanation">{withheld} </span>{code}'
         f"{ground_text}</span>"
     )
+
+
+def _interface_lang() -> str:
+    """` lang="en"` on the interface's words inside the (Dutch) minutes on a page in
+    another language than Dutch; nothing on a Dutch page."""
+    language = get_language() or "nl"
+    return "" if language == "nl" else f' lang="{escape(language)}"'
 
 
 def withheld_html(passage: Withheld, *, item: bool = False) -> SafeString:
@@ -75,7 +87,8 @@ def withheld_html(passage: Withheld, *, item: bool = False) -> SafeString:
     words = REDACTION_RE.sub(
         lambda m: f'<span class="redaction withheld__code">{m.group(0)}</span>', words
     )
-    return mark_safe(f'<span class="withheld">{words}</span>')
+    # Interface words inside the (Dutch) minutes: in the page's language.
+    return mark_safe(f'<span class="withheld"{_interface_lang()}>{words}</span>')
 
 
 def _join_marked_codes(text: str) -> str:
@@ -94,9 +107,11 @@ def _join_marked_codes(text: str) -> str:
 def _inline(text: str, *, focusable: bool = True) -> str:
     html = escape(_join_marked_codes(text))
     html = REDACTION_RE.sub(lambda m: redaction_html(m.group(0), focusable=focusable), html)
+    label = escape(pgettext("decision label", "Besluit"))
     html = html.replace(
         DECISION_START,
-        '<strong class="decision-inline"><span class="sgo-visually-hidden">Besluit: </span>',
+        '<strong class="decision-inline">'
+        f'<span class="sgo-visually-hidden"{_interface_lang()}>{label}: </span>',
     ).replace(DECISION_END, "</strong>")
     return html.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
 
@@ -257,8 +272,10 @@ def _block_html(block: _Block, decisions: list[str]) -> str:
         # "EZK", "J&V:", "Fin:" head a ministry's part of the rondvraag.
         return f'<p class="sgo-rondvraag-heading"{{id}}>{_inline(text)}</p>'
     if decisions and _unmarked(text) in decisions:
+        label = escape(pgettext("decision label", "Besluit"))
         return (
-            '<div class="decision"{id}><p class="decision__label">Besluit</p>'
+            '<div class="decision"{id}>'
+            f'<p class="decision__label"{_interface_lang()}>{label}</p>'
             f"<p>{_inline(text)}</p></div>"
         )
     return f"<p{{id}}>{_inline(_wrap_decisions(text, decisions))}</p>"
@@ -349,9 +366,10 @@ def cached_item_bodies(key: str, items: Sequence[Any]) -> dict[int, SafeString]:
 
     The key must change whenever the meeting's text can have changed (its import,
     a replacement, an edit in the admin): the caller builds it from those. The
-    rendering's own version is added, so bodies kept by an earlier release go unused.
+    rendering's own version is added, so bodies kept by an earlier release go unused,
+    and the page's language (the labels of redactions and decisions are translated).
     """
-    key = f"{key}:{RENDERING_VERSION}"
+    key = f"{key}:{RENDERING_VERSION}:{get_language()}"
     bodies = cache.get(key)
     if bodies is None:
         bodies = item_bodies(items)

@@ -7,13 +7,15 @@ from datetime import date
 from functools import cached_property
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils import translation
+from django.utils.translation import gettext, pgettext
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
@@ -21,6 +23,7 @@ from django_filters.views import FilterView
 from minutes import aggregates, rendering, search
 from minutes.charts import bar_chart
 from minutes.filters import DecisionFilter, MeetingFilter, QueryField, SearchFilter, SeriesFilter
+from minutes.formats import local_date
 from minutes.models import (
     IMPORT_PERMISSION,
     MEETING_HEAVY_FIELDS,
@@ -126,13 +129,13 @@ def active_filters(filterset, skip: tuple[str, ...] = ()) -> list[dict]:
 
 
 def _chip_text(field, raw: str, value) -> str:
-    """How a chip names one raw filter value: a Dutch date, a name, a choice label."""
+    """How a chip names one raw filter value: a date, a name, a choice label."""
     if isinstance(field, QueryField):
         return value  # the query as it was searched for, cleaned
     if isinstance(value, date):
-        return date_format(value, "j F Y")
+        return local_date(value, "j F Y")
     if isinstance(value, bool):
-        return "ja" if value else "nee"
+        return pgettext("filter value", "ja") if value else pgettext("filter value", "nee")
     if getattr(value, "slug", None) == raw:
         return str(value)  # a series' name
     for obj in value if isinstance(value, (list, tuple, QuerySet)) else []:
@@ -257,7 +260,7 @@ def meeting_text_version(request: HttpRequest, slug: str, version: int) -> HttpR
     and what was withheld must not come back through the archive.
     """
     if not request.user.has_perm(IMPORT_PERMISSION):
-        raise PermissionDenied("Eerdere versies zijn alleen voor beheerders in te zien.")
+        raise PermissionDenied(gettext("Eerdere versies zijn alleen voor beheerders in te zien."))
     meeting = get_object_or_404(Meeting.objects.only("slug"), slug=slug)
     replaced = get_object_or_404(
         ImportFile.objects.earlier_versions(meeting).defer(None), pk=version
@@ -283,7 +286,7 @@ def source_document(request: HttpRequest, sha256: str) -> FileResponse:
     try:
         handle = document.file.open("rb")
     except FileNotFoundError as exc:
-        raise Http404("Het bronbestand is niet meer aanwezig.") from exc
+        raise Http404(gettext("Het bronbestand is niet meer aanwezig.")) from exc
     response = FileResponse(
         handle,
         as_attachment=True,
@@ -399,7 +402,9 @@ class MinistryDetailView(FilteredListView):
         else:
             timeline = self.ministry.timeline(items)
         context["chart"] = bar_chart(timeline)
-        context["chart_caption"] = f"Vergaderingen waarin {self.ministry.abbreviation} voorkomt"
+        context["chart_caption"] = gettext("Vergaderingen waarin %(ministry)s voorkomt") % {
+            "ministry": self.ministry.abbreviation
+        }
         return context
 
 
@@ -562,16 +567,23 @@ def decision_series_counts(decisions: QuerySet[Decision]) -> list[dict]:
 
 def robots_txt(request: HttpRequest) -> HttpResponse:
     sitemap = request.build_absolute_uri(reverse("minutes:django.contrib.sitemaps.views.sitemap"))
+    # Search and export URLs are endless combinations of the same content, in every
+    # language of the interface (/zoeken/, /en/zoeken/).
+    endless = [
+        "minutes:search",
+        "minutes:meeting_export_csv",
+        "minutes:meeting_export_json",
+        "minutes:decision_export_csv",
+        "minutes:decision_export_json",
+        "minutes:healthz",
+    ]
+    disallowed = [reverse("admin:index")]
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            disallowed += [reverse(name) for name in endless]
     lines = [
         "User-agent: *",
-        f"Disallow: {reverse('admin:index')}",
-        # Search and export URLs are endless combinations of the same content.
-        f"Disallow: {reverse('minutes:search')}",
-        f"Disallow: {reverse('minutes:meeting_export_csv')}",
-        f"Disallow: {reverse('minutes:meeting_export_json')}",
-        f"Disallow: {reverse('minutes:decision_export_csv')}",
-        f"Disallow: {reverse('minutes:decision_export_json')}",
-        f"Disallow: {reverse('minutes:healthz')}",
+        *(f"Disallow: {path}" for path in dict.fromkeys(disallowed)),
         f"Sitemap: {sitemap}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

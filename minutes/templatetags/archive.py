@@ -6,19 +6,26 @@ from django import template
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import QueryDict
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import (
+    get_language,
+    get_language_info,
+    gettext,
+    gettext_lazy,
+    ngettext,
+    npgettext,
+)
 
 from minutes import rendering
+from minutes.formats import local_date
 from minutes.models import Decision, Meeting, Ministry, Series
 from minutes.names import visible_name
 from minutes.redactions import legend, shown_title
 
 register = template.Library()
 
-SITE_DESCRIPTION = (
+SITE_DESCRIPTION = gettext_lazy(
     "Onafhankelijk, doorzoekbaar archief van de verslagen van het SGO, het wekelijkse overleg "
     "van de secretarissen-generaal, openbaar gemaakt onder de Woo."
 )
@@ -112,7 +119,14 @@ def redaction_legend(meeting: Meeting, items) -> list[tuple[str, str]]:
 
 @register.simple_tag
 def site_description() -> str:
-    return SITE_DESCRIPTION
+    return str(SITE_DESCRIPTION)
+
+
+@register.filter
+def day(value, layout: str = "j F Y") -> str:
+    """A date in the page's language: `|day` ("19 januari 2021", "January 19, 2021"),
+    `|day:"l j F Y"`; the layout is named the Dutch way (minutes.formats)."""
+    return local_date(value, layout) if value else ""
 
 
 def _link(href: str, content, *, current: bool = False) -> SafeString:
@@ -129,16 +143,18 @@ def meeting_description(meeting, items) -> str:
     """A meeting page's meta description: its series, date and its agenda's titles."""
     titles = "; ".join(shown_title(item.title) for item in items)
     if not meeting.series.is_sgo:
-        return f"Verslag {meeting.name()}: {titles}."
-    return (
-        f"Verslag van het overleg van secretarissen-generaal (SGO) van "
-        f"{date_format(meeting.date, 'j F Y')}: {titles}."
+        text = gettext("Verslag %(meeting)s: %(titles)s.")
+        return text % {"meeting": meeting.name(), "titles": titles}
+    text = gettext(
+        "Verslag van het overleg van secretarissen-generaal (SGO) van %(date)s: %(titles)s."
     )
+    return text % {"date": local_date(meeting.date, "j F Y"), "titles": titles}
 
 
 @register.filter
 def meeting_title(meeting: Meeting, day_format: str = "j F Y") -> str:
-    """ "Verslag SGO 19 januari 2021", "Technisch Overleg Digikoppeling, 4 maart 2021"."""
+    """ "Verslag SGO 19 januari 2021", "Technisch Overleg Digikoppeling, 4 maart 2021"
+    ("Minutes of SGO January 19, 2021" in English; `day_format` a Dutch layout)."""
     return meeting.title(day_format)
 
 
@@ -150,7 +166,8 @@ def meeting_name(meeting: Meeting, day_format: str = "j F Y") -> str:
 
 @register.filter
 def page_list(pages) -> str:
-    """Page numbers as a reader counts them: "pagina 4", "pagina's 3–5 en 7"."""
+    """Page numbers as a reader counts them: "pagina 4", "pagina's 3–5 en 7"
+    ("page 4", "pages 3–5 and 7")."""
     numbers = sorted(set(pages or ()))
     if not numbers:
         return ""
@@ -161,8 +178,14 @@ def page_list(pages) -> str:
         else:
             runs.append([number])
     parts = [str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs]
-    listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} en {parts[-1]}"
-    return f"pagina {listed}" if len(numbers) == 1 else f"pagina's {listed}"
+    if len(parts) == 1:
+        listed = parts[0]
+    else:
+        listed = gettext("%(first)s en %(last)s") % {
+            "first": ", ".join(parts[:-1]),
+            "last": parts[-1],
+        }
+    return ngettext("pagina %(pages)s", "pagina's %(pages)s", len(numbers)) % {"pages": listed}
 
 
 @register.simple_tag(takes_context=True)
@@ -189,8 +212,13 @@ def several_series(context) -> bool:
 
 @register.simple_tag
 def ministry_link(ministry: Ministry, href: str | None = None, current: bool = False):
-    """A ministry by its abbreviation, its full name on hover, linked to its page (or `href`)."""
-    abbreviation = format_html('<abbr title="{}">{}</abbr>', ministry.name, ministry.abbreviation)
+    """A ministry by its abbreviation, its full name on hover, linked to its page (or `href`).
+
+    The abbreviation and name are Dutch: on a page in another language they say so.
+    """
+    abbreviation = format_html(
+        '<abbr title="{}"{}>{}</abbr>', ministry.name, _dutch(), ministry.abbreviation
+    )
     href = ministry.get_absolute_url() if href is None else href
     return _link(href, abbreviation, current=current)
 
@@ -220,23 +248,66 @@ def alias_names(aliases) -> str:
     )
 
 
+def _dutch() -> SafeString:
+    """` lang="nl"` for Dutch text (a name, a quote) on a page in another language."""
+    return mark_safe("" if get_language() == "nl" else ' lang="nl"')
+
+
+def _kind_count(kind: str, n: int) -> str:
+    """ "2 verslag vastgesteld", "3 ingestemd": a decision kind counted."""
+    counted = {
+        Decision.Kind.ADOPTED: lambda: npgettext(
+            "decisions", "%(count)s verslag vastgesteld", "%(count)s verslag vastgesteld", n
+        ),
+        Decision.Kind.CONSENTED: lambda: npgettext(
+            "decisions", "%(count)s ingestemd", "%(count)s ingestemd", n
+        ),
+        Decision.Kind.DECIDED: lambda: npgettext(
+            "decisions", "%(count)s besloten", "%(count)s besloten", n
+        ),
+        Decision.Kind.AGREED: lambda: npgettext(
+            "decisions", "%(count)s afgesproken", "%(count)s afgesproken", n
+        ),
+        Decision.Kind.ACTION: lambda: npgettext(
+            "decisions", "%(count)s actiepunt", "%(count)s actiepunten", n
+        ),
+    }
+    if kind not in counted:
+        return f"{n} {kind}"
+    return counted[kind]() % {"count": n}
+
+
 @register.filter
 def kind_counts(rows) -> list[str]:
     """Decision counts per kind ({"kind", "n"} rows) as "2 verslag vastgesteld"."""
-    labels = dict(Decision.Kind.choices)
-    return [f"{row['n']} {labels.get(row['kind'], row['kind'])}" for row in rows]
+    return [_kind_count(row["kind"], row["n"]) for row in rows]
+
+
+def _counted(noun: str, count: int) -> str:
+    """ "1 vergadering", "3 agendapunten": a noun of the archive counted, in the page's
+    language. `noun` is the Dutch singular; another noun takes the Dutch -en."""
+    if noun == "vergadering":
+        text = ngettext("%(count)s vergadering", "%(count)s vergaderingen", count)
+    elif noun == "agendapunt":
+        text = ngettext("%(count)s agendapunt", "%(count)s agendapunten", count)
+    elif noun == "besluit":
+        text = ngettext("%(count)s besluit", "%(count)s besluiten", count)
+    else:
+        return f"{count} {noun}{'' if count == 1 else 'en'}"
+    return text % {"count": count}
 
 
 @register.inclusion_tag("includes/result_status.html")
 def result_status(count: int, noun: str, detail: str = "", parts=()) -> dict:
     """How many results, announced to screen readers: "3 agendapunten, nieuwste eerst.".
 
-    `noun` is singular; the nouns of the archive all take -en in the plural. `parts`
-    (strings) follow after a colon: "5 besluiten: 2 verslag vastgesteld, 3 ingestemd.".
+    `noun` is the Dutch singular ("vergadering", "agendapunt", "besluit"), also on an
+    English page: it is counted in the page's language ("3 agenda items"). `detail`
+    (translated by the template) follows the count; `parts` (strings) follow after a
+    colon: "5 besluiten: 2 verslag vastgesteld, 3 ingestemd.".
     """
-    plural = "" if count == 1 else "en"
     listed = f": {', '.join(parts)}" if parts else ""
-    return {"text": f"{count} {noun}{plural}{detail}{listed}."}
+    return {"text": f"{_counted(noun, count)}{detail}{listed}."}
 
 
 @register.inclusion_tag("includes/empty.html", takes_context=True)
@@ -287,7 +358,7 @@ def facet(context, name: str, title: str, rows) -> dict:
     """
     params = context["request"].GET
     if name == "besluit":
-        rows = [{"value": "true", "label": "Met een besluit", "n": rows}]
+        rows = [{"value": "true", "label": gettext("Met een besluit"), "n": rows}]
     links = []
     for row in rows:
         if "series" in row:
