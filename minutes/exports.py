@@ -59,7 +59,7 @@ def _meetings(request: HttpRequest):
     # The parent's number comes along for the sub-items' labels ("5a").
     items = (
         AgendaItem.objects.select_related("parent")
-        .only("meeting", "parent__number", "number", "title", "position")
+        .only("meeting", "parent__number", "number", "title", "body", "position")
         .prefetch_related("decisions")
         .order_by("position")
     )
@@ -139,8 +139,13 @@ def meeting_record(meeting: Meeting, base_url: str) -> dict:
 
 
 def _agenda_item(item: AgendaItem) -> dict:
-    """An agenda item's number and title; a withheld one's marker and `withheld` (see above)."""
-    record = {"number": item.display_label, "title": shown_title(item.title)}
+    """An agenda item's number, title and text; a withheld one's marker and `withheld`
+    (see above)."""
+    record = {
+        "number": item.display_label,
+        "title": shown_title(item.title),
+        "text": marked_text(item.body),
+    }
     if passage := withheld(item.title):
         record["withheld"] = passage.kind
     return record

@@ -2,6 +2,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
 from minutes import exports, feeds, health, views
+from minutes.api import views as api_views
 from minutes.sitemaps import SITEMAPS
 
 
@@ -43,6 +44,10 @@ urlpatterns = [
     path("vergaderingen/export.csv", exports.meetings_csv, name="meeting_export_csv"),
     path("vergaderingen/export.json", exports.meetings_json, name="meeting_export_json"),
     path("vergaderingen/<meeting:slug>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
+    # The meeting as data: the API's record of it (minutes/api), at the page's address.
+    path(
+        "vergaderingen/<meeting:slug>.json", api_views.MeetingDetail.as_view(), name="meeting_json"
+    ),
     path("vergaderingen/<meeting:slug>/tekst/", views.meeting_text, name="meeting_text"),
     path(
         "vergaderingen/<meeting:slug>/tekst/<int:version>/",

@@ -316,3 +316,12 @@ def test_openapi_document_is_valid_and_describes_every_endpoint(client):
     assert {"jaar", "van", "tot", "ministerie", "onderwerp", "reeks", "q", "cursor"} <= parameters
     docs = get(client, "/api/docs/")
     assert b"swagger" in docs.content.lower()
+
+
+def test_a_meeting_as_json_at_its_pages_address_is_the_api_record(client):
+    record = data(client, "/vergaderingen/2021-01-19.json")
+    assert record == data(client, "/api/meetings/2021-01-19/")
+    assert record["url"] == "http://testserver/vergaderingen/2021-01-19/"
+    # The English page's data is the same record (the data is Dutch in both).
+    assert data(client, "/en/vergaderingen/2021-01-19.json") == record
+    get(client, "/vergaderingen/1999-01-01.json", 404)

@@ -399,8 +399,13 @@ class FeedAndExportTests(TestCase):
         meeting = data[1]
         self.assertEqual(meeting["reference"], "4182454")
         self.assertIn(
-            {"number": "5a", "title": "RMR en MR vrijdag 22 januari 2021"}, meeting["agenda_items"]
+            {"number": "5a", "title": "RMR en MR vrijdag 22 januari 2021", "text": ""},
+            meeting["agenda_items"],
         )
+        # Each item carries its text as stored.
+        stored = AgendaItem.objects.filter(meeting__slug="2021-01-19").order_by("position")
+        self.assertEqual([i["text"] for i in meeting["agenda_items"]], [i.body for i in stored])
+        self.assertIn("thuiswerken", meeting["agenda_items"][2]["text"])
         numbers = [i["number"] for i in data[0]["agenda_items"]]
         self.assertIn("Ingelast", numbers)
         self.assertNotIn("ingelast", numbers)
