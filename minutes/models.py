@@ -491,6 +491,10 @@ class Meeting(models.Model):
     encoding = models.CharField("tekencodering", max_length=20)
     original_text = models.TextField("oorspronkelijke tekst")
     imported_at = models.DateTimeField("geïmporteerd op")
+    # When the archive first had this meeting's text: a replacement keeps it, so feeds
+    # (ordered by it) show a late release of old minutes as new, and a corrected text
+    # of a meeting as no news.
+    received_at = models.DateTimeField("ontvangen op", db_index=True)
     # Where the text came from: a text file, or pages of a released PDF (its text
     # layer, or OCR for pages without one).
     text_origin = models.CharField(
@@ -886,6 +890,8 @@ class ArchiveVersion(models.Model):
     """
 
     number = models.BigIntegerField(default=0)
+    # When the archive last changed (the API's Last-Modified).
+    changed_at = models.DateTimeField("gewijzigd op", null=True, blank=True)
 
     class Meta:
         verbose_name = "archiefversie"
@@ -896,8 +902,9 @@ class ArchiveVersion(models.Model):
     @classmethod
     def bump(cls, meeting_ids: Iterable[int]) -> int:
         """Count one change of these meetings; call inside the transaction that makes it."""
-        if not cls.objects.filter(pk=1).update(number=models.F("number") + 1):
-            cls.objects.update_or_create(pk=1, defaults={"number": 1})
+        now = timezone.now()
+        if not cls.objects.filter(pk=1).update(number=models.F("number") + 1, changed_at=now):
+            cls.objects.update_or_create(pk=1, defaults={"number": 1, "changed_at": now})
         version = cls.current()
         MeetingChange.objects.bulk_create(
             MeetingChange(version=version, meeting_id=pk) for pk in sorted(set(meeting_ids))

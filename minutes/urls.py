@@ -60,6 +60,7 @@ urlpatterns = [
     path("reeksen/<slug:slug>/feed/", feeds.SeriesFeed(), name="series_feed"),
     path("ministeries/", views.MinistryListView.as_view(), name="ministry_list"),
     path("ministeries/<slug:slug>/", views.MinistryDetailView.as_view(), name="ministry_detail"),
+    path("ministeries/<slug:slug>/feed/", feeds.MinistryFeed(), name="ministry_feed"),
     path(
         "ministeries/<slug:slug>/export.csv",
         exports.ministry_items_csv,
@@ -72,6 +73,7 @@ urlpatterns = [
     ),
     path("onderwerpen/", views.TopicListView.as_view(), name="topic_list"),
     path("onderwerpen/<slug:slug>/", views.TopicDetailView.as_view(), name="topic_detail"),
+    path("onderwerpen/<slug:slug>/feed/", feeds.TopicFeed(), name="topic_feed"),
     path("onderwerpen/<slug:slug>/export.csv", exports.topic_items_csv, name="topic_export_csv"),
     path("onderwerpen/<slug:slug>/export.json", exports.topic_items_json, name="topic_export_json"),
     path("zoeken/", views.SearchView.as_view(), name="search"),

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.http import http_date
 
 from minutes.models import AgendaItem, Decision, Meeting, Ministry, MinistryMention, Series, Topic
 
@@ -282,6 +283,19 @@ def test_etag_gives_a_304_without_reading_the_archive(client):
 
     ArchiveVersion.bump([])
     assert client.get("/api/meetings/?jaar=2021", HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_last_modified_is_the_archives_last_change(client):
+    from minutes.models import ArchiveVersion
+
+    ArchiveVersion.bump([])
+    response = get(client, "/api/series/")
+    changed = ArchiveVersion.objects.get(pk=1).changed_at
+    assert response["Last-Modified"] == http_date(changed.timestamp())
+    since = response["Last-Modified"]
+    assert client.get("/api/series/", HTTP_IF_MODIFIED_SINCE=since).status_code == 304
+    earlier = http_date(changed.timestamp() - 60)
+    assert client.get("/api/series/", HTTP_IF_MODIFIED_SINCE=earlier).status_code == 200
 
 
 def test_writes_are_refused(client):

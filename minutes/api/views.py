@@ -12,7 +12,7 @@ from django.db.models import F, QuerySet
 from django.http import HttpResponseNotModified
 from django.utils import translation
 from django.utils.cache import patch_cache_control
-from django.utils.http import quote_etag
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django_filters import BooleanFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -33,6 +33,7 @@ from minutes.filters import DecisionFilter, MeetingFilter, SearchFilter
 from minutes.models import (
     MEETING_HEAVY_FIELDS,
     AgendaItem,
+    ArchiveVersion,
     Decision,
     Meeting,
     Ministry,
@@ -122,12 +123,27 @@ class ApiView(GenericAPIView):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         etag = self.etag(request)
         if etag in request.headers.get("If-None-Match", ""):
-            response = HttpResponseNotModified()
-            response["ETag"] = etag
-            return response
+            return self.not_modified(etag)
+        changed = ArchiveVersion.objects.filter(pk=1).values_list("changed_at", flat=True).first()
+        since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+        if (
+            "If-None-Match" not in request.headers
+            and changed is not None
+            and since is not None
+            and int(changed.timestamp()) <= since
+        ):
+            return self.not_modified(etag)
         response = self.answer(request, *args, **kwargs)
         response["ETag"] = etag
+        if changed is not None:
+            response["Last-Modified"] = http_date(changed.timestamp())
         patch_cache_control(response, no_cache=True)
+        return response
+
+    @staticmethod
+    def not_modified(etag: str) -> HttpResponseNotModified:
+        response = HttpResponseNotModified()
+        response["ETag"] = etag
         return response
 
     def answer(self, request: Request, *args: Any, **kwargs: Any) -> Response:
