@@ -263,8 +263,17 @@ def _json_array(records: Iterator[dict]) -> Iterator[str]:
     yield "\n]\n"
 
 
+# The CSV files are for spreadsheets first: a Dutch-locale Excel, the readers' usual tool,
+# opens a double-clicked CSV split on its list separator, the semicolon, and reads a
+# comma-separated file as one column. So: semicolons, a UTF-8 BOM (without it Excel reads
+# "ë" as "Ã«"), CRLF line ends, every cell quoted where it needs to be and formula-safe
+# (_safe_cell). Programs read it as well (pandas: sep=";"); for them the JSON exports,
+# the API and the bulk download's NDJSON are the better fit.
+CSV_DIALECT = {"delimiter": ";", "lineterminator": "\r\n"}
+
+
 def _csv_rows(columns: list[str], records: Iterator[dict]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = csv.writer(_Echo(), **CSV_DIALECT)
     # A BOM so spreadsheet programs read the UTF-8 (ë, é) correctly.
     yield "\ufeff" + writer.writerow(columns)
     for record in records:

@@ -26,7 +26,7 @@ def csv_rows(client, url):
     assert response.status_code == 200, (url, response.status_code)
     text = b"".join(response.streaming_content).decode("utf-8")
     assert text.startswith("\ufeff")
-    return list(csv.DictReader(io.StringIO(text[1:])))
+    return list(csv.DictReader(io.StringIO(text[1:]), delimiter=";"))
 
 
 def test_topic_export_has_every_item_with_its_text_and_decisions(client):

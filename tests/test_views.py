@@ -387,8 +387,12 @@ class FeedAndExportTests(TestCase):
 
     def test_csv_export(self):
         response = self.client.get("/vergaderingen/export.csv?ministerie=def")
-        body = b"".join(response.streaming_content).decode("utf-8-sig")
-        rows = list(csv.DictReader(io.StringIO(body)))
+        raw = b"".join(response.streaming_content)
+        # For a Dutch-locale Excel: a BOM, semicolons, CRLF (exports.CSV_DIALECT).
+        self.assertTrue(raw.startswith(b"\xef\xbb\xbfdate;series;title;url;"), raw[:40])
+        self.assertIn(b"\r\n", raw)
+        body = raw.decode("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(body), delimiter=";"))
         self.assertEqual(len(rows), 1)
         self.assertEqual(rows[0]["date"], "2020-09-09")
         self.assertEqual(rows[0]["place"], "Trêveszaal")

@@ -294,7 +294,7 @@ class WithheldSurfaceTests(IndexedTestCase):
 
     def test_meeting_csv_shows_markers_and_lists_withheld_items(self):
         response = self.client.get("/vergaderingen/export.csv", {"jaar": "2020"})
-        rows = {r["date"]: r for r in csv.DictReader(io.StringIO(body_of(response)))}
+        rows = {r["date"]: r for r in csv.DictReader(io.StringIO(body_of(response)), delimiter=";")}
         row = rows["2020-03-10"]
         self.assertEqual(
             row["agenda_items"],
@@ -327,7 +327,7 @@ class WithheldSurfaceTests(IndexedTestCase):
 
     def test_decision_exports_mark_a_withheld_items_title(self):
         response = self.client.get("/besluiten/export.csv", {"jaar": "2020", "soort": "decided"})
-        rows = list(csv.DictReader(io.StringIO(body_of(response))))
+        rows = list(csv.DictReader(io.StringIO(body_of(response)), delimiter=";"))
         row = next(r for r in rows if r["date"] == "2020-03-10")
         self.assertEqual((row["item_title"], row["item_withheld"]), (ITEM_5_1_2I, "5.1.2i"))
         response = self.client.get("/besluiten/export.json", {"jaar": "2020"})
