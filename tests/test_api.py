@@ -339,3 +339,27 @@ def test_a_meeting_as_json_at_its_pages_address_is_the_api_record(client):
     # The English page's data is the same record (the data is Dutch in both).
     assert data(client, "/en/vergaderingen/2021-01-19.json") == record
     get(client, "/vergaderingen/1999-01-01.json", 404)
+
+
+def test_meeting_page_carries_its_schema_org_event_and_json_link(client):
+    import re
+
+    page = get(client, "/vergaderingen/2021-01-19/").content.decode()
+    assert (
+        '<link rel="alternate" type="application/json" href="/vergaderingen/2021-01-19.json">'
+        in page
+    )
+    [block] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    event = json.loads(block)
+    meeting = Meeting.objects.get(slug="2021-01-19")
+    assert event["@type"] == "Event" and event["@context"] == "https://schema.org"
+    assert event["name"] == meeting.title()
+    assert event["startDate"].startswith("2021-01-19")
+    assert event["url"] == "http://testserver/vergaderingen/2021-01-19/"
+    assert event["location"]["name"] == meeting.place
+    top = AgendaItem.objects.filter(meeting=meeting, parent=None).order_by("position")
+    assert [e["url"].rsplit("#", 1)[1] for e in event["subEvent"]] == [i.anchor for i in top]
+    # On the English page the data stays Dutch.
+    english = get(client, "/en/vergaderingen/2021-01-19/").content.decode()
+    [block_en] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', english, re.S)
+    assert json.loads(block_en) == event
