@@ -713,7 +713,7 @@ TABLES = {
         "minutes_meeting",
         "id, date, slug, start_time, end_time, place, reference, document_date, description, "
         "attendees_text, absentees_text, redaction_codes, withheld_passages, parse_warnings, "
-        "source_name, sha256, encoding, original_text, imported_at, series_id",
+        "source_name, sha256, encoding, original_text, imported_at, received_at, series_id",
     ),
     "item": (
         "minutes_agendaitem",
@@ -734,7 +734,7 @@ class Batch:
 
 
 def to_rows(meeting: GeneratedMeeting, batch: Batch, ids: dict, ministry_ids: dict, now: str):
-    batch.lines["meeting"].append(copy_line(*meeting.fields, now, ids["series"]))
+    batch.lines["meeting"].append(copy_line(*meeting.fields, now, now, ids["series"]))
     batch.meetings += 1
     for abbr in meeting.present:
         ids["mention"] += 1

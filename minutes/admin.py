@@ -369,6 +369,7 @@ class MeetingAdmin(SearchIndexedAdmin):
         "ocr_pages",
         "sha256",
         "encoding",
+        "received_at",
         "imported_at",
         "redaction_code_list",
         "withheld_passages",
@@ -398,7 +399,7 @@ class MeetingAdmin(SearchIndexedAdmin):
                     "source_file",
                     "sha256",
                     "encoding",
-                    "imported_at",
+                    ("received_at", "imported_at"),
                     "warning_list",
                 )
             },

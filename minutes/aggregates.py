@@ -119,6 +119,10 @@ class ArchiveCounts:
     def ministries(self) -> list[Ministry]:
         return self._kept("ministries", lambda: list(Ministry.objects.with_meeting_counts()))
 
+    def ministry_roles(self) -> dict[int, dict[str, int]]:
+        """MinistryQuerySet.role_counts over the whole archive."""
+        return self._kept("ministry-roles", lambda: Ministry.objects.all().role_counts())
+
     def topics(self) -> list[Topic]:
         return self._kept("topics", lambda: list(Topic.objects.with_item_counts()))
 

@@ -141,6 +141,8 @@ def fill_meeting(
     meeting.encoding = parsed.encoding
     meeting.original_text = parsed.text
     meeting.imported_at = now
+    if meeting.received_at is None:  # a replacement keeps when the archive first had it
+        meeting.received_at = now
     return meeting
 
 

@@ -31,13 +31,23 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from minutes.filters import DecisionFilter, MeetingFilter
-from minutes.models import MEETING_HEAVY_FIELDS, AgendaItem, Decision, Meeting, MinistryMention
-from minutes.redactions import shown_title, withheld
+from minutes import search
+from minutes.filters import DecisionFilter, MeetingFilter, SearchFilter, SeriesFilter
+from minutes.models import (
+    MEETING_HEAVY_FIELDS,
+    AgendaItem,
+    Decision,
+    Meeting,
+    Ministry,
+    MinistryMention,
+    Topic,
+)
+from minutes.redactions import marked_text, shown_title, withheld
 
 CHUNK = 200
 
@@ -49,7 +59,7 @@ def _meetings(request: HttpRequest):
     # The parent's number comes along for the sub-items' labels ("5a").
     items = (
         AgendaItem.objects.select_related("parent")
-        .only("meeting", "parent__number", "number", "title", "position")
+        .only("meeting", "parent__number", "number", "title", "body", "position")
         .prefetch_related("decisions")
         .order_by("position")
     )
@@ -65,7 +75,9 @@ def _meetings(request: HttpRequest):
     return qs, filterset
 
 
-def _too_many(request: HttpRequest, qs, list_name: str = "meeting_list") -> HttpResponse | None:
+def _too_many(
+    request: HttpRequest, qs, list_name: str = "meeting_list", list_kwargs: dict | None = None
+) -> HttpResponse | None:
     """The refusal of a selection over the limit, or None when it fits.
 
     Counted before the first byte is sent: a streamed file cannot take back its
@@ -77,7 +89,9 @@ def _too_many(request: HttpRequest, qs, list_name: str = "meeting_list") -> Http
         return None
     query = request.GET.copy()
     query.pop("page", None)
-    list_url = reverse(f"minutes:{list_name}") + (f"?{query.urlencode()}" if query else "")
+    list_url = reverse(f"minutes:{list_name}", kwargs=list_kwargs) + (
+        f"?{query.urlencode()}" if query else ""
+    )
     context = {"found": found, "limit": limit, "list_url": list_url}
     # 400: the request asks for more than one export gives; narrower filters will do.
     return TemplateResponse(request, "minutes/export_too_large.html", context, status=400)
@@ -126,8 +140,13 @@ def meeting_record(meeting: Meeting, base_url: str) -> dict:
 
 
 def _agenda_item(item: AgendaItem) -> dict:
-    """An agenda item's number and title; a withheld one's marker and `withheld` (see above)."""
-    record = {"number": item.display_label, "title": shown_title(item.title)}
+    """An agenda item's number, title and text; a withheld one's marker and `withheld`
+    (see above)."""
+    record = {
+        "number": item.display_label,
+        "title": shown_title(item.title),
+        "text": marked_text(item.body),
+    }
     if passage := withheld(item.title):
         record["withheld"] = passage.kind
     return record
@@ -214,6 +233,7 @@ def _export(
     record: Callable[[Any, str], dict],
     columns: list[str] | None,
     name: str,
+    list_kwargs: dict | None = None,
 ) -> HttpResponse:
     """A list's selection as a download: JSON (an array of records) or, with `columns`,
     CSV. An invalid selection gets a 400 naming its errors, one over the limit the
@@ -221,8 +241,10 @@ def _export(
     qs, filterset = select(request)
     if qs is None:
         return _bad_request(filterset)
-    if refusal := _too_many(request, qs, list_name):
+    if refusal := _too_many(request, qs, list_name, list_kwargs):
         return refusal
+    if list_kwargs and "slug" in list_kwargs:
+        name = f"{name}-{list_kwargs['slug']}"
     base = request.build_absolute_uri("/").rstrip("/")
     records = (record(row, base) for row in qs.iterator(chunk_size=CHUNK))
     if columns is None:
@@ -243,8 +265,17 @@ def _json_array(records: Iterator[dict]) -> Iterator[str]:
     yield "\n]\n"
 
 
+# The CSV files are for spreadsheets first: a Dutch-locale Excel, the readers' usual tool,
+# opens a double-clicked CSV split on its list separator, the semicolon, and reads a
+# comma-separated file as one column. So: semicolons, a UTF-8 BOM (without it Excel reads
+# "ë" as "Ã«"), CRLF line ends, every cell quoted where it needs to be and formula-safe
+# (_safe_cell). Programs read it as well (pandas: sep=";"); for them the JSON exports,
+# the API and the bulk download's NDJSON are the better fit.
+CSV_DIALECT = {"delimiter": ";", "lineterminator": "\r\n"}
+
+
 def _csv_rows(columns: list[str], records: Iterator[dict]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = csv.writer(_Echo(), **CSV_DIALECT)
     # A BOM so spreadsheet programs read the UTF-8 (ë, é) correctly.
     yield "\ufeff" + writer.writerow(columns)
     for record in records:
@@ -307,3 +338,123 @@ def decisions_csv(request: HttpRequest) -> HttpResponse:
     return _export(
         request, _decisions, "decision_list", decision_record, DECISION_COLUMNS, "sgo-besluiten"
     )
+
+
+# ------------------------------------------------------------------ agenda items
+# A topic's items, a ministry's items (with its rondvraag contributions) and search
+# results: one record of an agenda item, with its text and decisions.
+
+ITEM_COLUMNS = [
+    "date", "series", "meeting_url", "item", "item_title", "item_withheld", "text",
+    "decisions", "url", "contributions",
+]  # fmt: skip
+
+
+def item_record(item: AgendaItem, base_url: str) -> dict:
+    """An agenda item with its text (withheld lines as their markers) and decisions; for
+    a ministry's list, that ministry's rondvraag contributions to it."""
+    meeting = item.meeting
+    passage = withheld(item.title)
+    return {
+        "date": meeting.date.isoformat(),
+        "series": meeting.series.slug,
+        "meeting_url": base_url + meeting.get_absolute_url(),
+        "item": item.display_label,
+        "item_title": shown_title(item.title),
+        "item_withheld": passage.kind if passage else None,
+        "text": marked_text(item.body),
+        "decisions": [{"kind": d.kind, "text": d.text} for d in item.decisions.all()],
+        "url": base_url + item.get_absolute_url(),
+        "contributions": [m.text for m in getattr(item, "contributions", ())],
+    }
+
+
+def item_row(item: AgendaItem, base_url: str) -> dict:
+    """An item's record with every value one cell."""
+    record = item_record(item, base_url)
+    record["decisions"] = " | ".join(f"[{d['kind']}] {d['text']}" for d in record["decisions"])
+    record["contributions"] = " | ".join(record["contributions"])
+    return record
+
+
+def _items(queryset):
+    """Items with their text, meeting, series and decisions: what item_record reads."""
+    return (
+        queryset.select_related("meeting__series", "parent")
+        .defer(*(f"meeting__{name}" for name in MEETING_HEAVY_FIELDS))
+        .prefetch_related("decisions")
+    )
+
+
+def _topic_items(request: HttpRequest, slug: str):
+    topic = get_object_or_404(Topic, slug=slug)
+    filterset = SeriesFilter(request.GET, queryset=_items(topic.agenda_items.all()))
+    if not filterset.is_valid():
+        return None, filterset
+    return filterset.qs.order_by("meeting__date", "meeting__slug", "position"), filterset
+
+
+def _ministry_items(request: HttpRequest, slug: str):
+    ministry = get_object_or_404(Ministry, slug=slug)
+    items = _items(AgendaItem.objects.involving(ministry)).with_contributions(ministry)
+    filterset = SeriesFilter(request.GET, queryset=items)
+    if not filterset.is_valid():
+        return None, filterset
+    return filterset.qs.order_by("-meeting__date", "-meeting__slug", "position"), filterset
+
+
+class _Ranked:
+    """Search results in their ranked order, as `_export` reads a selection: counted,
+    then fetched CHUNK at a time (the ids come from the index, the rows from PostgreSQL)."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = ids
+
+    def order_by(self, *fields: str) -> _Ranked:
+        return self
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def iterator(self, chunk_size: int) -> Iterator[AgendaItem]:
+        for start in range(0, len(self.ids), chunk_size):
+            chunk = self.ids[start : start + chunk_size]
+            rows = _items(AgendaItem.objects.filter(pk__in=chunk)).in_bulk()
+            yield from (rows[pk] for pk in chunk if pk in rows)
+
+
+def _search_results(request: HttpRequest):
+    """The items /zoeken/ finds for this query and filters, in its order; none without a
+    query. One over the export limit is refused, as every list's export is."""
+    filterset = SearchFilter(request.GET, queryset=AgendaItem.objects.all())
+    if not filterset.is_valid():
+        return None, filterset
+    query, filters, sort = filterset.search_request()
+    if not query:
+        return _Ranked([]), filterset
+    limit = settings.SGO_EXPORT_MAX_ROWS + 1  # one more shows that there are more
+    ids = search.ranked(query, filters=filters, sort=sort).item_ids(limit=limit)
+    return _Ranked(ids), filterset
+
+
+def _item_export(select, list_name: str, name: str):
+    def json_view(request: HttpRequest, **kwargs) -> HttpResponse:
+        return _export(
+            request, lambda r: select(r, **kwargs), list_name, item_record, None, name,
+            list_kwargs=kwargs,
+        )  # fmt: skip
+
+    def csv_view(request: HttpRequest, **kwargs) -> HttpResponse:
+        return _export(
+            request, lambda r: select(r, **kwargs), list_name, item_row, ITEM_COLUMNS, name,
+            list_kwargs=kwargs,
+        )  # fmt: skip
+
+    return require_safe(json_view), require_safe(csv_view)
+
+
+topic_items_json, topic_items_csv = _item_export(_topic_items, "topic_detail", "sgo-onderwerp")
+ministry_items_json, ministry_items_csv = _item_export(
+    _ministry_items, "ministry_detail", "sgo-ministerie"
+)
+search_json, search_csv = _item_export(_search_results, "search", "sgo-zoekresultaten")

@@ -1,4 +1,5 @@
-"""RSS feeds: meetings (for the same filters as the meeting list) and a saved search.
+"""RSS feeds of every list: meetings (and a series'), a saved search, a topic's and a
+ministry's agenda items, and decisions, each with its list's filters.
 
 Feed readers show an RSS title or description as HTML, while the minutes (and a search
 query) are plain text from outside that may contain markup such as "<script>". Every
@@ -6,24 +7,28 @@ text a feed carries therefore goes out HTML-escaped (`plain`), so a reader shows
 written, redaction codes included, and never runs it. The XML writer then escapes it
 once more for the XML itself.
 
+Every feed lists what the archive received last first, dated when it received it (the
+first import of a meeting's text, Meeting.received_at; a corrected text is no news), so
+a late Woo release of old minutes reaches subscribers as new; each item names the
+meeting's own date. A filtered feed's `atom:link rel="self"` keeps its query.
+
 A withheld passage is not text: a withheld title ("buiten verzoek", "5.1.2i") goes out as
 its marker ("Niet openbaar: buiten het verzoek", "Agendapunt weggelakt, Woo-grond
 5.1.2i: …"), a withheld line of a body as its marker in square brackets
 (minutes.redactions).
 """
 
-from datetime import datetime, time
+from datetime import datetime
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.html import escape
-from django.utils.timezone import make_aware
 from django.utils.translation import gettext, gettext_lazy
 
 from minutes import search
-from minutes.filters import DecisionFilter, MeetingFilter, SearchFilter
-from minutes.models import AgendaItem, Decision, Meeting, Series
+from minutes.filters import DecisionFilter, MeetingFilter, SearchFilter, SeriesFilter
+from minutes.models import AgendaItem, Decision, Meeting, Ministry, Series, Topic
 from minutes.redactions import marked_text, shown_title
 
 
@@ -32,7 +37,33 @@ def plain(text: str) -> str:
     return escape(text)
 
 
-class MeetingFeed(Feed):
+# How many of a search's newest matches (by meeting date) a search feed orders by
+# receipt: a late release of minutes older than the newest 10,000 matches of a query
+# does not show in its feed (a narrower query shows it).
+SEARCH_FEED_WINDOW = 10_000
+
+
+class ArchiveFeed(Feed):
+    """What the archive's feeds share: the self link with the query, receipt dates."""
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        # Django's self link is the path alone: a filtered feed's must keep its filters.
+        feed.feed["feed_url"] = request.build_absolute_uri(request.get_full_path())
+        return feed
+
+    @staticmethod
+    def meeting_of(item):
+        raise NotImplementedError
+
+    def item_pubdate(self, item) -> datetime:
+        return self.meeting_of(item).received_at
+
+    def item_updateddate(self, item) -> datetime:
+        return self.meeting_of(item).imported_at
+
+
+class MeetingFeed(ArchiveFeed):
     description = gettext_lazy("Nieuwe verslagen in het SGO-archief (het SGO en andere reeksen).")
     limit = 20
 
@@ -54,7 +85,11 @@ class MeetingFeed(Feed):
         if filterset.is_bound and not filterset.is_valid():
             return Meeting.objects.none()
         newest = filterset.qs.with_agenda_titles().select_related("series")
-        return newest.order_by("-date", "-slug")[: self.limit]
+        return newest.order_by("-received_at", "-date", "-slug")[: self.limit]
+
+    @staticmethod
+    def meeting_of(meeting: Meeting) -> Meeting:
+        return meeting
 
     def item_title(self, meeting: Meeting) -> str:
         return plain(meeting.title())
@@ -64,12 +99,6 @@ class MeetingFeed(Feed):
         if not titles:
             return ""
         return plain(gettext("Agenda: %(titles)s") % {"titles": "; ".join(titles)})
-
-    def item_pubdate(self, meeting: Meeting) -> datetime:
-        return make_aware(datetime.combine(meeting.date, time.min))
-
-    def item_updateddate(self, meeting: Meeting) -> datetime:
-        return meeting.imported_at
 
     @staticmethod
     def _filtered(filterset) -> bool:
@@ -101,10 +130,34 @@ class SeriesFeed(MeetingFeed):
         return filterset.series.get_absolute_url()
 
 
-class SearchFeed(Feed):
-    """A saved search as RSS: the newest matching agenda items (an alert without accounts)."""
+class ItemFeed(ArchiveFeed):
+    """Agenda items: titled with their meeting, described by their text."""
 
     limit = 20
+
+    @staticmethod
+    def meeting_of(item: AgendaItem) -> Meeting:
+        return item.meeting
+
+    def item_title(self, item: AgendaItem) -> str:
+        return plain(f"{shown_title(item.title)} ({item.meeting.name()})")
+
+    def item_description(self, item: AgendaItem) -> str:
+        body = marked_text(item.body)
+        return plain(body[:500] + ("…" if len(body) > 500 else ""))
+
+    def item_link(self, item: AgendaItem) -> str:
+        return item.get_absolute_url()
+
+    @staticmethod
+    def newest_received(items):
+        return items.select_related("meeting__series").order_by(
+            "-meeting__received_at", "-meeting__date", "-meeting__slug", "position"
+        )
+
+
+class SearchFeed(ItemFeed):
+    """A saved search as RSS: the newest matching agenda items (an alert without accounts)."""
 
     def get_object(self, request):
         return SearchFilter(
@@ -131,26 +184,70 @@ class SearchFeed(Feed):
             # Invalid filters (a bad date, a query too long): a feed finds nothing.
             return AgendaItem.objects.none()
         query, filters, _ = filterset.search_request()
-        newest = search.ranked(
-            query, filters=filters, sort=search.Sort.NEWEST, items=filterset.queryset
-        )
-        return newest[: self.limit]
+        newest = search.ranked(query, filters=filters, sort=search.Sort.NEWEST)
+        ids = newest.item_ids(limit=SEARCH_FEED_WINDOW)
+        return self.newest_received(AgendaItem.objects.filter(pk__any=ids))[: self.limit]
 
-    def item_title(self, item: AgendaItem) -> str:
-        return plain(f"{shown_title(item.title)} ({item.meeting.name()})")
+
+class TopicFeed(ItemFeed):
+    """A topic's newest agenda items (with the topic page's filters, if given)."""
+
+    def get_object(self, request, slug: str):
+        topic = get_object_or_404(Topic, slug=slug)
+        filterset = SeriesFilter(request.GET, queryset=topic.agenda_items.all())
+        filterset.topic = topic  # travels with the request's object, never on `self`
+        return filterset
+
+    def title(self, filterset) -> str:
+        return plain(gettext("SGO-archief: %(topic)s") % {"topic": filterset.topic.name})
+
+    def description(self, filterset) -> str:
+        text = gettext("Nieuwe agendapunten over %(topic)s in het SGO-archief.")
+        return plain(text % {"topic": filterset.topic.name})
+
+    def link(self, filterset) -> str:
+        return filterset.topic.get_absolute_url()
+
+    def items(self, filterset):
+        if not filterset.is_valid():
+            return AgendaItem.objects.none()
+        return self.newest_received(filterset.qs)[: self.limit]
+
+
+class MinistryFeed(ItemFeed):
+    """A ministry's newest agenda items: those naming it or carrying its rondvraag
+    contribution, which the item's description gives."""
+
+    def get_object(self, request, slug: str):
+        ministry = get_object_or_404(Ministry, slug=slug)
+        items = AgendaItem.objects.involving(ministry).with_contributions(ministry)
+        filterset = SeriesFilter(request.GET, queryset=items)
+        filterset.ministry = ministry
+        return filterset
+
+    def title(self, filterset) -> str:
+        return plain(gettext("SGO-archief: %(ministry)s") % {"ministry": filterset.ministry.name})
+
+    def description(self, filterset) -> str:
+        text = gettext("Nieuwe agendapunten en rondvraagbijdragen van %(ministry)s.")
+        return plain(text % {"ministry": filterset.ministry.abbreviation})
+
+    def link(self, filterset) -> str:
+        return filterset.ministry.get_absolute_url()
+
+    def items(self, filterset):
+        if not filterset.is_valid():
+            return AgendaItem.objects.none()
+        return self.newest_received(filterset.qs)[: self.limit]
 
     def item_description(self, item: AgendaItem) -> str:
-        body = marked_text(item.body)
-        return plain(body[:500] + ("…" if len(body) > 500 else ""))
-
-    def item_link(self, item: AgendaItem) -> str:
-        return item.get_absolute_url()
-
-    def item_pubdate(self, item: AgendaItem) -> datetime:
-        return make_aware(datetime.combine(item.meeting.date, time.min))
+        spoken = [m.text for m in item.contributions]
+        if not spoken:
+            return super().item_description(item)
+        return plain(gettext("Rondvraag: %(text)s") % {"text": " ".join(spoken)})
 
 
-class DecisionFeed(Feed):
+class DecisionFeed(ArchiveFeed):
     """The newest decisions for the same query and filters as the decision list."""
 
     description = gettext_lazy("Nieuwe besluiten van het SGO in het SGO-archief.")
@@ -174,9 +271,16 @@ class DecisionFeed(Feed):
         if not filterset.is_valid():
             return Decision.objects.none()
         newest = filterset.qs.order_by(
-            "-agenda_item__meeting__date", "-agenda_item__meeting__slug", "-agenda_item__position"
+            "-agenda_item__meeting__received_at",
+            "-agenda_item__meeting__date",
+            "-agenda_item__meeting__slug",
+            "-agenda_item__position",
         )
         return newest[: self.limit]
+
+    @staticmethod
+    def meeting_of(decision: Decision) -> Meeting:
+        return decision.agenda_item.meeting
 
     def item_title(self, decision: Decision) -> str:
         item = decision.agenda_item
@@ -193,6 +297,3 @@ class DecisionFeed(Feed):
         return f"sgo-archief:besluit:{decision.pk}"
 
     item_guid_is_permalink = False
-
-    def item_pubdate(self, decision: Decision) -> datetime:
-        return make_aware(datetime.combine(decision.agenda_item.meeting.date, time.min))

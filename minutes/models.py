@@ -75,6 +75,39 @@ class MinistryQuerySet(models.QuerySet):
         """Each ministry with the number of meetings it was present at, spoke in or was named in."""
         return self.annotate(meeting_count=models.Count("mentions__meeting", distinct=True))
 
+    def role_counts(self) -> dict[int, dict[str, int]]:
+        """Per ministry (by pk; every one of these, zeros included): `meetings` it was
+        present at, spoke in or was named in, `meetings_present`, `items_discussed` (agenda
+        items naming it) and `rondvraag_contributions`. Two grouped queries in all."""
+        counts = {
+            row["pk"]: {
+                "meetings": row["meeting_count"],
+                "meetings_present": 0,
+                "items_discussed": 0,
+                "rondvraag_contributions": 0,
+            }
+            for row in self.with_meeting_counts().values("pk", "meeting_count")
+        }
+        rows = (
+            MinistryMention.objects.filter(ministry__in=counts)
+            .order_by()
+            .values("ministry", "role")
+            .annotate(
+                meetings=models.Count("meeting", distinct=True),
+                items=models.Count("agenda_item", distinct=True),
+                mentions=models.Count("pk"),
+            )
+        )
+        for row in rows:
+            own = counts[row["ministry"]]
+            if row["role"] == MentionRole.PRESENT:
+                own["meetings_present"] = row["meetings"]
+            elif row["role"] == MentionRole.MENTIONED:
+                own["items_discussed"] = row["items"]
+            elif row["role"] == MentionRole.SPEAKER:
+                own["rondvraag_contributions"] = row["mentions"]
+        return counts
+
 
 class Ministry(models.Model):
     """One of the twelve ministries, under its current name."""
@@ -488,6 +521,10 @@ class Meeting(models.Model):
     encoding = models.CharField("tekencodering", max_length=20)
     original_text = models.TextField("oorspronkelijke tekst")
     imported_at = models.DateTimeField("geïmporteerd op")
+    # When the archive first had this meeting's text: a replacement keeps it, so feeds
+    # (ordered by it) show a late release of old minutes as new, and a corrected text
+    # of a meeting as no news.
+    received_at = models.DateTimeField("ontvangen op", db_index=True)
     # Where the text came from: a text file, or pages of a released PDF (its text
     # layer, or OCR for pages without one).
     text_origin = models.CharField(
@@ -891,6 +928,8 @@ class ArchiveVersion(models.Model):
     """
 
     number = models.BigIntegerField(default=0)
+    # When the archive last changed (the API's Last-Modified).
+    changed_at = models.DateTimeField("gewijzigd op", null=True, blank=True)
 
     class Meta:
         verbose_name = "archiefversie"
@@ -901,8 +940,9 @@ class ArchiveVersion(models.Model):
     @classmethod
     def bump(cls, meeting_ids: Iterable[int]) -> int:
         """Count one change of these meetings; call inside the transaction that makes it."""
-        if not cls.objects.filter(pk=1).update(number=models.F("number") + 1):
-            cls.objects.update_or_create(pk=1, defaults={"number": 1})
+        now = timezone.now()
+        if not cls.objects.filter(pk=1).update(number=models.F("number") + 1, changed_at=now):
+            cls.objects.update_or_create(pk=1, defaults={"number": 1, "changed_at": now})
         version = cls.current()
         MeetingChange.objects.bulk_create(
             MeetingChange(version=version, meeting_id=pk) for pk in sorted(set(meeting_ids))

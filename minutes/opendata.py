@@ -489,10 +489,19 @@ TABLES: tuple[Table, ...] = (
                 lambda m: m.release_url or None,
             ),
             Field(
+                "received_at",
+                DATETIME,
+                "Wanneer het archief dit verslag voor het eerst ontving (een vervangende "
+                "tekst houdt dit moment).",
+                "When the archive first received these minutes (a replacing text keeps it).",
+                _attr("received_at"),
+                nullable=False,
+            ),
+            Field(
                 "imported_at",
                 DATETIME,
-                "Wanneer het archief deze tekst ontving.",
-                "When the archive received this text.",
+                "Wanneer het archief deze tekst ontving (de laatste import).",
+                "When the archive received this text (the latest import).",
                 _attr("imported_at"),
                 nullable=False,
             ),

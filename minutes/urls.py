@@ -2,6 +2,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
 from minutes import exports, feeds, health, opendata, views
+from minutes.api import views as api_views
 from minutes.sitemaps import SITEMAPS
 
 
@@ -43,6 +44,10 @@ urlpatterns = [
     path("vergaderingen/export.csv", exports.meetings_csv, name="meeting_export_csv"),
     path("vergaderingen/export.json", exports.meetings_json, name="meeting_export_json"),
     path("vergaderingen/<meeting:slug>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
+    # The meeting as data: the API's record of it (minutes/api), at the page's address.
+    path(
+        "vergaderingen/<meeting:slug>.json", api_views.MeetingDetail.as_view(), name="meeting_json"
+    ),
     path("vergaderingen/<meeting:slug>/tekst/", views.meeting_text, name="meeting_text"),
     path(
         "vergaderingen/<meeting:slug>/tekst/<int:version>/",
@@ -55,10 +60,26 @@ urlpatterns = [
     path("reeksen/<slug:slug>/feed/", feeds.SeriesFeed(), name="series_feed"),
     path("ministeries/", views.MinistryListView.as_view(), name="ministry_list"),
     path("ministeries/<slug:slug>/", views.MinistryDetailView.as_view(), name="ministry_detail"),
+    path("ministeries/<slug:slug>/feed/", feeds.MinistryFeed(), name="ministry_feed"),
+    path(
+        "ministeries/<slug:slug>/export.csv",
+        exports.ministry_items_csv,
+        name="ministry_export_csv",
+    ),
+    path(
+        "ministeries/<slug:slug>/export.json",
+        exports.ministry_items_json,
+        name="ministry_export_json",
+    ),
     path("onderwerpen/", views.TopicListView.as_view(), name="topic_list"),
     path("onderwerpen/<slug:slug>/", views.TopicDetailView.as_view(), name="topic_detail"),
+    path("onderwerpen/<slug:slug>/feed/", feeds.TopicFeed(), name="topic_feed"),
+    path("onderwerpen/<slug:slug>/export.csv", exports.topic_items_csv, name="topic_export_csv"),
+    path("onderwerpen/<slug:slug>/export.json", exports.topic_items_json, name="topic_export_json"),
     path("zoeken/", views.SearchView.as_view(), name="search"),
     path("zoeken/feed/", feeds.SearchFeed(), name="search_feed"),
+    path("zoeken/export.csv", exports.search_csv, name="search_export_csv"),
+    path("zoeken/export.json", exports.search_json, name="search_export_json"),
     path("besluiten/", views.DecisionListView.as_view(), name="decision_list"),
     path("besluiten/feed/", feeds.DecisionFeed(), name="decision_feed"),
     path("besluiten/export.csv", exports.decisions_csv, name="decision_export_csv"),

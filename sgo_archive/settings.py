@@ -46,12 +46,19 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "axes",
     "minutes",
 ]
 
 MIDDLEWARE = [
     "minutes.middleware.HeadWithoutBodyMiddleware",
+    # CORS headers for the API (every origin may GET it), added outside the page cache so
+    # copies it keeps carry none (and no `Vary: Origin`) and every answer gets them.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous GET/HEAD of public pages from a copy per archive version (minutes/cache.py);
@@ -325,3 +332,34 @@ SGO_PAGE_CACHE_WAIT_SECONDS = float(os.environ.get("SGO_PAGE_CACHE_WAIT_SECONDS"
 # when its process cannot be checked (it ran on another server). A run on this server
 # is interrupted as soon as its process is gone.
 SGO_IMPORT_RUN_MAX_SECONDS = int(os.environ.get("SGO_IMPORT_RUN_MAX_SECONDS", str(6 * 60 * 60)))
+
+
+# --- The read API (/api/, minutes/api/) --------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "minutes.api.errors.handler",
+    "DATETIME_FORMAT": "iso-8601",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SGO-archief API",
+    "DESCRIPTION": (
+        "Read-only access to the archive of the minutes of the SGO (the meeting of the "
+        "secretaries-general of the Dutch ministries), released under the Woo. Lists take "
+        "the site's own filter parameters; every list is cursor-paginated. No key needed."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# Anyone may read the API from a page on another site; it has no cookies to protect.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_URLS_REGEX = r"^/api/.*$"

@@ -252,7 +252,7 @@ class DecisionExportTests(TestCase):
         response = self.client.get(url)
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
-        return list(csv.DictReader(io.StringIO(body_of(response))))
+        return list(csv.DictReader(io.StringIO(body_of(response)), delimiter=";"))
 
     def test_csv_holds_the_filtered_decisions(self):
         rows = self.rows("/besluiten/export.csv")

@@ -294,13 +294,15 @@ def links_leaving_english(root) -> list[str]:
     """Links of an English page to the site's pages that are not English.
 
     A query string or fragment keeps the page's address; an address of the site, also
-    written out in full, starts with /en/. Static files, the Dutch-only admin and the
-    link to this page in Dutch (hreflang="nl") are no English pages.
+    written out in full, starts with /en/. Static files, the Dutch-only admin, the API
+    (English, of no page language) and the link to this page in Dutch (hreflang="nl")
+    are no English pages.
     """
     leaving = []
     for element, attribute, address, _pos in root.iterlinks():
         path = address.removeprefix(SITE)
-        if not path.startswith("/") or path.startswith(("/static/", "/beheer/", "//")):
+        outside = ("/static/", "/beheer/", "/api/", "//")
+        if not path.startswith("/") or path.startswith(outside):
             continue
         if element.get("hreflang") == "nl" or path.startswith("/en/"):
             continue

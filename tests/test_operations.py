@@ -383,6 +383,7 @@ class TimelineTests(TestCase):
             encoding="utf-8",
             original_text="Verslag met een verkeerde datum.",
             imported_at=timezone.now(),
+            received_at=timezone.now(),
         )
         item = AgendaItem.objects.create(
             meeting=stray, position=1, number="1", anchor="punt-1", title="Opening", body="EZK."

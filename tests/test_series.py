@@ -421,7 +421,7 @@ class FeedAndExportTests(TwoSeriesTestCase):
         body = b"".join(
             self.client.get("/vergaderingen/export.csv?reeks=sgo").streaming_content
         ).decode("utf-8-sig")
-        rows = list(csv.DictReader(io.StringIO(body)))
+        rows = list(csv.DictReader(io.StringIO(body), delimiter=";"))
         self.assertEqual([r["series"] for r in rows], ["sgo", "sgo"])
         self.assertEqual(
             [r["title"] for r in rows],

@@ -1,6 +1,7 @@
 """The public pages, on the real samples imported through the real import service."""
 
 import csv
+import datetime
 import io
 import json
 import xml.etree.ElementTree as ET
@@ -361,7 +362,12 @@ class FeedAndExportTests(TestCase):
                 "http://testserver/vergaderingen/2020-09-09/",
             ],
         )
-        self.assertIn("Tue, 19 Jan 2021", root.find("channel/item/pubDate").text)
+        # Dated when the archive received the text (issue 15), not by the meeting date.
+        received = Meeting.objects.get(slug="2021-01-19").received_at
+        self.assertEqual(
+            root.find("channel/item/pubDate").text,
+            received.astimezone(datetime.UTC).strftime("%a, %d %b %Y %H:%M:%S +0000"),
+        )
         root = ET.fromstring(self.client.get("/vergaderingen/feed/?jaar=2020").content)
         self.assertEqual(len(list(root.iter("item"))), 1)
         # The agenda in the description uses the pages' label rule, top-level items only.
@@ -381,8 +387,12 @@ class FeedAndExportTests(TestCase):
 
     def test_csv_export(self):
         response = self.client.get("/vergaderingen/export.csv?ministerie=def")
-        body = b"".join(response.streaming_content).decode("utf-8-sig")
-        rows = list(csv.DictReader(io.StringIO(body)))
+        raw = b"".join(response.streaming_content)
+        # For a Dutch-locale Excel: a BOM, semicolons, CRLF (exports.CSV_DIALECT).
+        self.assertTrue(raw.startswith(b"\xef\xbb\xbfdate;series;title;url;"), raw[:40])
+        self.assertIn(b"\r\n", raw)
+        body = raw.decode("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(body), delimiter=";"))
         self.assertEqual(len(rows), 1)
         self.assertEqual(rows[0]["date"], "2020-09-09")
         self.assertEqual(rows[0]["place"], "Trêveszaal")
@@ -399,8 +409,13 @@ class FeedAndExportTests(TestCase):
         meeting = data[1]
         self.assertEqual(meeting["reference"], "4182454")
         self.assertIn(
-            {"number": "5a", "title": "RMR en MR vrijdag 22 januari 2021"}, meeting["agenda_items"]
+            {"number": "5a", "title": "RMR en MR vrijdag 22 januari 2021", "text": ""},
+            meeting["agenda_items"],
         )
+        # Each item carries its text as stored.
+        stored = AgendaItem.objects.filter(meeting__slug="2021-01-19").order_by("position")
+        self.assertEqual([i["text"] for i in meeting["agenda_items"]], [i.body for i in stored])
+        self.assertIn("thuiswerken", meeting["agenda_items"][2]["text"])
         numbers = [i["number"] for i in data[0]["agenda_items"]]
         self.assertIn("Ingelast", numbers)
         self.assertNotIn("ingelast", numbers)

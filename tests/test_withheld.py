@@ -294,7 +294,7 @@ class WithheldSurfaceTests(IndexedTestCase):
 
     def test_meeting_csv_shows_markers_and_lists_withheld_items(self):
         response = self.client.get("/vergaderingen/export.csv", {"jaar": "2020"})
-        rows = {r["date"]: r for r in csv.DictReader(io.StringIO(body_of(response)))}
+        rows = {r["date"]: r for r in csv.DictReader(io.StringIO(body_of(response)), delimiter=";")}
         row = rows["2020-03-10"]
         self.assertEqual(
             row["agenda_items"],
@@ -308,7 +308,7 @@ class WithheldSurfaceTests(IndexedTestCase):
         response = self.client.get("/vergaderingen/export.json", {"jaar": "2020"})
         meeting = next(m for m in json.loads(body_of(response)) if m["date"] == "2020-03-10")
         self.assertEqual(
-            meeting["agenda_items"],
+            [{k: v for k, v in item.items() if k != "text"} for item in meeting["agenda_items"]],
             [
                 {"number": "1", "title": "Opening en mededelingen"},
                 {"number": "2", "title": "Verslag SGO 3 maart 2020"},
@@ -317,11 +317,17 @@ class WithheldSurfaceTests(IndexedTestCase):
                 {"number": "5", "title": "Rondvraag, actualiteiten en sluiting"},
             ],
         )
+        # The items' text: a withheld body or line is its marker, never the released words.
+        texts = [item["text"] for item in meeting["agenda_items"]]
+        self.assertTrue(texts[2].startswith("[Weggelakt, Woo-grond 5.1.2i: "), texts[2])
+        self.assertEqual(texts[3], "[Niet openbaar: buiten het verzoek]")
+        self.assertIn("- [Niet openbaar: buiten het verzoek]\n- Meldt dat", texts[4])
+        self.assertIn("valt buiten verzoek van de Kamer", texts[0])  # text, not a marker
         self.assertEqual(meeting["redaction_codes"], ["5.1.2e", "5.1.2i"])
 
     def test_decision_exports_mark_a_withheld_items_title(self):
         response = self.client.get("/besluiten/export.csv", {"jaar": "2020", "soort": "decided"})
-        rows = list(csv.DictReader(io.StringIO(body_of(response))))
+        rows = list(csv.DictReader(io.StringIO(body_of(response)), delimiter=";"))
         row = next(r for r in rows if r["date"] == "2020-03-10")
         self.assertEqual((row["item_title"], row["item_withheld"]), (ITEM_5_1_2I, "5.1.2i"))
         response = self.client.get("/besluiten/export.json", {"jaar": "2020"})

@@ -294,9 +294,13 @@ class Results(Sequence[AgendaItem]):
         return page
 
     def item_ids(self, limit: int = ALL) -> list[int]:
+        """The ids of the first `limit` matches in this search's order."""
         if self._index_query is None:
             return []
-        return _all_ids(self.searcher, self._index_query, "item_id", limit)
+        if self.sort == Sort.RELEVANCE:
+            return _all_ids(self.searcher, self._index_query, "item_id", limit)
+        hits = self._search(max(1, min(limit, self.count()))).hits
+        return self.searcher.fast_field_values("item_id", [address for _, address in hits])
 
     def facets(self) -> Facets:
         """Counts of all matches per series, year, ministry and topic, and with a decision.

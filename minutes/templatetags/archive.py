@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 from django import template
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import QueryDict
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import (
@@ -54,6 +57,48 @@ def other_languages(context) -> list[dict[str, str]]:
         for code, _name in settings.LANGUAGES
         if code != current
     ]
+
+
+# json_script's escaping: the JSON can hold no "</script>" (nor "<!--") of its own.
+_JSON_LD_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag(takes_context=True)
+def meeting_json_ld(context, meeting: Meeting, items) -> SafeString:
+    """The meeting as a schema.org Event in JSON-LD, for search engines and link previews:
+    its name, date, place, organizer (the series), its page and its agenda (sub-events by
+    item, withheld titles as their markers). Dutch data, whatever the page's language."""
+    request = context.get("request")
+
+    def absolute(path: str) -> str:
+        return request.build_absolute_uri(path) if request is not None else path
+
+    with translation.override("nl"):
+        url = absolute(meeting.get_absolute_url())
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Event",
+            "name": meeting.title(),
+            "startDate": (
+                f"{meeting.date.isoformat()}T{meeting.start_time.strftime('%H:%M')}"
+                if meeting.start_time
+                else meeting.date.isoformat()
+            ),
+            "url": url,
+            "inLanguage": "nl",
+            "eventStatus": "https://schema.org/EventScheduled",
+            "organizer": {"@type": "Organization", "name": meeting.series.name},
+            "subEvent": [
+                {"@type": "Event", "name": shown_title(item.title), "url": f"{url}#{item.anchor}"}
+                for item in items
+            ],
+        }
+    if meeting.end_time:
+        data["endDate"] = f"{meeting.date.isoformat()}T{meeting.end_time.strftime('%H:%M')}"
+    if meeting.place:
+        data["location"] = {"@type": "Place", "name": meeting.place}
+    text = json.dumps(data, ensure_ascii=False).translate(_JSON_LD_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')
 
 
 @register.filter
