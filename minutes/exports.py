@@ -194,7 +194,7 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 
 
-def _safe_cell(value) -> str:
+def safe_cell(value) -> str:
     """Text a spreadsheet will show, never run: formulas are defused with a quote."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
@@ -269,8 +269,9 @@ def _json_array(records: Iterator[dict]) -> Iterator[str]:
 # opens a double-clicked CSV split on its list separator, the semicolon, and reads a
 # comma-separated file as one column. So: semicolons, a UTF-8 BOM (without it Excel reads
 # "ë" as "Ã«"), CRLF line ends, every cell quoted where it needs to be and formula-safe
-# (_safe_cell). Programs read it as well (pandas: sep=";"); for them the JSON exports,
-# the API and the bulk download's NDJSON are the better fit.
+# (safe_cell). Programs read it as well (pandas: sep=";"); for them the JSON exports,
+# the API and the bulk download's NDJSON are the better fit. The bulk download's CSV
+# files are written the same way (minutes/opendata.py).
 CSV_DIALECT = {"delimiter": ";", "lineterminator": "\r\n"}
 
 
@@ -279,7 +280,7 @@ def _csv_rows(columns: list[str], records: Iterator[dict]) -> Iterator[str]:
     # A BOM so spreadsheet programs read the UTF-8 (ë, é) correctly.
     yield "\ufeff" + writer.writerow(columns)
     for record in records:
-        yield writer.writerow([_safe_cell(record[column]) for column in columns])
+        yield writer.writerow([safe_cell(record[column]) for column in columns])
 
 
 # ------------------------------------------------------------------ decisions

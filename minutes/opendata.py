@@ -59,7 +59,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from minutes.exports import _safe_cell
+from minutes.exports import CSV_DIALECT, safe_cell
 from minutes.models import (
     AgendaItem,
     ArchiveVersion,
@@ -936,7 +936,7 @@ def csv_value(value: Any) -> str:
         value = LIST_SEPARATOR.join(str(v) for v in value)
     elif isinstance(value, bool):
         value = "true" if value else "false"
-    return _safe_cell(value)
+    return safe_cell(value)
 
 
 def sqlite_value(value: Any) -> Any:
@@ -1115,7 +1115,7 @@ def _write_table(each: Table, work: Path, database: sqlite3.Connection) -> int:
         (work / f"{each.name}.ndjson").open("w", encoding="utf-8", newline="\n") as ndjson,
         (work / f"{each.name}.csv").open("w", encoding="utf-8-sig", newline="") as csv_file,
     ):
-        writer = csv.writer(csv_file)
+        writer = csv.writer(csv_file, **CSV_DIALECT)
         writer.writerow(names)
         for row in rows.iterator(chunk_size=CHUNK):
             values = [json_value(field.value(row)) for field in each.fields]
@@ -1227,6 +1227,8 @@ def datapackage(counts: dict[str, int] | None = None) -> dict[str, Any]:
             "path": f"csv/{each.name}.csv",
             "format": "csv",
             "encoding": "utf-8-sig",
+            # Semicolons, for a Dutch-locale Excel (exports.CSV_DIALECT).
+            "dialect": {"delimiter": CSV_DIALECT["delimiter"], "lineTerminator": "\r\n"},
             "description": each.en,
             "schema": schema,
         }

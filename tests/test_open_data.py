@@ -90,7 +90,9 @@ def ndjson(folder: Path, table: str) -> list[dict]:
 def csv_rows(folder: Path, table: str) -> tuple[bytes, list[dict]]:
     with zipfile.ZipFile(folder / opendata.ZIP_NAME) as archive:
         data = archive.read(f"csv/{table}.csv")
-    return data, list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    return data, list(
+        csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";")
+    )
 
 
 def test_every_table_in_ndjson_and_csv_counts_as_the_database(folder, built):
