@@ -363,3 +363,43 @@ def test_meeting_page_carries_its_schema_org_event_and_json_link(client):
     english = get(client, "/en/vergaderingen/2021-01-19/").content.decode()
     [block_en] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', english, re.S)
     assert json.loads(block_en) == event
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "jaar=2020",
+        "van=2021-01-01&tot=2021-12-31",
+        "ministerie=ezk",
+        "onderwerp=covid-19",
+        "reeks=sgo",
+        "soort=decided",
+        "soort=adopted&soort=consented",
+        "q=verslag&vastgesteld=ja",
+    ],
+)
+def test_decision_filters_as_the_site_does(client, query):
+    rows = every_page(client, f"/api/decisions/?{query}")
+    site = get(client, f"/besluiten/?{query}").context["paginator"].count
+    assert len(rows) == site, query
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=verslag&jaar=2020",
+        "q=verslag&van=2021-01-01",
+        "q=verslag&ministerie=ezk",
+        "q=verslag&onderwerp=covid-19",
+        "q=verslag&reeks=sgo",
+        "q=verslag&besluit=true",
+        "q=verslag&sorteer=oud",
+    ],
+)
+def test_search_filters_and_sorts_as_the_site_does(client, query):
+    page = data(client, f"/api/search/?{query}&limit=100")
+    site = get(client, f"/zoeken/?{query}")
+    assert page["count"] == site.context["paginator"].count, query
+    assert [r["anchor"] for r in page["results"]][:20] == [
+        item.anchor for item in site.context["results"]
+    ], query
