@@ -64,6 +64,20 @@ def pages(deep_page: int) -> list[tuple[str, str]]:
         ("decisions filtered", f"/besluiten/?soort=decided&ministerie={MINISTRY}&jaar=2020"),
         ("ministries", "/ministeries/"),
         ("topics", "/onderwerpen/"),
+        # Issue 15: the read API and the feeds of every list (the feeds by receipt).
+        ("api meetings", "/api/meetings/"),
+        ("api meetings ministerie", f"/api/meetings/?ministerie={MINISTRY}&jaar=2020"),
+        ("api meetings deep cursor", "/api/meetings/?sorteer=oud&limit=100"),
+        ("api search", "/api/search/?q=huisvesting"),
+        ("api search common", "/api/search/?q=verslag"),
+        ("api decisions", "/api/decisions/"),
+        ("api ministries", "/api/ministries/"),
+        ("feed meetings", "/vergaderingen/feed/"),
+        ("feed decisions", "/besluiten/feed/"),
+        ("feed search", "/zoeken/feed/?q=huisvesting"),
+        ("feed search common", "/zoeken/feed/?q=verslag"),
+        ("feed ministry", f"/ministeries/{MINISTRY}/feed/"),
+        ("feed topic (big)", f"/onderwerpen/{BIG_TOPIC}/feed/"),
     ]
 
 

@@ -174,8 +174,29 @@ class MinistryAliasInline(admin.TabularInline):
     fields = ("text", "valid_from", "valid_until")
 
 
+class ArchiveChangeAdmin(admin.ModelAdmin):
+    """An admin whose edits change what the pages and the API show (a ministry's or a
+    series' name) without touching a meeting: saving or deleting counts as a change of
+    the archive (ArchiveVersion), so kept pages and counts, and the API's ETags, are new.
+    """
+
+    def save_related(
+        self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        ArchiveVersion.bump([])
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        ArchiveVersion.bump([])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        super().delete_queryset(request, queryset)
+        ArchiveVersion.bump([])
+
+
 @admin.register(Ministry)
-class MinistryAdmin(admin.ModelAdmin):
+class MinistryAdmin(ArchiveChangeAdmin):
     list_display = ("abbreviation", "name", "position", "alias_list", "meeting_count")
     list_editable = ("position",)
     search_fields = ("abbreviation", "name", "aliases__text")
@@ -196,7 +217,7 @@ class MinistryAdmin(admin.ModelAdmin):
 
 
 @admin.register(MinistryAlias)
-class MinistryAliasAdmin(admin.ModelAdmin):
+class MinistryAliasAdmin(ArchiveChangeAdmin):
     list_display = ("text", "ministry", "valid_from", "valid_until")
     list_filter = ("ministry",)
     search_fields = ("text", "ministry__abbreviation", "ministry__name")
@@ -475,7 +496,7 @@ class MeetingAdmin(SearchIndexedAdmin):
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
+class SeriesAdmin(ArchiveChangeAdmin):
     list_display = ("name", "short_name", "slug", "meeting_count", "first", "last")
     search_fields = ("name", "short_name", "slug", "description")
     search_help_text = "Zoekt in naam, afkorting, slug en omschrijving."

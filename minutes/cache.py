@@ -218,7 +218,9 @@ class ResponseCacheMiddleware:
                 day.isoformat(),
                 request.scheme or "",
                 request.get_host(),
-                translation.get_language() or "",
+                # The page's language is in its path (UrlLanguageMiddleware runs after
+                # this one: the thread's active language would be the last request's).
+                translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE,
                 request.get_full_path(),
             )
         )

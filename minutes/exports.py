@@ -47,7 +47,7 @@ from minutes.models import (
     MinistryMention,
     Topic,
 )
-from minutes.redactions import marked_text, shown_title, withheld
+from minutes.redactions import marked_text, shown_title, withheld_kind
 
 CHUNK = 200
 
@@ -147,8 +147,8 @@ def _agenda_item(item: AgendaItem) -> dict:
         "title": shown_title(item.title),
         "text": marked_text(item.body),
     }
-    if passage := withheld(item.title):
-        record["withheld"] = passage.kind
+    if kind := withheld_kind(item.title):
+        record["withheld"] = kind
     return record
 
 
@@ -207,9 +207,9 @@ def meeting_row(meeting: Meeting, base_url: str) -> dict:
     record["agenda_items"] = " | ".join(
         f"{item.list_label} {shown_title(item.title)}" for item in items
     )
-    passages = ((item, withheld(item.title)) for item in items)
+    kinds = ((item, withheld_kind(item.title)) for item in items)
     record["withheld_items"] = " | ".join(
-        f"{item.display_label}: {passage.kind}" for item, passage in passages if passage
+        f"{item.display_label}: {kind}" for item, kind in kinds if kind
     )
     record["decisions"] = " | ".join(f"[{d['item']}] {d['text']}" for d in record["decisions"])
     for key in ("ministries_present", "ministries_involved", "redaction_codes"):
@@ -315,7 +315,6 @@ DECISION_COLUMNS = [
 def decision_record(decision: Decision, base_url: str) -> dict:
     item = decision.agenda_item
     meeting = item.meeting
-    passage = withheld(item.title)
     return {
         "date": meeting.date.isoformat(),
         "series": meeting.series.slug,
@@ -325,7 +324,7 @@ def decision_record(decision: Decision, base_url: str) -> dict:
         "kind": decision.kind,
         "text": decision.text,
         "url": base_url + item.get_absolute_url(),
-        "item_withheld": passage.kind if passage else None,
+        "item_withheld": withheld_kind(item.title),
     }
 
 
@@ -355,14 +354,13 @@ def item_record(item: AgendaItem, base_url: str) -> dict:
     """An agenda item with its text (withheld lines as their markers) and decisions; for
     a ministry's list, that ministry's rondvraag contributions to it."""
     meeting = item.meeting
-    passage = withheld(item.title)
     return {
         "date": meeting.date.isoformat(),
         "series": meeting.series.slug,
         "meeting_url": base_url + meeting.get_absolute_url(),
         "item": item.display_label,
         "item_title": shown_title(item.title),
-        "item_withheld": passage.kind if passage else None,
+        "item_withheld": withheld_kind(item.title),
         "text": marked_text(item.body),
         "decisions": [{"kind": d.kind, "text": d.text} for d in item.decisions.all()],
         "url": base_url + item.get_absolute_url(),

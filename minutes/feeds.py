@@ -149,6 +149,12 @@ class ItemFeed(ArchiveFeed):
     def item_link(self, item: AgendaItem) -> str:
         return item.get_absolute_url()
 
+    def items(self, filterset):
+        """The newest received of the filtered items (a topic's, a ministry's)."""
+        if not filterset.is_valid():
+            return AgendaItem.objects.none()
+        return self.newest_received(filterset.qs)[: self.limit]
+
     @staticmethod
     def newest_received(items):
         return items.select_related("meeting__series").order_by(
@@ -208,11 +214,6 @@ class TopicFeed(ItemFeed):
     def link(self, filterset) -> str:
         return filterset.topic.get_absolute_url()
 
-    def items(self, filterset):
-        if not filterset.is_valid():
-            return AgendaItem.objects.none()
-        return self.newest_received(filterset.qs)[: self.limit]
-
 
 class MinistryFeed(ItemFeed):
     """A ministry's newest agenda items: those naming it or carrying its rondvraag
@@ -234,11 +235,6 @@ class MinistryFeed(ItemFeed):
 
     def link(self, filterset) -> str:
         return filterset.ministry.get_absolute_url()
-
-    def items(self, filterset):
-        if not filterset.is_valid():
-            return AgendaItem.objects.none()
-        return self.newest_received(filterset.qs)[: self.limit]
 
     def item_description(self, item: AgendaItem) -> str:
         spoken = [m.text for m in item.contributions]

@@ -72,7 +72,7 @@ from minutes.models import (
     SourceDocument,
     Topic,
 )
-from minutes.redactions import shown_title, withheld
+from minutes.redactions import shown_title, withheld_kind
 
 logger = logging.getLogger(__name__)
 
@@ -195,11 +195,6 @@ def _meeting_url(meeting: Meeting) -> str:
 
 def _item_url(item: AgendaItem) -> str:
     return f"{_meeting_url(item.meeting)}#{item.anchor}"
-
-
-def _withheld_kind(item: AgendaItem) -> str | None:
-    passage = withheld(item.title)
-    return passage.kind if passage else None
 
 
 def _document_url(document: SourceDocument) -> str | None:
@@ -604,7 +599,7 @@ TABLES: tuple[Table, ...] = (
                 "vrijgegeven; leeg bij een echte titel.",
                 "What the release withheld: ‘buiten verzoek’ (outside the request) or the "
                 "code(s) as released; empty for a real title.",
-                _withheld_kind,
+                lambda item: withheld_kind(item.title),
             ),
             Field(
                 "text",

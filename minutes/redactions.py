@@ -133,6 +133,13 @@ def withheld(text: str) -> Withheld | None:
     return Withheld(outside_request=outside, codes=codes)
 
 
+def withheld_kind(title: str) -> str | None:
+    """What the release withheld of a title, as exports and the API name it ("buiten
+    verzoek", or the codes as released), or None for a title of its own."""
+    found = withheld(title)
+    return found.kind if found else None
+
+
 def shown_title(title: str) -> str:
     """An agenda item's title as plain text shows it: the marker for a withheld one."""
     found = withheld(title)

@@ -642,10 +642,14 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "minutes:decision_export_json",
         "minutes:healthz",
     ]
-    disallowed = [reverse("admin:index")]
+    disallowed = [reverse("admin:index"), reverse("api:root")]
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
             disallowed += [reverse(name) for name in endless]
+            # A topic's and a ministry's exports (a wildcard for the slug).
+            for name in ("minutes:topic_export_csv", "minutes:ministry_export_csv"):
+                path = reverse(name, kwargs={"slug": "SLUG"}).rsplit(".", 1)[0]
+                disallowed.append(path.replace("SLUG", "*"))
     lines = [
         "User-agent: *",
         *(f"Disallow: {path}" for path in dict.fromkeys(disallowed)),

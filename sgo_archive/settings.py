@@ -362,4 +362,5 @@ SPECTACULAR_SETTINGS = {
 # Anyone may read the API from a page on another site; it has no cookies to protect.
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
-CORS_URLS_REGEX = r"^/api/.*$"
+# The API, and each meeting's JSON record at its page's address (in either language).
+CORS_URLS_REGEX = r"^/(api/.*|(en/)?vergaderingen/[^/]+\.json)$"

@@ -144,6 +144,14 @@ def test_unknown_meeting_is_a_json_404(client):
         ("/api/meetings/?limit=0", "limit"),
         ("/api/meetings/?limit=abc", "limit"),
         ("/api/meetings/?cursor=bm9uc2Vuc2U", "cursor"),
+        # Well-formed cursors whose position is no date: the database would refuse them.
+        ("/api/meetings/?cursor=cD0yMDIx", "cursor"),
+        ("/api/meetings/?sorteer=oud&cursor=cD1hYmM=", "cursor"),
+        ("/api/decisions/?cursor=cD0yMDIx", "cursor"),
+        ("/api/meetings/?limit=%C2%B2", "limit"),
+        ("/api/meetings/?limit=%EF%BC%95", "limit"),
+        ("/api/search/?q=thuiswerken&cursor=eyJvZmZzZXQiOiB0cnVlfQ==", "cursor"),
+        ("/api/series/?x=1", "x"),
         ("/api/decisions/?soort=bogus", "soort"),
         ("/api/search/", "q"),
         ("/api/search/?q=thuiswerken&cursor=%%%", "cursor"),
@@ -153,12 +161,9 @@ def test_unknown_meeting_is_a_json_404(client):
 )
 def test_a_bad_parameter_is_a_400_naming_it(client, url, parameter):
     response = get(client, url, 400)
+    assert response["Content-Type"].startswith("application/json")
     errors = response.json()["errors"]
-    if parameter == "cursor" and "cursor" not in errors:
-        # DRF's cursor pagination names its own parameter in `detail`.
-        assert "cursor" in " ".join(errors.get("detail", [])).lower(), errors
-    else:
-        assert parameter in errors, errors
+    assert list(errors) == [parameter], errors
 
 
 # ------------------------------------------------------------------ decisions
@@ -403,3 +408,38 @@ def test_search_filters_and_sorts_as_the_site_does(client, query):
     assert [r["anchor"] for r in page["results"]][:20] == [
         item.anchor for item in site.context["results"]
     ], query
+
+
+def test_unknown_api_addresses_are_json_404s(client):
+    for url in ("/api/meetings/nope/", "/api/nothing/", "/api/meetings/2021-01-19/extra/"):
+        response = get(client, url, 404)
+        assert response.json() == {"errors": {"detail": ["Not found."]}}, url
+
+
+def test_cors_on_the_meeting_json_and_a_preflight(client):
+    origin = {"HTTP_ORIGIN": "https://example.org"}
+    for url in ("/vergaderingen/2021-01-19.json", "/en/vergaderingen/2021-01-19.json"):
+        assert get(client, url, **origin)["Access-Control-Allow-Origin"] == "*"
+    preflight = client.options("/api/meetings/", HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET", **origin)
+    assert preflight.status_code == 200
+    assert "GET" in preflight["Access-Control-Allow-Methods"]
+    assert "POST" not in preflight["Access-Control-Allow-Methods"]
+
+
+def test_an_admin_edit_of_a_series_name_is_a_new_etag(admin_client):
+    before = get(admin_client, "/api/series/")["ETag"]
+    series = Series.objects.get(slug="sgo")
+    response = admin_client.post(
+        f"/beheer/minutes/series/{series.pk}/change/",
+        {
+            "name": "Secretarissen-Generaal Overleg (SGO)",
+            "short_name": series.short_name,
+            "slug": series.slug,
+            "description": series.description,
+        },
+    )
+    assert response.status_code == 302, response.content[:500]
+    after = get(admin_client, "/api/series/")
+    assert after["ETag"] != before
+    names = {row["slug"]: row["name"] for row in after.json()}
+    assert names["sgo"] == "Secretarissen-Generaal Overleg (SGO)"

@@ -81,7 +81,9 @@ def test_search_export_is_the_search_in_its_order(client):
     assert ids
     rows = json_rows(client, "/zoeken/export.json?q=thuiswerken")
     anchors = dict(AgendaItem.objects.filter(pk__in=ids).values_list("pk", "anchor"))
-    assert [r["url"].rsplit("#", 1)[1] for r in rows] == [anchors[i] for i in ids]
+    # (The index may hold an item another test's rolled-back import left; the export
+    # skips what the database no longer has, as the search page does.)
+    assert [r["url"].rsplit("#", 1)[1] for r in rows] == [anchors[i] for i in ids if i in anchors]
     oldest = json_rows(client, "/zoeken/export.json?q=thuiswerken&sorteer=oud")
     assert [r["date"] for r in oldest] == sorted(r["date"] for r in rows)
     assert json_rows(client, "/zoeken/export.json") == []

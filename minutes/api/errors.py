@@ -18,7 +18,7 @@ def handler(exc: Exception, context: dict[str, Any]) -> Response | None:
         return None
     if isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, dict):
         errors = {name: [str(m) for m in _messages(value)] for name, value in exc.detail.items()}
-    elif isinstance(exc, Http404):
+    elif isinstance(exc, Http404 | exceptions.NotFound):
         errors = {"detail": ["Not found."]}
     else:
         errors = {"detail": [str(m) for m in _messages(response.data.get("detail", exc))]}

@@ -16,7 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from minutes.models import AgendaItem, Decision, Meeting, MinistryMention
-from minutes.redactions import shown_title, withheld
+from minutes.redactions import marked_text, shown_title, withheld_kind
 from minutes.search.config import HEADLINE_START, HEADLINE_STOP
 
 
@@ -130,9 +130,9 @@ class DecisionSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Decision.Kind.choices)
 
 
-class ItemFieldsMixin(serializers.Serializer):
-    """An agenda item's own fields: a withheld one has its marker as `title` (the words
-    the site shows) and says what was withheld in `withheld`; its codes stay as released."""
+class ItemNameSerializer(serializers.Serializer):
+    """An agenda item named: a withheld one has its marker as `title` (the words the site
+    shows) and says what was withheld in `withheld`; its codes stay as released."""
 
     number = serializers.CharField(source="display_label", help_text="'3', '5a', 'ingelast'.")
     anchor = serializers.CharField()
@@ -141,15 +141,24 @@ class ItemFieldsMixin(serializers.Serializer):
         help_text="What the release withheld: 'buiten verzoek' or the Woo code(s); null when "
         "the item has a title of its own."
     )
-    text = serializers.CharField(source="body")
     decisions = DecisionSerializer(many=True)
 
     def get_title(self, item: AgendaItem) -> str:
         return shown_title(item.title)
 
     def get_withheld(self, item: AgendaItem) -> str | None:
-        passage = withheld(item.title)
-        return passage.kind if passage else None
+        return withheld_kind(item.title)
+
+
+class ItemFieldsMixin(ItemNameSerializer):
+    """An agenda item with its text."""
+
+    text = serializers.SerializerMethodField(
+        help_text="The item's text as released; a withheld line is its marker in brackets."
+    )
+
+    def get_text(self, item: AgendaItem) -> str:
+        return marked_text(item.body)
 
 
 class SubItemSerializer(ItemFieldsMixin):
@@ -294,8 +303,7 @@ class DecisionListSerializer(DecisionSerializer):
         return shown_title(decision.agenda_item.title)
 
     def get_item_withheld(self, decision) -> str | None:
-        passage = withheld(decision.agenda_item.title)
-        return passage.kind if passage else None
+        return withheld_kind(decision.agenda_item.title)
 
     def get_item_url(self, decision) -> str:
         item = decision.agenda_item
@@ -311,27 +319,15 @@ def headline_text(text: str) -> str:
     return text.replace(HEADLINE_START, "").replace(HEADLINE_STOP, "")
 
 
-class SearchResultSerializer(serializers.Serializer):
+class SearchResultSerializer(ItemNameSerializer):
     """An agenda item that matches, with its excerpt and decisions."""
 
-    number = serializers.CharField(source="display_label")
-    anchor = serializers.CharField()
-    title = serializers.SerializerMethodField()
-    withheld = serializers.SerializerMethodField()
     snippet = serializers.SerializerMethodField(help_text="Excerpt around the matches.")
     snippet_html = serializers.SerializerMethodField(
         help_text="The excerpt as HTML: escaped, the matches in <mark>."
     )
-    decisions = DecisionSerializer(many=True)
     url = serializers.SerializerMethodField(help_text="The item on the meeting's page.")
     meeting = ResultMeetingSerializer()
-
-    def get_title(self, item: AgendaItem) -> str:
-        return shown_title(item.title)
-
-    def get_withheld(self, item: AgendaItem) -> str | None:
-        passage = withheld(item.title)
-        return passage.kind if passage else None
 
     def get_snippet(self, item: AgendaItem) -> str:
         return headline_text(item.body_headline)

@@ -1,6 +1,6 @@
 """/api/: the read API, its OpenAPI description and its interactive docs."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from minutes.api import views
@@ -22,4 +22,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file: the CSP allows no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # Anything else under /api/ is a JSON 404, never the site's HTML page.
+    re_path(r"^.*$", views.not_found),
 ]

@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, QuerySet
 from django.http import HttpResponseNotModified
 from django.utils import translation
@@ -18,6 +19,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers as drf
+from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView, ListAPIView, RetrieveAPIView
 from rest_framework.pagination import CursorPagination
@@ -43,6 +45,8 @@ from minutes.models import (
 
 # Parameters every list takes besides its filters.
 PAGING = ("cursor", "limit")
+# The records' shape, in every ETag: raise it when a field is added, renamed or changed.
+SHAPE = 1
 
 
 class ArchivePagination(CursorPagination):
@@ -65,6 +69,14 @@ class ArchivePagination(CursorPagination):
         except NotFound:  # DRF answers a cursor it did not make with a 404
             raise ValidationError({"cursor": ["Invalid cursor."]}) from None
 
+    def paginate_queryset(self, queryset, request, view=None):
+        # A well-formed cursor can still carry a position the ordering's column cannot
+        # take ("p=2021" for a date): the database refuses it only here.
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except (DjangoValidationError, ValueError, TypeError, OverflowError):
+            raise ValidationError({"cursor": ["Invalid cursor."]}) from None
+
 
 class ApiView(GenericAPIView):
     """What every endpoint shares: the parameters it knows (others are a 400 naming them)
@@ -78,8 +90,6 @@ class ApiView(GenericAPIView):
         known = set(self.extra_parameters)
         if getattr(self, "filterset_class", None) is not None:
             known |= set(self.filterset_class.base_filters) | set(PAGING)
-        if self.pagination_class is not None and hasattr(self, "get_ordering"):
-            known |= set(PAGING)
         return known
 
     def dispatch(self, request, *args: Any, **kwargs: Any):
@@ -89,16 +99,13 @@ class ApiView(GenericAPIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        unknown = sorted(set(request.query_params) - self.known_parameters())
+        known = self.known_parameters()
+        unknown = sorted(set(request.query_params) - known)
         if unknown:
-            raise ValidationError(
-                {
-                    name: [
-                        "Unknown parameter. Known: " + ", ".join(sorted(self.known_parameters()))
-                    ]
-                    for name in unknown
-                }
+            message = "Unknown parameter. " + (
+                f"Known: {', '.join(sorted(known))}." if known else "This address takes none."
             )
+            raise ValidationError({name: [message] for name in unknown})
         filterset_class = getattr(self, "filterset_class", None)
         if filterset_class is not None:
             # The site reads "misschien" as no choice; the API says what it takes.
@@ -112,13 +119,17 @@ class ApiView(GenericAPIView):
                     if value not in accepted:
                         raise ValidationError({name: ["One of: " + ", ".join(accepted)]})
         limit = request.query_params.get("limit")
-        if limit is not None and not (limit.isdigit() and 1 <= int(limit) <= 100):
+        if limit is not None and not (
+            limit.isascii() and limit.isdigit() and 1 <= int(limit) <= 100
+        ):
             raise ValidationError({"limit": ["A whole number from 1 to 100."]})
 
     def etag(self, request: Request) -> str:
+        """Per archive version and address; and per SHAPE, which is raised whenever the
+        API's records change shape, so a new release of the code is no 304."""
         version = archive_version.current()
         digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:16]
-        return quote_etag(f"v{version}-{digest}")
+        return quote_etag(f"v{version}-{SHAPE}-{digest}")
 
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         etag = self.etag(request)
@@ -304,7 +315,7 @@ def _offset(cursor: str | None) -> int:
         offset = json.loads(base64.urlsafe_b64decode(cursor.encode()))["offset"]
     except (ValueError, KeyError, TypeError):
         raise ValidationError({"cursor": ["Invalid cursor."]}) from None
-    if not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET:
+    if type(offset) is not int or not 0 <= offset <= MAX_OFFSET:
         raise ValidationError({"cursor": ["Invalid cursor."]})
     return offset
 
@@ -352,7 +363,11 @@ class Search(ApiView):
         context = self.get_serializer_context()
         body = {
             "count": found,
-            "next": link(offset + limit) if offset + limit < found else None,
+            "next": (
+                link(offset + limit)
+                if offset + limit < found and offset + limit <= MAX_OFFSET
+                else None
+            ),
             "previous": link(offset - limit) if offset > 0 else None,
             "results": serializers.SearchResultSerializer(page, many=True, context=context).data,
             "facets": serializers.FacetsSerializer.of(search.facets(results)),
@@ -391,3 +406,8 @@ class Root(ApiView):
         return Response(
             {name: reverse(f"api:{route}", request=request) for name, route in ROOT_LINKS.items()}
         )
+
+
+@api_view(["GET", "HEAD"])
+def not_found(request: Request) -> Response:
+    raise NotFound()
