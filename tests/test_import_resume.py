@@ -279,17 +279,24 @@ def writing_a_meeting(wanted: int) -> str:
     return "" if wanted < ANYWHERE else "anywhere: not seen writing"
 
 
-def wait_for_other_sessions_to_end(timeout: float = 30) -> None:
-    """The killed importer's session is gone: its transaction rolled back."""
+def other_sessions() -> set[int]:
+    """The backend pids of this database's other client sessions."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def wait_for_other_sessions_to_end(before: set[int], timeout: float = 30) -> None:
+    """The killed importer's sessions are gone: their transactions rolled back.
+
+    `before`: the sessions open before the import started (an earlier test's idle
+    connections, a live server's threads), which are not the importer's.
+    """
     deadline = time.monotonic() + timeout
-    while True:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
-            )
-            if cursor.fetchone()[0] == 0:
-                return
+    while other_sessions() - before:
         assert time.monotonic() < deadline, "the killed import's session lives on"
         time.sleep(POLL_SECONDS)
 
@@ -355,6 +362,7 @@ def import_and_kill(folder: Path, total: int, log: Path) -> Kill | None:
     moment. Returns None when the import got to all its meetings before a kill could
     land.
     """
+    before = other_sessions()
     proc = start_import(folder, log)
     wanted = looks = looks_here = commits_here = 0
     last: int | None = None
@@ -385,7 +393,7 @@ def import_and_kill(folder: Path, total: int, log: Path) -> Kill | None:
         return None
     finally:
         end_group(proc)
-        wait_for_other_sessions_to_end()
+        wait_for_other_sessions_to_end(before)
 
 
 def summary(imported: int, unchanged: int) -> str:
