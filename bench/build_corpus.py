@@ -713,7 +713,8 @@ TABLES = {
         "minutes_meeting",
         "id, date, slug, start_time, end_time, place, reference, document_date, description, "
         "attendees_text, absentees_text, redaction_codes, withheld_passages, parse_warnings, "
-        "source_name, sha256, encoding, original_text, imported_at, received_at, series_id",
+        "source_name, sha256, encoding, original_text, imported_at, received_at, series_id, "
+        "text_origin, ocr_pages, release_url",
     ),
     "item": (
         "minutes_agendaitem",
@@ -734,7 +735,9 @@ class Batch:
 
 
 def to_rows(meeting: GeneratedMeeting, batch: Batch, ids: dict, ministry_ids: dict, now: str):
-    batch.lines["meeting"].append(copy_line(*meeting.fields, now, now, ids["series"]))
+    batch.lines["meeting"].append(
+        copy_line(*meeting.fields, now, now, ids["series"], "text", "{}", "")
+    )
     batch.meetings += 1
     for abbr in meeting.present:
         ids["mention"] += 1
