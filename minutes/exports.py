@@ -312,8 +312,9 @@ DECISION_COLUMNS = [
 ]  # fmt: skip
 
 
-def decision_record(decision: Decision, base_url: str) -> dict:
-    item = decision.agenda_item
+def _item_fields(item: AgendaItem, base_url: str) -> dict:
+    """Where an agenda item stands: its meeting and its label and title (a withheld
+    title as its marker, with what was withheld)."""
     meeting = item.meeting
     return {
         "date": meeting.date.isoformat(),
@@ -321,10 +322,16 @@ def decision_record(decision: Decision, base_url: str) -> dict:
         "meeting_url": base_url + meeting.get_absolute_url(),
         "item": item.display_label,
         "item_title": shown_title(item.title),
+        "item_withheld": withheld_kind(item.title),
+        "url": base_url + item.get_absolute_url(),
+    }
+
+
+def decision_record(decision: Decision, base_url: str) -> dict:
+    return {
+        **_item_fields(decision.agenda_item, base_url),
         "kind": decision.kind,
         "text": decision.text,
-        "url": base_url + item.get_absolute_url(),
-        "item_withheld": withheld_kind(item.title),
     }
 
 
@@ -353,17 +360,10 @@ ITEM_COLUMNS = [
 def item_record(item: AgendaItem, base_url: str) -> dict:
     """An agenda item with its text (withheld lines as their markers) and decisions; for
     a ministry's list, that ministry's rondvraag contributions to it."""
-    meeting = item.meeting
     return {
-        "date": meeting.date.isoformat(),
-        "series": meeting.series.slug,
-        "meeting_url": base_url + meeting.get_absolute_url(),
-        "item": item.display_label,
-        "item_title": shown_title(item.title),
-        "item_withheld": withheld_kind(item.title),
+        **_item_fields(item, base_url),
         "text": marked_text(item.body),
         "decisions": [{"kind": d.kind, "text": d.text} for d in item.decisions.all()],
-        "url": base_url + item.get_absolute_url(),
         "contributions": [m.text for m in getattr(item, "contributions", ())],
     }
 
