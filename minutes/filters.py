@@ -6,6 +6,8 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from minutes import search
 from minutes.models import (
@@ -141,6 +143,8 @@ class ArchiveFilterSet(SeriesFilter):
     def filter_year(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return queryset.filter(**{f"{self.date_field}__year": int(value)})
 
+    # The API's description (drf-spectacular): the parameter is a slug, repeatable.
+    @extend_schema_field(OpenApiTypes.STR)
     def filter_ministries(self, queryset: QuerySet, name: str, value) -> QuerySet:
         # Each chosen ministry narrows the result (AND), like every other facet.
         mentions = MinistryMention.objects
@@ -152,6 +156,7 @@ class ArchiveFilterSet(SeriesFilter):
             queryset = queryset.filter(Exists(mentions.filter(ministry=ministry, **scope)))
         return queryset
 
+    @extend_schema_field(OpenApiTypes.STR)
     def filter_topics(self, queryset: QuerySet, name: str, value) -> QuerySet:
         tags = AgendaItem.topics.through.objects
         if self.item_ref:

@@ -408,6 +408,7 @@ class Root(ApiView):
         )
 
 
+@extend_schema(exclude=True)
 @api_view(["GET", "HEAD"])
 def not_found(request: Request) -> Response:
     raise NotFound()
