@@ -224,6 +224,12 @@ def _public_urls() -> list[str]:
         "series_detail": {"slug": meeting.series.slug},
         "series_feed": {"slug": meeting.series.slug},
         "open_data_file": {"name": "sgo-archief.zip"},
+        "meeting_json": {"slug": meeting.slug},
+        **{
+            f"{kind}_{what}": {"slug": slug}
+            for kind, slug in (("ministry", ministry.slug), ("topic", topic.first()))
+            for what in ("feed", "export_csv", "export_json")
+        },
     }
     found = []
     for pattern in urls.urlpatterns:
