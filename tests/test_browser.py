@@ -50,6 +50,7 @@ PAGE_TYPES = [
     ("search-decisions", "/zoeken/?q=governance", 200),
     ("search-form", "/zoeken/", 200),
     ("open-data", "/open-data/", 200),
+    ("coverage", "/dekking/", 200),
     ("not-found", "/vergaderingen/1999-01-01/", 404),
 ]
 
