@@ -22,7 +22,6 @@ from django.db.models import Count, Max, QuerySet
 from django.db.models.functions import TruncWeek
 
 from minutes import coverage
-
 from minutes.models import ArchiveVersion, Meeting, Ministry, Series, Topic
 
 T = TypeVar("T")

@@ -15,12 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 SUMMER_RECESS_WEEKS = range(29, 35)  # ISO weeks 29–34
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     MINUTES = "minutes"  # at least one meeting in the week
     RECESS = "recess"  # no meeting, but the week is a usual recess
     GAP = "gap"  # no meeting outside a recess: possibly missing
