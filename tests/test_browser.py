@@ -68,6 +68,7 @@ SERIES_PAGE_TYPES = [
     ("meeting-pdf-ocr", MEETING_PDF, 200),
     ("search-series", "/zoeken/?q=thuiswerken", 200),
     ("ministry-series", f"/ministeries/fin/?reeks={SERIES}", 200),
+    ("coverage-series", "/dekking/", 200),
 ]
 
 
