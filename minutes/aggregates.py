@@ -147,7 +147,7 @@ class ArchiveCounts:
 
     def coverage(self) -> dict:
         """The week calendars of the series that hold meetings, the SGO's first, and the
-        latest import: {"series": [(series, [coverage.Year])], "imported", "received", "newest"}.
+        latest import: {"series": [(series, [coverage.Year])], "imported", "newest"}.
 
         Two queries however large the archive, apart from the dates list they read.
         """
@@ -158,9 +158,7 @@ class ArchiveCounts:
                 "series_id", "date", "slug"
             ):
                 dates.setdefault(series_id, []).append((day, slug))
-            latest = Meeting.objects.aggregate(
-                imported=Max("imported_at"), received=Max("received_at"), newest=Max("date")
-            )
+            latest = Meeting.objects.aggregate(imported=Max("imported_at"), newest=Max("date"))
             series = sorted(
                 (s for s in self.series() if s.pk in dates), key=lambda s: (not s.is_sgo,)
             )

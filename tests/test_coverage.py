@@ -118,6 +118,8 @@ class CoveragePageTests(TestCase):
             response, '<time datetime="2021-01-19">19 januari 2021</time>', html=True
         )
         self.assertContains(response, "Laatst geïmporteerd")
+        latest = Meeting.objects.order_by("-imported_at").first().imported_at
+        self.assertEqual(response.context["coverage"]["imported"], latest)
 
     def test_english_page(self):
         response = self.client.get("/en/dekking/")
