@@ -18,8 +18,10 @@ from datetime import date
 from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
+from django.db.models.functions import TruncWeek
 
+from minutes import coverage
 from minutes.models import ArchiveVersion, Meeting, Ministry, Series, Topic
 
 T = TypeVar("T")
@@ -133,6 +135,39 @@ class ArchiveCounts:
     def series_facets(self) -> list[dict]:
         """[{"series", "n"}] for the series that hold meetings."""
         return [{"series": s, "n": s.meeting_count} for s in self.series() if s.meeting_count]
+
+    def covered_weeks(self) -> int:
+        """How many ISO weeks hold at least one meeting of any series (one query)."""
+        return self._kept(
+            "covered-weeks",
+            lambda: Meeting.objects.annotate(week=TruncWeek("date")).aggregate(
+                n=Count("week", distinct=True)
+            )["n"],
+        )
+
+    def coverage(self) -> dict:
+        """The week calendars of the series that hold meetings, the SGO's first, and the
+        latest import: {"series": [(series, [coverage.Year])], "imported", "newest"}.
+
+        Two queries however large the archive, apart from the dates list they read.
+        """
+
+        def compute() -> dict:
+            dates: dict[int, list[tuple[date, str]]] = {}
+            for series_id, day, slug in Meeting.objects.order_by().values_list(
+                "series_id", "date", "slug"
+            ):
+                dates.setdefault(series_id, []).append((day, slug))
+            latest = Meeting.objects.aggregate(imported=Max("imported_at"), newest=Max("date"))
+            series = sorted(
+                (s for s in self.series() if s.pk in dates), key=lambda s: (not s.is_sgo,)
+            )
+            return {
+                "series": [(s, coverage.calendar(dates[s.pk])) for s in series],
+                **latest,
+            }
+
+        return self._kept("coverage", compute)
 
     def series_totals(self, series: Series) -> dict:
         """One series' meetings, items, decisions, first and last date."""

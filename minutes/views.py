@@ -24,7 +24,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from minutes import aggregates, opendata, rendering, search
+from minutes import aggregates, coverage, opendata, rendering, search
 from minutes.charts import bar_chart
 from minutes.filters import DecisionFilter, MeetingFilter, QueryField, SearchFilter, SeriesFilter
 from minutes.formats import local_date
@@ -160,6 +160,7 @@ class HomeView(TemplateView):
         context["series_facets"] = counts.series_facets()
         context["several_series"] = len(context["series_facets"]) > 1
         context["years"] = counts.year_counts()
+        context["covered_weeks"] = counts.covered_weeks()
         context["ministries"] = counts.ministries()
         context["topics"] = counts.topics()
         return context
@@ -377,6 +378,19 @@ class SeriesListView(TemplateView):
         # The SGO's own series first, the others in alphabetical order.
         series = aggregates.ArchiveCounts().series()
         context["series_list"] = sorted(series, key=lambda s: not s.is_sgo)
+        return context
+
+
+class CoverageView(TemplateView):
+    """Which weeks hold minutes, per series and year, and where minutes may be missing
+    (minutes/coverage.py)."""
+
+    template_name = "minutes/coverage.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["coverage"] = aggregates.ArchiveCounts().coverage()
+        context["summer_recess"] = coverage.SUMMER_RECESS_WEEKS
         return context
 
 

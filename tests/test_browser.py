@@ -50,6 +50,7 @@ PAGE_TYPES = [
     ("search-decisions", "/zoeken/?q=governance", 200),
     ("search-form", "/zoeken/", 200),
     ("open-data", "/open-data/", 200),
+    ("coverage", "/dekking/", 200),
     ("not-found", "/vergaderingen/1999-01-01/", 404),
 ]
 
@@ -67,6 +68,7 @@ SERIES_PAGE_TYPES = [
     ("meeting-pdf-ocr", MEETING_PDF, 200),
     ("search-series", "/zoeken/?q=thuiswerken", 200),
     ("ministry-series", f"/ministeries/fin/?reeks={SERIES}", 200),
+    ("coverage-series", "/dekking/", 200),
 ]
 
 

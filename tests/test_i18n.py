@@ -196,6 +196,7 @@ PAGES = [
     ("search, filtered", "/en/zoeken/?q=thuiswerken&jaar=2021&besluit=true&sorteer=nieuw", 200),
     ("search, nothing found", "/en/zoeken/?q=onbestaandwoordxyz", 200),
     ("decisions", "/en/besluiten/", 200),
+    ("coverage", "/en/dekking/", 200),
     ("decisions, routine shown", "/en/besluiten/?vastgesteld=ja", 200),
     ("decisions, searched", "/en/besluiten/?q=governance", 200),
     ("decisions, nothing found", "/en/besluiten/?q=onbestaandwoordxyz", 200),
