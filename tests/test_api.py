@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from urllib.parse import parse_qs, urlsplit
 
@@ -58,7 +59,8 @@ def test_meeting_list_record(client):
     assert row["api_url"] == "http://testserver/api/meetings/2021-01-19/"
     assert row["series"]["slug"] == meeting.series.slug
     assert row["title"] == meeting.title()
-    assert row["imported_at"].startswith(meeting.imported_at.date().isoformat())
+    assert dt.datetime.fromisoformat(row["imported_at"]) == meeting.imported_at
+    assert dt.datetime.fromisoformat(row["received_at"]) == meeting.received_at
 
 
 @pytest.mark.parametrize(
