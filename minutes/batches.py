@@ -37,9 +37,11 @@ from minutes.models import (
     Decision,
     Meeting,
     MinistryMention,
+    Redaction,
     Series,
     Topic,
 )
+from minutes.parsing.redactions import FoundRedaction, redactions
 from minutes.search import index as search_index
 from minutes.search.terms import analyse, keyword_phrases, matching_topics
 
@@ -182,6 +184,7 @@ class Prepared:
     drafts: list[ItemDraft] = field(default_factory=list)
     topics: list[list[int]] = field(default_factory=list)  # per draft
     texts: list[list[search_index.Spec]] = field(default_factory=list)  # per draft
+    redactions: tuple[FoundRedaction, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -249,7 +252,7 @@ def prepare_parsed(
     """The rows, topics and (with `texts`) search texts of a parsed meeting."""
     drafts = item_drafts(parsed)
     decisions = decisions_per_item(parsed)
-    prepared = Prepared(parsed=parsed, drafts=drafts)
+    prepared = Prepared(parsed=parsed, drafts=drafts, redactions=redactions(parsed))
     for draft in drafts:
         analysed = (analyse(draft.title), analyse(draft.body))
         prepared.topics.append(matching_topics(phrases, [analysed[0][1], analysed[1][1]]))
@@ -427,8 +430,8 @@ def write_new(
 def write_children(
     pairs: list[tuple[Meeting, Prepared]], ministries: dict[str, int]
 ) -> dict[int, list[search_index.ItemRow]]:
-    """Store the agenda items, decisions, ministry mentions and topic links of saved
-    meetings (which hold none yet): one statement per table for all of them.
+    """Store the agenda items, decisions, ministry mentions, redactions and topic links
+    of saved meetings (which hold none yet): one statement per table for all of them.
 
     Returns each meeting's items as the search index's rows.
     """
@@ -440,6 +443,7 @@ def write_children(
     decisions: list[tuple] = []
     mentions: list[tuple] = []
     links: list[tuple] = []
+    withheld: list[tuple] = []
     rows_by_meeting: dict[int, list[search_index.ItemRow]] = {}
     role = MinistryMention.Role
     for meeting, prepared in pairs:
@@ -484,6 +488,21 @@ def write_children(
             for abbr, (label, text) in _contributions(item, ministries).items():
                 mentions.append((ministries[abbr], meeting.pk, top, role.SPEAKER, label, text))
                 row.mentions.append((ministries[abbr], role.SPEAKER))
+        by_position = {draft.position: pk for pk, draft in zip(ids, prepared.drafts, strict=True)}
+        withheld.extend(
+            (
+                meeting.pk,
+                None if r.item is None else by_position[r.item],
+                r.position,
+                r.part.value,
+                r.offset,
+                r.code,
+                r.ground,
+                r.law.value,
+                r.kind.value,
+            )
+            for r in prepared.redactions
+        )
         rows_by_meeting[meeting.pk] = rows
     item_columns = ("id", "meeting", "parent", "position", "number", "anchor", "title", "body")
     _copy(AgendaItem, item_columns, items)
@@ -491,6 +510,18 @@ def write_children(
     mention_columns = ("ministry", "meeting", "agenda_item", "role", "label", "text")
     _copy(MinistryMention, mention_columns, mentions)
     _copy(AgendaItem.topics.through, ("agendaitem", "topic"), links)
+    redaction_columns = (
+        "meeting",
+        "agenda_item",
+        "position",
+        "part",
+        "offset",
+        "code",
+        "ground",
+        "law",
+        "kind",
+    )
+    _copy(Redaction, redaction_columns, withheld)
     return rows_by_meeting
 
 
@@ -522,7 +553,7 @@ def analyze() -> None:
     (docs/benchmarks.md). The PostgreSQL documentation's advice for populating a
     database: run ANALYZE afterwards.
     """
-    models = [Meeting, AgendaItem, Decision, MinistryMention, AgendaItem.topics.through]
+    models = [Meeting, AgendaItem, Decision, MinistryMention, Redaction, AgendaItem.topics.through]
     tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {tables}")

@@ -875,6 +875,106 @@ class MinistryMention(models.Model):
         return f"{self.ministry} ({self.get_role_display()}) in {self.meeting}"
 
 
+class RedactionQuerySet(models.QuerySet):
+    """Counts of redactions by ground; each one query, however large the archive."""
+
+    def ground_counts(self) -> dict[str, int]:
+        """{ground key: redactions}."""
+        rows = self.order_by().values_list("ground").annotate(n=models.Count("pk"))
+        return dict(rows)
+
+    def year_counts(self) -> dict[int, dict[str, int]]:
+        """{year: {ground key: redactions}} by the year of each redaction's meeting."""
+        rows = (
+            self.order_by()
+            .annotate(year=ExtractYear("meeting__date"))
+            .values_list("year", "ground")
+            .annotate(n=models.Count("pk"))
+        )
+        years: dict[int, dict[str, int]] = {}
+        for year, ground, n in rows:
+            years.setdefault(year, {})[ground] = n
+        return years
+
+    @staticmethod
+    def ministry_counts() -> dict[int, dict[str, int]]:
+        """{ministry pk: {ground key: redactions}} in the agenda items that discuss each
+        ministry: named in the item (MENTIONED) or speaking in it (SPEAKER). Mentions
+        belong to top items: a sub-item's redactions count for its item's ministries.
+        Two queries (the items' own, their sub-items'), counted in PostgreSQL."""
+        discussing = MinistryMention.objects.filter(
+            role__in=[MentionRole.MENTIONED, MentionRole.SPEAKER]
+        ).order_by()
+        counts: dict[int, dict[str, int]] = {}
+        for path in ("agenda_item__redactions", "agenda_item__subitems__redactions"):
+            rows = (
+                discussing.filter(**{f"{path}__isnull": False})
+                .values_list("ministry_id", f"{path}__ground")
+                .annotate(n=models.Count(path, distinct=True))
+            )
+            for ministry, ground, n in rows:
+                per = counts.setdefault(ministry, {})
+                per[ground] = per.get(ground, 0) + n
+        return counts
+
+
+class Redaction(models.Model):
+    """A redaction code or withheld passage as it stands in a meeting's text
+    (minutes.parsing.redactions): where, as released, and on which ground."""
+
+    class Kind(models.TextChoices):
+        CODE = "code", pgettext_lazy("redaction kind", "lakcode")
+        OUTSIDE = "buiten-verzoek", pgettext_lazy("redaction kind", "buiten verzoek")
+        ITEM = "punt", pgettext_lazy("redaction kind", "agendapunt weggelakt")
+
+    class Law(models.TextChoices):
+        WOO = "woo", "Woo"
+        WOB = "wob", "Wob"
+        NONE = "", pgettext_lazy("redaction law", "geen")
+
+    class Part(models.TextChoices):
+        ATTENDEES = "aanwezig", pgettext_lazy("redaction part", "aanwezig")
+        ABSENTEES = "afwezig", pgettext_lazy("redaction part", "afwezig")
+        TITLE = "titel", pgettext_lazy("redaction part", "titel")
+        BODY = "tekst", pgettext_lazy("redaction part", "tekst")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="redactions", verbose_name="vergadering"
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="redactions",
+        verbose_name="agendapunt",
+        help_text="Leeg buiten de agendapunten (de lijst ‘Aanwezig’ of ‘Afwezig’).",
+    )
+    position = models.PositiveIntegerField("volgorde")
+    part = models.CharField("deel", max_length=10, choices=Part.choices)
+    offset = models.PositiveIntegerField("positie in de tekst")
+    code = models.CharField("code zoals vrijgegeven", max_length=20, blank=True)
+    ground = models.CharField("grond", max_length=20)
+    law = models.CharField("wet", max_length=3, choices=Law.choices, blank=True)
+    kind = models.CharField("soort", max_length=20, choices=Kind.choices)
+
+    objects = RedactionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "position"]
+        verbose_name = "weglakking"
+        verbose_name_plural = "weglakkingen"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "position"], name="redaction_unique_position"
+            ),
+        ]
+        indexes = [models.Index(fields=["ground", "meeting"], name="redaction_ground_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.code or self.get_kind_display()} in {self.meeting}"
+
+
 class TopicQuerySet(models.QuerySet):
     def with_item_counts(self) -> TopicQuerySet:
         return self.annotate(

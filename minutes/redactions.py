@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
-from minutes.parsing.text import REDACTION_RE, WITHHELD_RE
+from minutes.parsing.redactions import OUTSIDE_REQUEST, law, normalise
+from minutes.parsing.text import REDACTION_RE, WITHHELD_RE, withheld_parts
 
 # Each ground as the law names it, in the page's language (English: as the English
 # translations of the Woo and Wob name them).
@@ -35,13 +36,20 @@ GROUNDS: dict[str, Promise] = {
     "5.1.2i": gettext_lazy("het goed functioneren van de Staat"),
     "5.1.5": gettext_lazy("onevenredige benadeling"),
     "5.2.1": gettext_lazy("persoonlijke beleidsopvattingen"),
-    # Wet openbaarheid van bestuur (Wob), the Woo's predecessor
+    # Wet openbaarheid van bestuur (Wob), the Woo's predecessor, artikel 10 en 11
+    "10.1.a": gettext_lazy("eenheid van de Kroon (Wob)"),
+    "10.1.b": gettext_lazy("veiligheid van de Staat (Wob)"),
     "10.1.c": gettext_lazy("vertrouwelijk meegedeelde bedrijfs- en fabricagegegevens (Wob)"),
+    "10.1.d": gettext_lazy("bijzondere persoonsgegevens (Wob)"),
     "10.2.a": gettext_lazy("betrekkingen met andere staten (Wob)"),
     "10.2.b": gettext_lazy("economische of financiële belangen van de Staat (Wob)"),
     "10.2.c": gettext_lazy("opsporing en vervolging van strafbare feiten (Wob)"),
     "10.2.d": gettext_lazy("inspectie, controle en toezicht (Wob)"),
     "10.2.e": gettext_lazy("eerbiediging van de persoonlijke levenssfeer (Wob)"),
+    "10.2.f": gettext_lazy(
+        "het belang dat de geadresseerde erbij heeft als eerste kennis te nemen van de informatie "
+        "(Wob)"
+    ),
     "10.2.g": gettext_lazy("voorkomen van onevenredige bevoordeling of benadeling (Wob)"),
     "11.1": gettext_lazy("persoonlijke beleidsopvattingen (Wob)"),
 }
@@ -54,22 +62,60 @@ UNKNOWN_GROUND = gettext_lazy("weigeringsgrond volgens de Woo")
 def ground(code: str) -> str:
     """The ground for a code as released ("5.1.2e", "5.1.2.e", "10.2e" …), in the
     active language."""
-    key = re.sub(r"\.?([a-i])$", r"\1", code)  # 5.1.2.e -> 5.1.2e
+    return str(GROUNDS.get(normalise(code), UNKNOWN_GROUND))
+
+
+# A passage outside the request: what the `grond` filter and the counts call it.
+OUTSIDE_LABEL = gettext_lazy("buiten verzoek")
+OUTSIDE_MEANING = gettext_lazy("niet openbaar gemaakt: valt buiten het verzoek om informatie")
+
+
+def ground_label(key: str) -> str:
+    """A ground key as a reader sees it: the code ("5.1.2e"), or "buiten verzoek"."""
+    return str(OUTSIDE_LABEL) if key == OUTSIDE_REQUEST else key
+
+
+def ground_meaning(key: str) -> str:
+    """What a ground key means, in the active language."""
+    if key == OUTSIDE_REQUEST:
+        return str(OUTSIDE_MEANING)
+    return str(GROUNDS.get(key, UNKNOWN_GROUND))
+
+
+def ground_choices() -> list[tuple[str, str]]:
+    """The `grond` filter's values: every ground of the table, then "buiten verzoek"."""
+    return [(key, key) for key in GROUNDS] + [(OUTSIDE_REQUEST, str(OUTSIDE_LABEL))]
+
+
+def ground_order(key: str) -> tuple:
+    """Sort key: the table's order (Woo, then Wob), unknown codes after, then "buiten
+    verzoek" last."""
+    keys = list(GROUNDS)
     if key in GROUNDS:
-        return str(GROUNDS[key])
-    wob = re.sub(r"^(10\.[12])\.?([a-g])$", r"\1.\2", code)
-    return str(GROUNDS.get(wob, UNKNOWN_GROUND))
+        return (0, keys.index(key), key)
+    return (1 if key != OUTSIDE_REQUEST else 2, 0, key)
+
+
+def ground_rows(counts: dict[str, int], *, every: bool = False) -> list[dict]:
+    """[{"key", "label", "law", "meaning", "n"}] in the table's order: the grounds
+    counted (`every`: every ground of the table too, with 0)."""
+    keys = set(counts) | (set(GROUNDS) | {OUTSIDE_REQUEST} if every else set())
+    return [
+        {
+            "key": key,
+            "label": ground_label(key),
+            "law": law(key).value,
+            "meaning": ground_meaning(key),
+            "n": counts.get(key, 0),
+        }
+        for key in sorted(keys, key=ground_order)
+    ]
 
 
 def legend(texts: Iterable[str]) -> list[tuple[str, str]]:
     """The codes in `texts` as released, each once in order of appearance, with its ground."""
     codes = dict.fromkeys(code for text in texts if text for code in REDACTION_RE.findall(text))
     return [(code, ground(code)) for code in codes]
-
-
-# What may stand around the markers in a passage that is nothing but a withheld marker:
-# list bullets, bold marks, dashes, brackets and punctuation.
-_FILLER_RE = re.compile(r"[\s\-–—•*·,;:.()\[\]/]*")
 
 
 @dataclass(frozen=True)
@@ -121,16 +167,10 @@ def withheld(text: str) -> Withheld | None:
     contains the words ("Dit valt buiten verzoek van de Kamer") is text. Pure: nothing
     is guessed or rebuilt; the codes are kept as released.
     """
-    if not text:
+    found = withheld_parts(text)
+    if found is None:
         return None
-    outside = bool(WITHHELD_RE.search(text))
-    rest = WITHHELD_RE.sub(" ", text)
-    codes = tuple(dict.fromkeys(REDACTION_RE.findall(rest)))
-    if not (outside or codes):
-        return None
-    if not _FILLER_RE.fullmatch(REDACTION_RE.sub(" ", rest)):
-        return None
-    return Withheld(outside_request=outside, codes=codes)
+    return Withheld(outside_request=found[0], codes=found[1])
 
 
 def withheld_kind(title: str) -> str | None:

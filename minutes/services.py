@@ -39,12 +39,14 @@ from minutes.models import (
     Meeting,
     Ministry,
     MinistryAlias,
+    Redaction,
     Series,
     SourceDocument,
     Topic,
     validate_release_url,
 )
 from minutes.names import visible_name
+from minutes.parsing.redactions import find_redactions, meeting_sections
 from minutes.search import index as search_index
 
 logger = logging.getLogger(__name__)
@@ -1019,12 +1021,75 @@ def save_meeting(
     meeting.full_clean()
     meeting.save()
     if existing is not None:
+        meeting.redactions.all().delete()
         meeting.agenda_items.all().delete()
         meeting.ministry_mentions.all().delete()
     prepared = batches.prepare_parsed(parsed, batches.topic_phrases(), texts=False)
     batches.write_children([(meeting, prepared)], ministry_ids())
     ArchiveVersion.bump([meeting.pk])
     return meeting
+
+
+def fill_redactions(
+    meeting_ids: Iterable[int] | None = None,
+    *,
+    meetings: Any = Meeting,
+    items: Any = AgendaItem,
+    redactions: Any = Redaction,
+    chunk: int = 500,
+) -> int:
+    """Replace the redaction records of these meetings (or all) with those found in
+    their stored text: the lists and the agenda items as stored (an admin edit, or a
+    meeting imported before redactions were records). Returns the number stored.
+
+    `meetings`, `items`, `redactions`: the models (a data migration passes its own).
+    Call inside a transaction; chunks of meetings keep memory flat.
+    """
+    selected = meetings.objects.order_by("pk")
+    if meeting_ids is not None:
+        selected = selected.filter(pk__in=list(meeting_ids))
+    stored = 0
+    last = 0
+    while True:
+        rows = list(
+            selected.filter(pk__gt=last).values_list("pk", "attendees_text", "absentees_text")[
+                :chunk
+            ]
+        )
+        if not rows:
+            return stored
+        ids = [pk for pk, _, _ in rows]
+        per_meeting: dict[int, list[tuple[int, int, str, str]]] = {pk: [] for pk in ids}
+        for values in (
+            items.objects.filter(meeting_id__in=ids)
+            .order_by("meeting_id", "position")
+            .values_list("meeting_id", "pk", "position", "title", "body")
+        ):
+            per_meeting[values[0]].append(values[1:])
+        redactions.objects.filter(meeting_id__in=ids).delete()
+        new = []
+        for pk, attendees, absentees in rows:
+            item_pks = {position: item for item, position, _, _ in per_meeting[pk]}
+            sections = meeting_sections(
+                attendees, absentees, ((p, t, b) for _, p, t, b in per_meeting[pk])
+            )
+            new += [
+                redactions(
+                    meeting_id=pk,
+                    agenda_item_id=None if r.item is None else item_pks[r.item],
+                    position=r.position,
+                    part=r.part.value,
+                    offset=r.offset,
+                    code=r.code,
+                    ground=r.ground,
+                    law=r.law.value,
+                    kind=r.kind.value,
+                )
+                for r in find_redactions(sections)
+            ]
+        redactions.objects.bulk_create(new, batch_size=2000)
+        stored += len(new)
+        last = ids[-1]
 
 
 def ministry_ids() -> dict[str, int]:

@@ -236,6 +236,28 @@ def redaction_codes(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(REDACTION_RE.findall(text.replace(BOLD, ""))))
 
 
+# What may stand around the markers in a passage that is nothing but a withheld marker:
+# list bullets, bold marks, dashes, brackets and punctuation.
+FILLER_RE = re.compile(r"[\s\-–—•*·,;:.()\[\]/]*")
+
+
+def withheld_parts(text: str) -> tuple[bool, tuple[str, ...]] | None:
+    """(outside the request, codes as released, each once) when `text` is nothing but
+    withheld markers ("buiten verzoek", "5.1.2i", "10.2.e - buiten verzoek") with
+    bullets, bold marks, dashes and punctuation around them; None when it is (also)
+    text. minutes.redactions.withheld names what this finds."""
+    if not text:
+        return None
+    outside = bool(WITHHELD_RE.search(text))
+    rest = WITHHELD_RE.sub(" ", text)
+    codes = tuple(dict.fromkeys(REDACTION_RE.findall(rest)))
+    if not (outside or codes):
+        return None
+    if not FILLER_RE.fullmatch(REDACTION_RE.sub(" ", rest)):
+        return None
+    return outside, codes
+
+
 def withheld_passages(text: str) -> int:
     """How many passages the text marks as withheld ("buiten verzoek")."""
     return len(WITHHELD_RE.findall(text))
