@@ -32,13 +32,14 @@ from minutes.models import (
     Ministry,
     MinistryAlias,
     MinistryMention,
+    Redaction,
     Series,
     SourceDocument,
     Topic,
 )
 from minutes.names import visible_name
 from minutes.search import index as search_index
-from minutes.services import mark_interrupted_runs, tag_topics
+from minutes.services import fill_redactions, mark_interrupted_runs, tag_topics
 
 admin.site.site_header = "SGO-archief beheer"
 admin.site.site_title = "SGO-archief beheer"
@@ -288,6 +289,28 @@ class MinistryMentionInline(admin.TabularInline):
         return formset
 
 
+class RedactionInline(admin.TabularInline):
+    """The meeting's redaction codes and withheld passages, as found in its text
+    (minutes.parsing.redactions): read only, found again on every edit."""
+
+    model = Redaction
+    fk_name = "meeting"
+    fields = ("position", "code", "ground", "law", "kind", "agenda_item", "part", "offset")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ("position",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("agenda_item__parent")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class MeetingImportFileInline(ImportFileDisplays, admin.TabularInline):
     """Every import of this meeting, with the version each one replaced."""
 
@@ -332,6 +355,8 @@ class SearchIndexedAdmin(admin.ModelAdmin):
         return obj.meeting_id
 
     def reindex(self, meeting_ids: list[int]) -> None:
+        # An edited title, text or list may add or drop redactions: found again.
+        fill_redactions(meeting_ids)
         ArchiveVersion.bump(meeting_ids)
         search_index.after_commit()
 
@@ -438,7 +463,7 @@ class MeetingAdmin(SearchIndexedAdmin):
         ),
         ("Oorspronkelijke tekst", {"classes": ("collapse",), "fields": ("original_text_block",)}),
     )
-    inlines = [AgendaItemInline, MinistryMentionInline, MeetingImportFileInline]
+    inlines = [AgendaItemInline, MinistryMentionInline, RedactionInline, MeetingImportFileInline]
 
     @admin.display(description="bronbestand", ordering="source_name")
     def source_file(self, obj: Meeting) -> str:

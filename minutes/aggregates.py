@@ -22,7 +22,8 @@ from django.db.models import Count, Max, QuerySet
 from django.db.models.functions import TruncWeek
 
 from minutes import coverage
-from minutes.models import ArchiveVersion, Meeting, Ministry, Series, Topic
+from minutes.models import ArchiveVersion, Meeting, Ministry, Redaction, Series, Topic
+from minutes.redactions import ground_order, ground_rows
 
 T = TypeVar("T")
 AGGREGATES_SECONDS = 300
@@ -174,3 +175,51 @@ class ArchiveCounts:
         return self._kept(
             f"series-totals:{series.pk}", lambda: Meeting.objects.filter(series=series).totals()
         )
+
+    def redaction_total(self) -> int:
+        """How many redactions the archive holds (the home page's figure)."""
+        return self._kept("redaction-total", lambda: Redaction.objects.count())
+
+    def ground_facets(self) -> dict[str, int]:
+        """{ground key: meetings holding a redaction on it} over the whole archive."""
+        return self._kept("ground-facets", lambda: Meeting.objects.all().ground_counts())
+
+    def redactions(self) -> dict:
+        """Redactions counted by ground: in all, per year and per ministry (the items
+        discussing it), with the meetings and whole items withheld. Seven queries
+        however large the archive (minutes.models.RedactionQuerySet)."""
+
+        def compute() -> dict:
+            records = Redaction.objects.all()
+            per_ground = records.ground_counts()
+            columns = sorted(per_ground, key=ground_order)
+
+            def row(counts: dict[str, int]) -> dict:
+                return {
+                    "total": sum(counts.values()),
+                    "cells": [counts.get(key, 0) for key in columns],
+                }
+
+            per_ministry = Redaction.objects.ministry_counts()
+            return {
+                "total": sum(per_ground.values()),
+                "grounds": ground_rows(per_ground, every=True),
+                "columns": ground_rows({key: per_ground[key] for key in columns}),
+                "meetings": records.order_by().values("meeting").distinct().count(),
+                "all_meetings": Meeting.objects.count(),
+                "withheld_items": records.filter(kind=Redaction.Kind.ITEM)
+                .order_by()
+                .values("agenda_item")
+                .distinct()
+                .count(),
+                "years": [
+                    {"year": year, **row(counts)}
+                    for year, counts in sorted(records.year_counts().items())
+                ],
+                "ministries": [
+                    {"ministry": ministry, **row(per_ministry[ministry.pk])}
+                    for ministry in Ministry.objects.filter(pk__in=per_ministry)
+                ],
+            }
+
+        return self._kept("redactions", compute)

@@ -54,3 +54,35 @@ def bar_chart(periods: list[dict], *, width: int = 720, height: int = 200) -> di
         "axis_y": height - bottom,
         "label_y": height - 8,
     }
+
+
+# A horizontal bar chart's rows: a label line in CSS pixels (never scaled down with the
+# chart, so its text stays 14 px at any width), then a bar whose length is a percentage.
+ROW_HEIGHT = 40
+LABEL_BASELINE = 16
+BAR_OFFSET = 22
+BAR_HEIGHT = 12
+
+
+def share_bars(rows: list[dict]) -> dict:
+    """Geometry for one horizontal bar per row ({"label", "n"}): {"bars", "height"}.
+
+    The SVG is as wide as its box and has no viewBox: each label is text of a fixed
+    size above its bar, with its value written out ("5.1.2e: 129"), so the chart reads
+    at 360 px as at 1280 px and without colour; the page shows the same numbers in a
+    table. Bars are a share of the largest value, as a percentage of the width.
+    """
+    peak = max((row["n"] for row in rows), default=0) or 1
+    bars = []
+    for index, row in enumerate(rows):
+        top = index * ROW_HEIGHT
+        bars.append(
+            {
+                "label": row["label"],
+                "n": row["n"],
+                "label_y": top + LABEL_BASELINE,
+                "bar_y": top + BAR_OFFSET,
+                "percent": round(max(100 * row["n"] / peak, 0.5 if row["n"] else 0), 1),
+            }
+        )
+    return {"bars": bars, "height": len(rows) * ROW_HEIGHT, "bar_height": BAR_HEIGHT}

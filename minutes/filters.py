@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -16,9 +16,11 @@ from minutes.models import (
     Meeting,
     Ministry,
     MinistryMention,
+    Redaction,
     Series,
     Topic,
 )
+from minutes.redactions import ground_choices
 
 # The one checkbox that shows the routine decisions (Decision.Kind.ADOPTED) too.
 ROUTINE_LABEL = gettext_lazy("Ook vastgestelde verslagen tonen")
@@ -135,6 +137,13 @@ class ArchiveFilterSet(SeriesFilter):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    grond = django_filters.MultipleChoiceFilter(
+        label=gettext_lazy("Woo-grond"),
+        choices=ground_choices(),
+        method="filter_grounds",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     # How rows reach their meeting, or their agenda item: with `item_ref` set, the
     # ministry and topic filters look at the agenda item itself, not the meeting.
     meeting_ref = "meeting"
@@ -154,6 +163,20 @@ class ArchiveFilterSet(SeriesFilter):
             scope = {"meeting": OuterRef(self.meeting_ref)}
         for ministry in value:
             queryset = queryset.filter(Exists(mentions.filter(ministry=ministry, **scope)))
+        return queryset
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def filter_grounds(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        """Rows with a redaction on each chosen ground (a key: "5.1.2e", "10.2.e",
+        "buiten-verzoek"): in the meeting, or in the agenda item or its sub-items."""
+        if self.item_ref:
+            scope = Q(agenda_item=OuterRef(self.item_ref)) | Q(
+                agenda_item__parent=OuterRef(self.item_ref)
+            )
+        else:
+            scope = Q(meeting=OuterRef(self.meeting_ref))
+        for ground in value:
+            queryset = queryset.filter(Exists(Redaction.objects.filter(scope, ground=ground)))
         return queryset
 
     @extend_schema_field(OpenApiTypes.STR)
@@ -184,7 +207,17 @@ class MeetingFilter(ArchiveFilterSet):
     class Meta:
         model = Meeting
         form = FilterForm
-        fields = ["van", "tot", "jaar", "reeks", "ministerie", "onderwerp", "q", "sorteer"]
+        fields = [
+            "van",
+            "tot",
+            "jaar",
+            "reeks",
+            "ministerie",
+            "onderwerp",
+            "grond",
+            "q",
+            "sorteer",
+        ]
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return search.meetings_matching(queryset, value)
@@ -232,6 +265,7 @@ class DecisionFilter(ArchiveFilterSet):
             "reeks",
             "ministerie",
             "onderwerp",
+            "grond",
             "soort",
             "vastgesteld",
         ]
@@ -306,6 +340,7 @@ class SearchFilter(ArchiveFilterSet):
             "reeks",
             "ministerie",
             "onderwerp",
+            "grond",
             "besluit",
             "sorteer",
         ]
@@ -333,8 +368,12 @@ class SearchFilter(ArchiveFilterSet):
             topics=tuple(t.pk for t in data.get("onderwerp") or ()),
             series=(data["reeks"].pk,) if data.get("reeks") else (),
             decided=bool(data.get("besluit")),
+            grounds=tuple(data.get("grond") or ()),
         )
         return data.get("q") or "", filters, self.SORTS[data.get("sorteer") or "relevantie"]
 
     def filter_decision(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset  # applied by the search index, in filter_queryset
+
+    def filter_grounds(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return queryset  # applied by the search index, in filter_queryset

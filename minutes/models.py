@@ -350,6 +350,16 @@ class MeetingQuerySet(models.QuerySet):
             if counts.get(ministry.pk)
         ]
 
+    def ground_counts(self) -> dict[str, int]:
+        """Per redaction ground (key), how many of these meetings hold one on it."""
+        rows = (
+            Redaction.objects.filter(meeting__in=self.order_by().values("pk"))
+            .order_by()
+            .values_list("ground")
+            .annotate(n=models.Count("meeting", distinct=True))
+        )
+        return dict(rows)
+
     def series_counts(self) -> list[dict]:
         """Per series, how many of these meetings it holds, in the series' order."""
         rows = self.order_by().values("series").annotate(n=models.Count("pk"))

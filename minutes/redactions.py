@@ -82,9 +82,10 @@ def ground_meaning(key: str) -> str:
     return str(GROUNDS.get(key, UNKNOWN_GROUND))
 
 
-def ground_choices() -> list[tuple[str, str]]:
-    """The `grond` filter's values: every ground of the table, then "buiten verzoek"."""
-    return [(key, key) for key in GROUNDS] + [(OUTSIDE_REQUEST, str(OUTSIDE_LABEL))]
+def ground_choices() -> list[tuple[str, str | Promise]]:
+    """The `grond` filter's values: every ground of the table, then "buiten verzoek"
+    (its label translated when shown)."""
+    return [(key, key) for key in GROUNDS] + [(OUTSIDE_REQUEST, OUTSIDE_LABEL)]
 
 
 def ground_order(key: str) -> tuple:
@@ -219,3 +220,12 @@ def marked_text(text: str) -> str:
             line = f"{bullet.group(0) if bullet else ''}[{found.marker()}]"
         lines.append(line)
     return "\n".join(lines)
+
+
+def ground_facet(counts: dict[str, int]) -> list[dict]:
+    """A facet's rows ({"value", "label", "n"}) for the `grond` filter, in the table's order."""
+    return [
+        {"value": row["key"], "label": row["label"], "n": row["n"]}
+        for row in ground_rows(counts)
+        if row["n"]
+    ]

@@ -59,6 +59,7 @@ urlpatterns = [
     path("reeksen/<slug:slug>/", views.SeriesDetailView.as_view(), name="series_detail"),
     path("reeksen/<slug:slug>/feed/", feeds.SeriesFeed(), name="series_feed"),
     path("dekking/", views.CoverageView.as_view(), name="coverage"),
+    path("weglakkingen/", views.RedactionsView.as_view(), name="redactions"),
     path("ministeries/", views.MinistryListView.as_view(), name="ministry_list"),
     path("ministeries/<slug:slug>/", views.MinistryDetailView.as_view(), name="ministry_detail"),
     path("ministeries/<slug:slug>/feed/", feeds.MinistryFeed(), name="ministry_feed"),

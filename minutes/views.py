@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -25,7 +25,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from minutes import aggregates, coverage, opendata, rendering, search
-from minutes.charts import bar_chart
+from minutes.charts import bar_chart, share_bars
 from minutes.filters import DecisionFilter, MeetingFilter, QueryField, SearchFilter, SeriesFilter
 from minutes.formats import local_date
 from minutes.models import (
@@ -37,11 +37,13 @@ from minutes.models import (
     Meeting,
     Ministry,
     MinistryMention,
+    Redaction,
     Series,
     SourceDocument,
     Topic,
 )
 from minutes.names import visible_name
+from minutes.redactions import ground_facet, ground_rows
 
 
 class FilteredListView(FilterView):
@@ -161,6 +163,7 @@ class HomeView(TemplateView):
         context["several_series"] = len(context["series_facets"]) > 1
         context["years"] = counts.year_counts()
         context["covered_weeks"] = counts.covered_weeks()
+        context["redaction_total"] = counts.redaction_total()
         context["ministries"] = counts.ministries()
         context["topics"] = counts.topics()
         return context
@@ -196,14 +199,18 @@ class MeetingListView(CountedMeetingsMixin, FilteredListView):
             context["series_facets"] = self.archive_counts.series_facets()
             context["year_facets"] = self.archive_counts.year_counts()
             context["ministry_facets"] = self.archive_counts.ministry_facets()
+            grounds = self.archive_counts.ground_facets()
         elif kept is not None:  # counted once per archive version and filter combination
             context["series_facets"] = kept.kept("series", results.series_counts)
             context["year_facets"] = kept.kept("years", results.year_counts)
             context["ministry_facets"] = kept.kept("ministries", results.ministry_counts)
+            grounds = kept.kept("grounds", results.ground_counts)
         else:
             context["series_facets"] = results.series_counts()
             context["year_facets"] = results.year_counts()
             context["ministry_facets"] = results.ministry_counts()
+            grounds = results.ground_counts()
+        context["ground_facets"] = ground_facet(grounds)
         # Each row names its series when the list holds more than one.
         context["show_series"] = len(context["series_facets"]) > 1
         return context
@@ -244,6 +251,7 @@ class MeetingDetailView(DetailView):
             bodies = rendering.cached_item_bodies(meeting.render_cache_key(), meeting.agenda)
         for item in every_item:
             item.body_html = bodies[item.pk]
+        context["redaction_counts"] = ground_rows(meeting.redactions.ground_counts())
         return context
 
 
@@ -391,6 +399,22 @@ class CoverageView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["coverage"] = aggregates.ArchiveCounts().coverage()
         context["summer_recess"] = coverage.SUMMER_RECESS_WEEKS
+        return context
+
+
+class RedactionsView(TemplateView):
+    """Redactions counted by ground: in all, per year and per ministry, as charts and
+    tables, with each ground's meaning (minutes.redactions.GROUNDS)."""
+
+    template_name = "minutes/redactions.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        counts = aggregates.ArchiveCounts().redactions()
+        context["counts"] = counts
+        context["ground_chart"] = share_bars(counts["columns"])
+        years = [{"label": str(row["year"]), "n": row["total"]} for row in counts["years"]]
+        context["year_chart"] = share_bars(years)
         return context
 
 
@@ -605,6 +629,9 @@ class DecisionListView(FilteredListView):
             context["series_facets"] = self._kept(
                 "series", lambda: decision_series_counts(decisions)
             )
+            context["ground_facets"] = ground_facet(
+                self._kept("grounds", lambda: decision_ground_counts(decisions))
+            )
         return context
 
 
@@ -635,6 +662,24 @@ def decision_ministry_counts(decisions: QuerySet[Decision]) -> list[dict]:
         {"ministry": ministry, "n": counts[ministry.pk]}
         for ministry in Ministry.objects.filter(pk__in=counts)
     ]
+
+
+def decision_ground_counts(decisions: QuerySet[Decision]) -> dict[str, int]:
+    """{ground key: decisions}: the decisions whose agenda item (or one of its sub-items)
+    holds a redaction on each ground, as the `grond` filter reads it. Two queries: the
+    grounds in use, then one count per ground in a single aggregate."""
+    keys = sorted(Redaction.objects.order_by().values_list("ground", flat=True).distinct())
+    if not keys:
+        return {}
+    item = OuterRef("agenda_item")
+    scope = Q(agenda_item=item) | Q(agenda_item__parent=item)
+    counts = decisions.order_by().aggregate(
+        **{
+            f"g{index}": Count("pk", filter=Q(Exists(Redaction.objects.filter(scope, ground=key))))
+            for index, key in enumerate(keys)
+        }
+    )
+    return {key: counts[f"g{index}"] for index, key in enumerate(keys) if counts[f"g{index}"]}
 
 
 def decision_series_counts(decisions: QuerySet[Decision]) -> list[dict]:

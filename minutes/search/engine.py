@@ -21,7 +21,7 @@ import tantivy
 from django.db import models
 
 from minutes.models import AgendaItem, Decision, Meeting, Ministry, Series, Topic
-from minutes.redactions import without_withheld
+from minutes.redactions import ground_facet, without_withheld
 from minutes.search import index
 from minutes.search.config import HEADLINE_START, HEADLINE_STOP
 from minutes.search.query import Clause, Sort, Term, parse
@@ -49,6 +49,7 @@ class Facets(TypedDict):
     ministries: list[dict]
     topics: list[dict]
     with_decision: int
+    grounds: list[dict]
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ class Filters:
     meeting: int | None = None
     # Search the decisions' texts instead of the agenda items.
     decisions: bool = False
+    # Redaction grounds (keys, minutes.parsing.redactions): each must hold.
+    grounds: tuple[str, ...] = ()
 
 
 # ------------------------------------------------------------------ queries
@@ -171,6 +174,8 @@ def _filter_queries(filters: Filters) -> list[tantivy.Query]:
                 ]
             )
         )
+    for ground in filters.grounds:
+        queries.append(tantivy.Query.term_query(schema, "ground", ground))
     if filters.decided:
         queries.append(tantivy.Query.term_query(schema, "decided", 1))
     if filters.meeting is not None:
@@ -310,7 +315,14 @@ class Results(Sequence[AgendaItem]):
         left out.
         """
         if self._index_query is None:
-            return {"series": [], "years": [], "ministries": [], "topics": [], "with_decision": 0}
+            return {
+                "series": [],
+                "years": [],
+                "ministries": [],
+                "topics": [],
+                "with_decision": 0,
+                "grounds": [],
+            }
         terms = {"size": ALL, "min_doc_count": 1}
         buckets = self.searcher.aggregate(
             self._index_query,
@@ -320,6 +332,7 @@ class Results(Sequence[AgendaItem]):
                 "ministries": {"terms": {"field": "ministry", **terms}},
                 "topics": {"terms": {"field": "topic", **terms}},
                 "decided": {"terms": {"field": "decided", **terms}},
+                "grounds": {"terms": {"field": "ground", **terms}},
             },
         )
 
@@ -342,6 +355,9 @@ class Results(Sequence[AgendaItem]):
                 {"topic": t, "n": per_topic[t.pk]} for t in Topic.objects.filter(pk__in=per_topic)
             ],
             "with_decision": counts("decided").get(1, 0),
+            "grounds": ground_facet(
+                {b["key"]: int(b["doc_count"]) for b in buckets["grounds"]["buckets"]}
+            ),
         }
 
 

@@ -46,14 +46,14 @@ from minutes.models import (
     MeetingChange,
     MinistryMention,
 )
-from minutes.parsing import REDACTION_RE
+from minutes.parsing.redactions import grounds
 from minutes.redactions import without_withheld
 from minutes.search import terms
 
 logger = logging.getLogger(__name__)
 
 # Bump when the schema or the analyzer changes: an index of another layout is rebuilt.
-LAYOUT = 7  # 7: withheld passages left out of the terms
+LAYOUT = 8  # 8: `ground` holds ground keys (minutes.parsing.redactions), "buiten-verzoek" too
 ANALYZER = "nl"
 TITLE_BOOST = 3.0
 # A word found only as part of a compound ("thuiswerken" in "thuiswerkvergoeding")
@@ -107,7 +107,8 @@ def build_schema() -> tantivy.Schema:
     builder.add_unsigned_field("speaker", indexed=True, fast=True)  # spoke in its rondvraag
     builder.add_unsigned_field("topic", indexed=True, fast=True)
     builder.add_unsigned_field("decided", indexed=True, fast=True)  # 1 with a decision
-    # Decision kinds (the item's decisions; a decision document's own), redaction codes.
+    # Decision kinds (the item's decisions; a decision document's own); the grounds of
+    # its redactions as keys ("5.1.2e" for 5.1.2.e, "10.2.e", "buiten-verzoek").
     builder.add_text_field("decision_kind", tokenizer_name="raw", fast=True)
     builder.add_text_field("ground", tokenizer_name="raw", fast=True)
     return builder.build()
@@ -255,7 +256,7 @@ def text_fields(
     analysed: tuple[terms.Analysed, terms.Analysed] | None = None,
 ) -> Spec:
     """The fields of a document that come from its text alone: its terms, compound
-    parts, redaction grounds, digest and (with `vocabulary`) its words as written.
+    parts, redaction grounds (keys), digest and (with `vocabulary`) its words as written.
 
     Pure and the costly part of a document: the import's parsing workers compute
     them beside the parser (`item_texts`), the rest of the document comes later.
@@ -263,7 +264,7 @@ def text_fields(
 
     Withheld passages (a title "buiten verzoek" or "5.1.2i", a bullet "- buiten
     verzoek") are not text: their words are left out of the terms, so a query for
-    "verzoek" does not find a marker. Their codes stay in `ground`, as released.
+    "verzoek" does not find a marker. Their grounds stay in `ground`.
     """
     searched_title, searched_body = without_withheld(title), without_withheld(body)
     if analysed is None or (searched_title, searched_body) != (title, body):
@@ -274,7 +275,7 @@ def text_fields(
         "body": " ".join(body_terms),
         "parts": terms.index_word_parts(title_words + body_words),
         "digest": digest(title, body),
-        "ground": sorted(set(REDACTION_RE.findall(f"{title}\n{body}"))),
+        "ground": grounds(title, body),
     }
     if vocabulary:  # an item's words as written, for "Bedoelde u …?"
         spec["words"] = terms.vocabulary_words(title_words + body_words)

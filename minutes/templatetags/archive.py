@@ -33,7 +33,7 @@ SITE_DESCRIPTION = gettext_lazy(
     "van de secretarissen-generaal, openbaar gemaakt onder de Woo."
 )
 # Facet parameters that take several values at once, each one narrowing the results.
-REPEATABLE = {"ministerie", "onderwerp"}
+REPEATABLE = {"ministerie", "onderwerp", "grond"}
 
 
 @register.simple_tag(takes_context=True)
