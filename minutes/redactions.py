@@ -66,7 +66,7 @@ def ground(code: str) -> str:
 
 
 # A passage outside the request: what the `grond` filter and the counts call it.
-OUTSIDE_LABEL = gettext_lazy("buiten verzoek")
+OUTSIDE_LABEL = gettext_lazy("buiten het verzoek")
 OUTSIDE_MEANING = gettext_lazy("niet openbaar gemaakt: valt buiten het verzoek om informatie")
 
 

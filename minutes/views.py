@@ -673,13 +673,19 @@ def decision_ground_counts(decisions: QuerySet[Decision]) -> dict[str, int]:
         return {}
     item = OuterRef("agenda_item")
     scope = Q(agenda_item=item) | Q(agenda_item__parent=item)
-    counts = decisions.order_by().aggregate(
+    flagged = decisions.order_by().annotate(
         **{
-            f"g{index}": Count("pk", filter=Q(Exists(Redaction.objects.filter(scope, ground=key))))
+            f"has{index}": Exists(Redaction.objects.filter(scope, ground=key))
             for index, key in enumerate(keys)
         }
     )
-    return {key: counts[f"g{index}"] for index, key in enumerate(keys) if counts[f"g{index}"]}
+    counts = flagged.aggregate(
+        **{
+            f"n{index}": Count("pk", filter=Q(**{f"has{index}": True}))
+            for index in range(len(keys))
+        }
+    )
+    return {key: counts[f"n{index}"] for index, key in enumerate(keys) if counts[f"n{index}"]}
 
 
 def decision_series_counts(decisions: QuerySet[Decision]) -> list[dict]:

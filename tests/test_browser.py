@@ -51,6 +51,8 @@ PAGE_TYPES = [
     ("search-form", "/zoeken/", 200),
     ("open-data", "/open-data/", 200),
     ("coverage", "/dekking/", 200),
+    ("redactions", "/weglakkingen/", 200),
+    ("meeting-list-ground", "/vergaderingen/?grond=buiten-verzoek", 200),
     ("not-found", "/vergaderingen/1999-01-01/", 404),
 ]
 

@@ -197,6 +197,8 @@ PAGES = [
     ("search, nothing found", "/en/zoeken/?q=onbestaandwoordxyz", 200),
     ("decisions", "/en/besluiten/", 200),
     ("coverage", "/en/dekking/", 200),
+    ("redactions", "/en/weglakkingen/", 200),
+    ("meeting list, by ground", "/en/vergaderingen/?grond=buiten-verzoek", 200),
     ("decisions, routine shown", "/en/besluiten/?vastgesteld=ja", 200),
     ("decisions, searched", "/en/besluiten/?q=governance", 200),
     ("decisions, nothing found", "/en/besluiten/?q=onbestaandwoordxyz", 200),

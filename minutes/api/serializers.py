@@ -362,6 +362,13 @@ class TopicCountSerializer(CountSerializer):
     name = serializers.CharField()
 
 
+class GroundCountSerializer(CountSerializer):
+    ground = serializers.CharField(
+        help_text="The ground's key: a code normalised (5.1.2e, 10.2.e) or buiten-verzoek."
+    )
+    label = serializers.CharField()
+
+
 class FacetsSerializer(serializers.Serializer):
     """Counts over every match (not only this page), per value of each filter."""
 
@@ -370,6 +377,7 @@ class FacetsSerializer(serializers.Serializer):
     ministries = MinistryCountSerializer(many=True, help_text="Filter: ministerie=<slug>.")
     topics = TopicCountSerializer(many=True, help_text="Filter: onderwerp=<slug>.")
     with_decision = serializers.IntegerField(help_text="Filter: besluit=true.")
+    grounds = GroundCountSerializer(many=True, help_text="Filter: grond=<ground>.")
 
     @staticmethod
     def of(facets: dict) -> dict:
@@ -392,6 +400,10 @@ class FacetsSerializer(serializers.Serializer):
                 for row in facets["topics"]
             ],
             "with_decision": facets["with_decision"],
+            "grounds": [
+                {"ground": row["value"], "label": row["label"], "count": row["n"]}
+                for row in facets["grounds"]
+            ],
         }
 
 
