@@ -383,3 +383,41 @@ def test_chart_labels_are_at_least_12_px_on_a_phone(
             assert page.evaluate("document.documentElement.scrollWidth") <= 360
     finally:
         context.close()
+
+
+class AdminTests(TestCase):
+    def setUp(self) -> None:
+        from django.contrib.auth.models import User
+
+        self.client.force_login(User.objects.create_superuser("beheer", password="geheim-1-ww"))
+
+    def test_meeting_page_lists_its_redactions_read_only(self):
+        meeting = Meeting.objects.get(slug="2020-09-09")
+        response = self.client.get(f"/beheer/minutes/meeting/{meeting.pk}/change/")
+        self.assertContains(response, "Weglakkingen")
+        self.assertContains(response, "buiten-verzoek")
+        self.assertNotContains(response, "redactions-0-code")  # no input: read only
+
+    def test_an_edited_item_text_has_its_redactions_found_again(self):
+        meeting = Meeting.objects.get(slug="2021-01-19")
+        item = meeting.agenda_items.filter(decisions__isnull=True, parent=None).first()
+        before = meeting.redactions.filter(ground=OUTSIDE_REQUEST).count()
+        response = self.client.post(
+            f"/beheer/minutes/agendaitem/{item.pk}/change/",
+            {
+                "meeting": meeting.pk,
+                "position": item.position,
+                "number": item.number,
+                "anchor": item.anchor,
+                "title": item.title,
+                "body": f"{item.body}\n- buiten verzoek",
+                "decisions-TOTAL_FORMS": 0,
+                "decisions-INITIAL_FORMS": 0,
+                "decisions-MIN_NUM_FORMS": 0,
+                "decisions-MAX_NUM_FORMS": 1000,
+            },
+        )
+        self.assertEqual(response.status_code, 302, getattr(response, "context", None))
+        added = meeting.redactions.filter(ground=OUTSIDE_REQUEST, agenda_item=item)
+        self.assertEqual(meeting.redactions.filter(ground=OUTSIDE_REQUEST).count(), before + 1)
+        self.assertEqual(added.get().kind, Redaction.Kind.OUTSIDE)
