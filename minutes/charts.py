@@ -11,9 +11,20 @@ from datetime import date
 
 from minutes.formats import local_date
 
-# How many axis labels a chart shows at most: labels of 12–14 px stay apart on a
-# 320 px wide chart.
-MAX_AXIS_LABELS = 6
+# Axis labels are 14 px (static/css/site.css); a chart is at least this wide (a 360 px
+# phone, less the page's margins). A label takes about 0.6 em a character, and a gap.
+NARROWEST_CHART = 300
+LABEL_CHARACTER = 0.6 * 14
+LABEL_GAP = 16
+
+
+def _label_step(labels: list[str]) -> int:
+    """Every how many bars an axis label fits without touching the next on a phone."""
+    widest = max(len(label) for label in labels) * LABEL_CHARACTER + LABEL_GAP
+    fitting = max(2, int(NARROWEST_CHART // widest))
+    return -(-len(labels) // fitting)
+
+
 # Above each bar its value, while bars are this many or fewer (more would collide on a
 # phone; the table under the chart has every value).
 MAX_VALUE_LABELS = 12
@@ -87,7 +98,7 @@ def bar_chart(periods: list[dict], *, height: int = 200) -> dict:
         else local_date(date(period["year"], period["month"], 1), "b Y")
         for period in periods
     ]
-    every = -(-len(periods) // MAX_AXIS_LABELS)  # keep axis labels from overlapping
+    every = _label_step(labels)  # keep axis labels from overlapping
     bars = _bars(
         [p["count"] for p in periods], labels, peak, top=top, plot_height=plot_height, every=every
     )
