@@ -43,6 +43,10 @@ class ComparisonTests(RoleTestCase):
         response = self.client.get(COMPARE)
         self.assertEqual(response.status_code, 200)
         html = response.content.decode()
+        # Templates' comments stay out of the page (a {# #} comment is one line only).
+        for page in (html, self.client.get("/ministeries/def/").content.decode()):
+            self.assertNotIn("{#", page)
+            self.assertNotIn("{% comment", page)
         ministries = list(Ministry.objects.all())
         self.assertEqual(
             html.count('<svg class="sgo-chart__svg sgo-multiples__svg"'), len(ministries)
