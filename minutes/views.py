@@ -168,7 +168,11 @@ class HomeView(TemplateView):
         context["several_series"] = len(context["series_facets"]) > 1
         context["years"] = counts.year_counts()
         context["covered_weeks"] = counts.covered_weeks()
-        context["ministries"] = counts.ministries()
+        # Per ministry the meetings it was discussed or spoke in: the filters' default role.
+        ministries, roles_counts = counts.ministries(), counts.ministry_roles()
+        for ministry in ministries:
+            ministry.involved = roles_counts[ministry.pk]["meetings_involved"]
+        context["ministries"] = ministries
         context["topics"] = counts.topics()
         return context
 

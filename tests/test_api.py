@@ -250,10 +250,7 @@ def test_ministries_with_former_names_and_counts(client):
     assert row["counts"] == {
         "meetings": mentions.values("meeting").distinct().count(),
         "meetings_present": mentions.filter(role="present").values("meeting").distinct().count(),
-        "meetings_involved": mentions.exclude(role="present")
-        .values("meeting")
-        .distinct()
-        .count(),
+        "meetings_involved": mentions.exclude(role="present").values("meeting").distinct().count(),
         "items_discussed": mentions.filter(role="mentioned")
         .values("agenda_item")
         .distinct()

@@ -143,6 +143,9 @@ class RoleCountTests(RoleTestCase):
             dict(re.findall(r'data-role="(\w+)">(\d+)<', page)),
             {role: str(n) for role, n in expected.items()},
         )
+        home = self.client.get("/").content.decode()
+        entry = re.search(r'href="/ministeries/def/".*?</li>', home, re.S).group(0)
+        self.assertIn(f"({expected['betrokken']} vergaderingen)", " ".join(entry.split()))
         api = self.client.get("/api/ministries/def/").json()["counts"]
         self.assertEqual(
             {
