@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max
 from django.db.models.functions import TruncWeek
 
 from minutes import coverage
@@ -113,11 +113,19 @@ class ArchiveCounts:
         return self._kept("years", lambda: list(Meeting.objects.year_counts()))
 
     def ministry_facets(self) -> list[dict]:
+        """Meetings per ministry in the default role (discussed or spoke)."""
         return self._kept("ministry-facets", lambda: Meeting.objects.all().ministry_counts())
 
-    def timeline(self, ministry: Ministry, items: QuerySet) -> list[dict]:
-        """A ministry's whole timeline (`items`: all agenda items involving it)."""
-        return self._kept(f"timeline:{ministry.pk}", lambda: ministry.timeline(items))
+    def timeline(self, ministry: Ministry, role: str) -> list[dict]:
+        """A ministry's whole timeline in `role` (minutes/roles.py)."""
+        return self._kept(f"timeline:{ministry.pk}:{role}", lambda: ministry.timeline(role))
+
+    def comparison(self) -> dict:
+        """Per year and ministry: items discussed, rondvraag contributions and the meetings
+        of each (minutes.comparison.counts); three queries however large the archive."""
+        from minutes import comparison
+
+        return self._kept("comparison", comparison.counts)
 
     def ministries(self) -> list[Ministry]:
         return self._kept("ministries", lambda: list(Ministry.objects.with_meeting_counts()))

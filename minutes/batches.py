@@ -480,6 +480,9 @@ def write_children(
         for abbr in parsed.ministries_present:
             if abbr in ministries:
                 mentions.append((ministries[abbr], meeting.pk, None, role.PRESENT, "", ""))
+                # Present at each item's meeting: the index's `rol=aanwezig`.
+                for row in rows:
+                    row.mentions.append((ministries[abbr], role.PRESENT))
         for top, row, item in zip(tops, rows, parsed.agenda_items, strict=False):
             for abbr in item.ministries_mentioned:
                 if abbr in ministries:

@@ -1,4 +1,9 @@
-"""Server-rendered SVG bar charts: no JavaScript, readable without colour."""
+"""Server-rendered SVG bar charts: no JavaScript, readable without colour.
+
+A chart's horizontal positions are percentages of its width and its vertical ones
+pixels, with no viewBox: the SVG takes its box's width and is never scaled, so its
+labels keep their CSS size (at least 12 px) on a 360 px phone as on a desktop.
+"""
 
 from __future__ import annotations
 
@@ -6,51 +11,104 @@ from datetime import date
 
 from minutes.formats import local_date
 
+# Axis labels are 14 px (static/css/site.css); a chart is at least this wide (a 360 px
+# phone, less the page's margins). A label takes about 0.6 em a character, and a gap.
+NARROWEST_CHART = 300
+LABEL_CHARACTER = 0.6 * 14
+LABEL_GAP = 16
 
-def bar_chart(periods: list[dict], *, width: int = 720, height: int = 200) -> dict:
-    """Geometry for a bar per period: {"bars": [...], "width", "height", "max"}.
 
-    Each bar carries its value as a text label above it, so the chart reads without
-    relying on colour, and the page shows the same numbers in a table.
-    """
-    if not periods:
-        return {"bars": [], "width": width, "height": height, "max": 0}
-    top, bottom, left = 24, 28, 8
-    plot_height = height - top - bottom
-    peak = max(p["count"] for p in periods) or 1
-    slot = (width - 2 * left) / len(periods)
-    bar_width = max(2.0, slot * 0.7)
-    every = max(1, round(len(periods) / 12))  # keep axis labels from overlapping
+def _label_step(labels: list[str]) -> int:
+    """Every how many bars an axis label fits without touching the next on a phone."""
+    widest = max(len(label) for label in labels) * LABEL_CHARACTER + LABEL_GAP
+    fitting = max(2, int(NARROWEST_CHART // widest))
+    return -(-len(labels) // fitting)
+
+
+# Above each bar its value, while bars are this many or fewer (more would collide on a
+# phone; the table under the chart has every value).
+MAX_VALUE_LABELS = 12
+
+
+def _bars(
+    values: list[float],
+    labels: list[str],
+    peak: float,
+    *,
+    top: int,
+    plot_height: int,
+    left: float = 1.0,
+    every: int = 1,
+) -> list[dict]:
+    """Bars across the width in percent (with `left` percent either side), heights in px."""
+    slot = (100 - 2 * left) / len(values)
+    bar_width = slot * 0.7
     bars = []
-    for index, period in enumerate(periods):
-        bar_height = plot_height * period["count"] / peak
+    for index, (value, label) in enumerate(zip(values, labels, strict=True)):
+        bar_height = plot_height * value / peak if peak else 0
         x = left + index * slot + (slot - bar_width) / 2
-        label = (
-            f"{period['year']}–{period['until']}"
-            if period.get("until")
-            else str(period["year"])
-            if not period["month"]
-            # A short month in the page's language: "jan 2021", "mrt 2021"; "Jan 2021".
-            else local_date(date(period["year"], period["month"], 1), "b Y")
-        )
         bars.append(
             {
-                "x": round(x, 1),
+                "x": round(x, 2),
                 "y": round(top + plot_height - bar_height, 1),
-                "width": round(bar_width, 1),
+                "width": round(bar_width, 2),
                 "height": round(bar_height, 1),
-                "center": round(x + bar_width / 2, 1),
+                "center": round(x + bar_width / 2, 2),
                 "value_y": round(top + plot_height - bar_height - 4, 1),
-                "count": period["count"],
                 "label": label,
                 "show_label": index % every == 0,
+                # Axis labels: the first from its bar's left edge, the last to its right
+                # edge, so neither runs off the chart.
+                "label_x": round(
+                    x
+                    if index == 0
+                    else x + bar_width
+                    if index == len(values) - 1
+                    else x + bar_width / 2,
+                    2,
+                ),
+                "label_anchor": "start"
+                if index == 0
+                else "end"
+                if index == len(values) - 1
+                else "middle",
             }
         )
+    return bars
+
+
+def bar_chart(periods: list[dict], *, height: int = 200) -> dict:
+    """Geometry for a bar per period: {"bars": [...], "height", "max", …}.
+
+    Each bar carries its value as a text label above it (up to MAX_VALUE_LABELS bars),
+    so the chart reads without relying on colour, and the page shows the same numbers
+    in a table.
+    """
+    if not periods:
+        return {"bars": [], "height": height, "max": 0}
+    top, bottom = 24, 30
+    plot_height = height - top - bottom
+    peak = max(p["count"] for p in periods) or 1
+    labels = [
+        f"{period['year']}–{period['until']}"
+        if period.get("until")
+        else str(period["year"])
+        if not period["month"]
+        # A short month in the page's language: "jan 2021", "mrt 2021"; "Jan 2021".
+        else local_date(date(period["year"], period["month"], 1), "b Y")
+        for period in periods
+    ]
+    every = _label_step(labels)  # keep axis labels from overlapping
+    bars = _bars(
+        [p["count"] for p in periods], labels, peak, top=top, plot_height=plot_height, every=every
+    )
+    for bar, period in zip(bars, periods, strict=True):
+        bar["count"] = period["count"]
     return {
         "bars": bars,
-        "width": width,
         "height": height,
         "max": peak,
+        "show_values": len(periods) <= MAX_VALUE_LABELS,
         "axis_y": height - bottom,
         "label_y": height - 8,
     }
@@ -86,3 +144,26 @@ def share_bars(rows: list[dict]) -> dict:
             }
         )
     return {"bars": bars, "height": len(rows) * ROW_HEIGHT, "bar_height": BAR_HEIGHT}
+
+
+def small_multiple(
+    values: list[float], labels: list[str], peak: float, *, shown: list[str], height: int = 120
+) -> dict:
+    """One of a row of small charts on the same scale (`peak`, the largest value of them
+    all): a bar per value, the first and last label under the axis, `shown` (the values
+    as text) above the bars when there are few enough bars to fit them."""
+    top, bottom = 22, 26
+    plot_height = height - top - bottom
+    bars = _bars(values, labels, peak, top=top, plot_height=plot_height, left=2.0)
+    for bar, text, value in zip(bars, shown, values, strict=True):
+        bar["text"] = text
+        bar["value"] = value
+    return {
+        "bars": bars,
+        "height": height,
+        "show_values": len(values) <= 8,
+        "axis_y": height - bottom,
+        "label_y": height - 7,
+        "first": labels[0] if labels else "",
+        "last": labels[-1] if len(labels) > 1 else "",
+    }

@@ -37,7 +37,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from minutes import search
-from minutes.filters import DecisionFilter, MeetingFilter, SearchFilter, SeriesFilter
+from minutes.filters import (
+    DecisionFilter,
+    MeetingFilter,
+    MinistryItemFilter,
+    SearchFilter,
+    SeriesFilter,
+)
 from minutes.models import (
     MEETING_HEAVY_FIELDS,
     AgendaItem,
@@ -395,8 +401,9 @@ def _topic_items(request: HttpRequest, slug: str):
 
 def _ministry_items(request: HttpRequest, slug: str):
     ministry = get_object_or_404(Ministry, slug=slug)
-    items = _items(AgendaItem.objects.involving(ministry)).with_contributions(ministry)
-    filterset = SeriesFilter(request.GET, queryset=items)
+    items = _items(AgendaItem.objects.all()).with_contributions(ministry)
+    # The page's filters, its role (`rol`) too.
+    filterset = MinistryItemFilter(request.GET, queryset=items, ministry=ministry)
     if not filterset.is_valid():
         return None, filterset
     return filterset.qs.order_by("-meeting__date", "-meeting__slug", "position"), filterset

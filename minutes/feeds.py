@@ -27,7 +27,13 @@ from django.utils.html import escape
 from django.utils.translation import gettext, gettext_lazy
 
 from minutes import search
-from minutes.filters import DecisionFilter, MeetingFilter, SearchFilter, SeriesFilter
+from minutes.filters import (
+    DecisionFilter,
+    MeetingFilter,
+    MinistryItemFilter,
+    SearchFilter,
+    SeriesFilter,
+)
 from minutes.models import AgendaItem, Decision, Meeting, Ministry, Series, Topic
 from minutes.redactions import marked_text, shown_title
 
@@ -221,10 +227,9 @@ class MinistryFeed(ItemFeed):
 
     def get_object(self, request, slug: str):
         ministry = get_object_or_404(Ministry, slug=slug)
-        items = AgendaItem.objects.involving(ministry).with_contributions(ministry)
-        filterset = SeriesFilter(request.GET, queryset=items)
-        filterset.ministry = ministry
-        return filterset
+        items = AgendaItem.objects.with_contributions(ministry)
+        # The page's filters, its role (`rol`) too.
+        return MinistryItemFilter(request.GET, queryset=items, ministry=ministry)
 
     def title(self, filterset) -> str:
         return plain(gettext("SGO-archief: %(ministry)s") % {"ministry": filterset.ministry.name})

@@ -5,17 +5,17 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from minutes import search
+from minutes import roles, search
 from minutes.models import (
     AgendaItem,
     Decision,
     Meeting,
     Ministry,
-    MinistryMention,
     Redaction,
     Series,
     Topic,
@@ -129,6 +129,14 @@ class ArchiveFilterSet(SeriesFilter):
         method="filter_ministries",
         widget=forms.CheckboxSelectMultiple,
     )
+    # How the chosen ministries take part, for the filter and the ministry facet (the
+    # default: discussed or spoke in the rondvraag; minutes/roles.py).
+    rol = django_filters.ChoiceFilter(
+        label=gettext_lazy("Rol van het ministerie"),
+        choices=roles.Role.choices,
+        empty_label=None,
+        method="filter_noop_role",
+    )
     onderwerp = django_filters.ModelMultipleChoiceFilter(
         label=gettext_lazy("Onderwerp"),
         queryset=Topic.objects.all(),
@@ -155,15 +163,25 @@ class ArchiveFilterSet(SeriesFilter):
     # The API's description (drf-spectacular): the parameter is a slug, repeatable.
     @extend_schema_field(OpenApiTypes.STR)
     def filter_ministries(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        # Each chosen ministry narrows the result (AND), like every other facet.
-        mentions = MinistryMention.objects
-        if self.item_ref:
-            scope = {"agenda_item": OuterRef(self.item_ref)}
-        else:
-            scope = {"meeting": OuterRef(self.meeting_ref)}
+        # Each chosen ministry narrows the result (AND), like every other facet, in the
+        # role chosen (`rol`).
+        role = self.role()
         for ministry in value:
-            queryset = queryset.filter(Exists(mentions.filter(ministry=ministry, **scope)))
+            queryset = queryset.filter(
+                roles.taking_part(
+                    ministry, role, meeting_ref=self.meeting_ref, item_ref=self.item_ref
+                )
+            )
         return queryset
+
+    def filter_noop_role(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset  # the role shapes the ministry filter and facets
+
+    def role(self) -> roles.Role:
+        """The role chosen (`rol`), the default without one or with invalid filters."""
+        if not self.is_bound or not self.is_valid():
+            return roles.DEFAULT
+        return roles.of(self.form.cleaned_data.get("rol"))
 
     @extend_schema_field(OpenApiTypes.STR)
     def filter_grounds(self, queryset: QuerySet, name: str, value) -> QuerySet:
@@ -191,6 +209,56 @@ class ArchiveFilterSet(SeriesFilter):
         return queryset
 
 
+class MinistryItemFilter(SeriesFilter):
+    """A ministry's agenda items (its page, feed and exports): a period, a series and
+    the role it takes (`rol`, minutes/roles.py; the default: the items that name it or
+    carry its rondvraag contribution; `aanwezig`: the items of meetings it was present
+    at). Give the ministry as `ministry`."""
+
+    rol = django_filters.ChoiceFilter(
+        label=gettext_lazy("Rol van het ministerie"),
+        choices=roles.Role.choices,
+        empty_label=None,
+        method="filter_noop",
+    )
+
+    class Meta:
+        model = AgendaItem
+        form = FilterForm
+        fields = ["van", "tot", "reeks", "rol"]
+
+    def __init__(self, data=None, *args, ministry: Ministry, **kwargs):
+        self.ministry = ministry
+        # Bound even to no parameters: the role applies to the bare list too.
+        super().__init__(QueryDict() if data is None else data, *args, **kwargs)
+
+    def filter_noop(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset  # the role is applied in filter_queryset, chosen or not
+
+    def role(self) -> roles.Role:
+        if not self.is_bound or not self.is_valid():
+            return roles.DEFAULT
+        return roles.of(self.form.cleaned_data.get("rol"))
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        return super().filter_queryset(queryset).involving(self.ministry, self.role())
+
+    def meetings(self) -> QuerySet:
+        """The meetings in the period and series chosen (for the ministry's timeline
+        and counts); all meetings without filters."""
+        meetings = Meeting.objects.all()
+        if not self.is_bound or not self.is_valid():
+            return meetings
+        data = self.form.cleaned_data
+        if data.get("van"):
+            meetings = meetings.filter(date__gte=data["van"])
+        if data.get("tot"):
+            meetings = meetings.filter(date__lte=data["tot"])
+        if data.get("reeks"):
+            meetings = meetings.filter(series=data["reeks"])
+        return meetings
+
+
 class MeetingFilter(ArchiveFilterSet):
     q = QueryFilter(label=gettext_lazy("Zoekterm"), method="filter_q")
     sorteer = django_filters.ChoiceFilter(
@@ -213,6 +281,7 @@ class MeetingFilter(ArchiveFilterSet):
             "jaar",
             "reeks",
             "ministerie",
+            "rol",
             "onderwerp",
             "grond",
             "q",
@@ -264,6 +333,7 @@ class DecisionFilter(ArchiveFilterSet):
             "jaar",
             "reeks",
             "ministerie",
+            "rol",
             "onderwerp",
             "grond",
             "soort",
@@ -339,6 +409,7 @@ class SearchFilter(ArchiveFilterSet):
             "jaar",
             "reeks",
             "ministerie",
+            "rol",
             "onderwerp",
             "grond",
             "besluit",
@@ -365,6 +436,7 @@ class SearchFilter(ArchiveFilterSet):
             end=data.get("tot"),
             year=int(data["jaar"]) if data.get("jaar") else None,
             ministries=tuple(m.pk for m in data.get("ministerie") or ()),
+            role=roles.of(data.get("rol")).value,
             topics=tuple(t.pk for t in data.get("onderwerp") or ()),
             series=(data["reeks"].pk,) if data.get("reeks") else (),
             decided=bool(data.get("besluit")),

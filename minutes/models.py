@@ -75,37 +75,50 @@ class MinistryQuerySet(models.QuerySet):
         """Each ministry with the number of meetings it was present at, spoke in or was named in."""
         return self.annotate(meeting_count=models.Count("mentions__meeting", distinct=True))
 
-    def role_counts(self) -> dict[int, dict[str, int]]:
+    def role_counts(self, meetings: models.QuerySet | None = None) -> dict[int, dict[str, int]]:
         """Per ministry (by pk; every one of these, zeros included): `meetings` it was
-        present at, spoke in or was named in, `meetings_present`, `items_discussed` (agenda
-        items naming it) and `rondvraag_contributions`. Two grouped queries in all."""
+        present at, spoke in or was named in, `meetings_present`, `meetings_involved`
+        (named in an item or spoke in the rondvraag: the default role of the filters),
+        `items_discussed` (agenda items naming it) and `rondvraag_contributions`.
+
+        `meetings`: count within these meetings only (a period). Two grouped queries."""
+        mentions = MinistryMention.objects.all()
+        if meetings is not None:
+            mentions = mentions.filter(meeting__in=meetings.order_by().values("pk"))
         counts = {
-            row["pk"]: {
-                "meetings": row["meeting_count"],
+            pk: {
+                "meetings": 0,
                 "meetings_present": 0,
+                "meetings_involved": 0,
                 "items_discussed": 0,
                 "rondvraag_contributions": 0,
             }
-            for row in self.with_meeting_counts().values("pk", "meeting_count")
+            for pk in self.values_list("pk", flat=True)
         }
         rows = (
-            MinistryMention.objects.filter(ministry__in=counts)
+            mentions.filter(ministry__in=counts)
             .order_by()
-            .values("ministry", "role")
+            .values("ministry")
             .annotate(
-                meetings=models.Count("meeting", distinct=True),
-                items=models.Count("agenda_item", distinct=True),
-                mentions=models.Count("pk"),
+                any_role=models.Count("meeting", distinct=True),
+                present=models.Count("meeting", distinct=True, filter=Q(role=MentionRole.PRESENT)),
+                involved=models.Count(
+                    "meeting", distinct=True, filter=~Q(role=MentionRole.PRESENT)
+                ),
+                discussed=models.Count(
+                    "agenda_item", distinct=True, filter=Q(role=MentionRole.MENTIONED)
+                ),
+                spoke=models.Count("pk", filter=Q(role=MentionRole.SPEAKER)),
             )
         )
         for row in rows:
-            own = counts[row["ministry"]]
-            if row["role"] == MentionRole.PRESENT:
-                own["meetings_present"] = row["meetings"]
-            elif row["role"] == MentionRole.MENTIONED:
-                own["items_discussed"] = row["items"]
-            elif row["role"] == MentionRole.SPEAKER:
-                own["rondvraag_contributions"] = row["mentions"]
+            counts[row["ministry"]].update(
+                meetings=row["any_role"],
+                meetings_present=row["present"],
+                meetings_involved=row["involved"],
+                items_discussed=row["discussed"],
+                rondvraag_contributions=row["spoke"],
+            )
         return counts
 
 
@@ -137,31 +150,53 @@ class Ministry(models.Model):
     # A run of more empty years than this is one period ("1946–2009") in a timeline.
     TIMELINE_MAX_EMPTY_YEARS = 10
 
-    def timeline(self, items: models.QuerySet | None = None) -> list[dict]:
-        """Meetings involving this ministry per year (per month for a short span).
+    def timeline(
+        self, role: str | None = None, meetings: models.QuerySet | None = None
+    ) -> list[dict]:
+        """This ministry's part per year (per month for a short span), in `role`
+        (minutes.roles: the filters' `rol`, the default when None).
 
-        `items` (agenda items, e.g. filtered by period) limits the count to the
-        meetings those items belong to. Empty periods between the first and last are
-        listed too, so the chart's gaps are real; but a long run of empty years (a
-        stray date far from the rest, year 1 say) is one period with an `until`
-        year, so the rows stay bounded by the years that have meetings, not by the
-        span between them.
+        What a period counts is what the ministry's counts count for that role:
+        meetings discussed or spoke in (`betrokken`), agenda items naming it
+        (`besproken`), rondvraag contributions (`rondvraag`), meetings present at
+        (`aanwezig`); so the periods add up to the count the page shows. `meetings`
+        limits the count to these meetings (a period, a series). One query.
+
+        Empty periods between the first and last are listed too, so the chart's gaps
+        are real; but a long run of empty years (a stray date far from the rest, year
+        1 say) is one period with an `until` year, so the rows stay bounded by the
+        years that have meetings, not by the span between them.
         """
-        meetings = Meeting.objects.filter(ministry_mentions__ministry=self)
-        if items is not None:
-            meetings = meetings.filter(pk__in=items.values("meeting"))
-        dates = list(meetings.order_by("date").values_list("date", flat=True).distinct())
-        if not dates:
+        from minutes import roles
+
+        role = roles.of(role)
+        mentions = MinistryMention.objects.filter(ministry=self, role__in=roles.mention_roles(role))
+        if meetings is not None:
+            mentions = mentions.filter(meeting__in=meetings.order_by().values("pk"))
+        if role in (roles.Role.DISCUSSED, roles.Role.RONDVRAAG):
+            unit = models.Count("agenda_item", distinct=True)  # one mention a role an item
+        else:
+            unit = models.Count("meeting", distinct=True)
+        rows = (
+            mentions.order_by()
+            .values("meeting__date")
+            .annotate(n=unit)
+            .order_by("meeting__date")
+            .values_list("meeting__date", "n")
+        )
+        per_day = list(rows)
+        if not per_day:
             return []
-        monthly = (dates[-1] - dates[0]).days <= 2 * 366
+        first, last = per_day[0][0], per_day[-1][0]
+        monthly = (last - first).days <= 2 * 366
         counts: dict[tuple[int, int], int] = {}
-        for day in dates:
+        for day, n in per_day:
             key = (day.year, day.month if monthly else 0)
-            counts[key] = counts.get(key, 0) + 1
+            counts[key] = counts.get(key, 0) + n
         if monthly:
             periods = []
-            year, month = dates[0].year, dates[0].month
-            while (year, month) <= (dates[-1].year, dates[-1].month):
+            year, month = first.year, first.month
+            while (year, month) <= (last.year, last.month):
                 periods.append(
                     {"year": year, "month": month, "count": counts.get((year, month), 0)}
                 )
@@ -335,10 +370,15 @@ class MeetingQuerySet(models.QuerySet):
             .order_by("-year")
         )
 
-    def ministry_counts(self) -> list[dict]:
-        """Per ministry, how many of these meetings involve it (present, speaker, named)."""
+    def ministry_counts(self, role: str | None = None) -> list[dict]:
+        """Per ministry, how many of these meetings have it in `role` (minutes.roles:
+        the filters' `rol`; by default discussed or spoke in the rondvraag)."""
+        from minutes import roles
+
         rows = (
-            MinistryMention.objects.filter(meeting__in=self.order_by().values("pk"))
+            MinistryMention.objects.filter(
+                meeting__in=self.order_by().values("pk"), role__in=roles.mention_roles(role)
+            )
             .order_by()
             .values("ministry")
             .annotate(n=models.Count("meeting", distinct=True))
@@ -672,13 +712,13 @@ class AgendaItemQuerySet(models.QuerySet):
             *(f"meeting__{name}" for name in MEETING_HEAVY_FIELDS),
         )
 
-    def involving(self, ministry: Ministry) -> AgendaItemQuerySet:
-        """Items that name the ministry or carry its rondvraag contribution."""
-        return self.filter(
-            models.Exists(
-                MinistryMention.objects.filter(agenda_item=models.OuterRef("pk"), ministry=ministry)
-            )
-        )
+    def involving(self, ministry: Ministry, role: str | None = None) -> AgendaItemQuerySet:
+        """Items that have the ministry in `role` (minutes.roles; by default: items that
+        name it or carry its rondvraag contribution; `aanwezig`: items of meetings it
+        was present at)."""
+        from minutes import roles
+
+        return self.filter(roles.taking_part(ministry, role, meeting_ref="meeting", item_ref="pk"))
 
     def newest_first(self) -> AgendaItemQuerySet:
         return (

@@ -61,6 +61,11 @@ urlpatterns = [
     path("dekking/", views.CoverageView.as_view(), name="coverage"),
     path("weglakkingen/", views.RedactionsView.as_view(), name="redactions"),
     path("ministeries/", views.MinistryListView.as_view(), name="ministry_list"),
+    path(
+        "ministeries/vergelijken/",
+        views.MinistryComparisonView.as_view(),
+        name="ministry_compare",
+    ),
     path("ministeries/<slug:slug>/", views.MinistryDetailView.as_view(), name="ministry_detail"),
     path("ministeries/<slug:slug>/feed/", feeds.MinistryFeed(), name="ministry_feed"),
     path(

@@ -24,9 +24,16 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from minutes import aggregates, coverage, opendata, rendering, search
+from minutes import aggregates, comparison, coverage, opendata, rendering, roles, search
 from minutes.charts import bar_chart, share_bars
-from minutes.filters import DecisionFilter, MeetingFilter, QueryField, SearchFilter, SeriesFilter
+from minutes.filters import (
+    DecisionFilter,
+    MeetingFilter,
+    MinistryItemFilter,
+    QueryField,
+    SearchFilter,
+    SeriesFilter,
+)
 from minutes.formats import local_date
 from minutes.models import (
     IMPORT_PERMISSION,
@@ -119,8 +126,8 @@ def active_filters(filterset, skip: tuple[str, ...] = ()) -> list[dict]:
         if name == "sorteer" or name in skip:
             continue
         for raw in filterset.data.getlist(name):
-            if not raw.strip():
-                continue
+            if not raw.strip() or (name == "rol" and raw == roles.DEFAULT):
+                continue  # the default role (as the form sends it) narrows nothing
             remaining = filterset.data.copy()
             remaining.setlist(name, [v for v in remaining.getlist(name) if v != raw])
             remaining.pop("page", None)
@@ -164,7 +171,11 @@ class HomeView(TemplateView):
         context["years"] = counts.year_counts()
         context["covered_weeks"] = counts.covered_weeks()
         context["redaction_total"] = counts.redaction_total()
-        context["ministries"] = counts.ministries()
+        # Per ministry the meetings it was discussed or spoke in: the filters' default role.
+        ministries, roles_counts = counts.ministries(), counts.ministry_roles()
+        for ministry in ministries:
+            ministry.involved = roles_counts[ministry.pk]["meetings_involved"]
+        context["ministries"] = ministries
         context["topics"] = counts.topics()
         return context
 
@@ -201,14 +212,17 @@ class MeetingListView(CountedMeetingsMixin, FilteredListView):
             context["ministry_facets"] = self.archive_counts.ministry_facets()
             grounds = self.archive_counts.ground_facets()
         elif kept is not None:  # counted once per archive version and filter combination
+            role = self.filterset.role()
             context["series_facets"] = kept.kept("series", results.series_counts)
             context["year_facets"] = kept.kept("years", results.year_counts)
-            context["ministry_facets"] = kept.kept("ministries", results.ministry_counts)
+            context["ministry_facets"] = kept.kept(
+                "ministries", lambda: results.ministry_counts(role)
+            )
             grounds = kept.kept("grounds", results.ground_counts)
         else:
             context["series_facets"] = results.series_counts()
             context["year_facets"] = results.year_counts()
-            context["ministry_facets"] = results.ministry_counts()
+            context["ministry_facets"] = results.ministry_counts(self.filterset.role())
             grounds = results.ground_counts()
         context["ground_facets"] = ground_facet(grounds)
         # Each row names its series when the list holds more than one.
@@ -463,13 +477,19 @@ class MinistryListView(ListView):
     template_name = "minutes/ministry_list.html"
 
     def get_queryset(self):
-        return aggregates.ArchiveCounts().ministries()
+        counts = aggregates.ArchiveCounts()
+        ministries = counts.ministries()
+        role_counts = counts.ministry_roles()
+        for ministry in ministries:
+            ministry.roles = role_counts[ministry.pk]
+        return ministries
 
 
 class MinistryDetailView(FilteredListView):
-    """One ministry: its timeline and the agenda items it appears in."""
+    """One ministry: its counts per role, its timeline and the agenda items it appears in
+    (all three in the role chosen, `rol`: minutes/roles.py)."""
 
-    filterset_class = SeriesFilter
+    filterset_class = MinistryItemFilter
     paginate_by = 25
     context_object_name = "items"
     template_name = "minutes/ministry_detail.html"
@@ -484,30 +504,64 @@ class MinistryDetailView(FilteredListView):
         )
         return super().get(request, *args, **kwargs)
 
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "ministry": self.ministry}
+
     def get_queryset(self):
-        return (
-            AgendaItem.objects.involving(self.ministry)
-            .newest_first()
-            .with_contributions(self.ministry)
-        )
+        return AgendaItem.objects.newest_first().with_contributions(self.ministry)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["ministry"] = self.ministry
         context["former_names"] = [a for a in self.ministry.aliases.all() if a.is_former_name]
         context["spellings"] = [a for a in self.ministry.aliases.all() if not a.is_former_name]
-        items = self.filterset.qs
+        role = self.filterset.role()
+        meetings = self.filterset.meetings()
         kept = self.filtered_counts
+        ministry = self.ministry
         if self.unfiltered():
-            timeline = self.archive_counts.timeline(self.ministry, items)
+            timeline = self.archive_counts.timeline(ministry, role)
+            counts = self.archive_counts.ministry_roles()[ministry.pk]
         elif kept is not None:
-            timeline = kept.kept("timeline", lambda: self.ministry.timeline(items))
+            timeline = kept.kept("timeline", lambda: ministry.timeline(role, meetings))
+            counts = kept.kept(
+                "roles",
+                lambda: Ministry.objects.filter(pk=ministry.pk).role_counts(meetings)[ministry.pk],
+            )
         else:
-            timeline = self.ministry.timeline(items)
+            timeline = ministry.timeline(role, meetings)
+            counts = Ministry.objects.filter(pk=ministry.pk).role_counts(meetings)[ministry.pk]
         context["chart"] = bar_chart(timeline)
-        context["chart_caption"] = gettext("Vergaderingen waarin %(ministry)s voorkomt") % {
-            "ministry": self.ministry.abbreviation
-        }
+        context["chart_caption"] = roles.timeline_caption(role, ministry.abbreviation)
+        context["chart_unit"] = roles.timeline_unit(role)
+        context["role"] = role
+        context["role_rows"] = roles.count_rows(counts, role, self.request.GET)
+        return context
+
+
+class MinistryComparisonView(TemplateView):
+    """Ministries side by side (minutes/comparison.py): one small chart per ministry on
+    the same scale, each with its data as a table, the measure chosen by `maat`."""
+
+    template_name = "minutes/ministry_compare.html"
+
+    def get(self, request, *args, **kwargs):
+        self.form = comparison.MeasureForm(request.GET or None)
+        response = super().get(request, *args, **kwargs)
+        if self.form.is_bound and not self.form.is_valid():
+            response.status_code = 400
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        counts = aggregates.ArchiveCounts()
+        measure = self.form.measure() if self.form.is_bound else comparison.DEFAULT_MEASURE
+        context["form"] = self.form
+        context["measures"] = [
+            {"value": value, "label": label, "current": value == measure}
+            for value, (label, _share) in comparison.MEASURES.items()
+        ]
+        context["comparison"] = comparison.charts(counts.comparison(), counts.ministries(), measure)
         return context
 
 
@@ -623,8 +677,9 @@ class DecisionListView(FilteredListView):
         if not self.filterset.errors:
             decisions = self.object_list
             context["year_facets"] = self._kept("years", lambda: decision_year_counts(decisions))
+            role = self.filterset.role()
             context["ministry_facets"] = self._kept(
-                "ministries", lambda: decision_ministry_counts(decisions)
+                "ministries", lambda: decision_ministry_counts(decisions, role)
             )
             context["series_facets"] = self._kept(
                 "series", lambda: decision_series_counts(decisions)
@@ -652,12 +707,21 @@ def decision_year_counts(decisions: QuerySet[Decision]) -> list[dict]:
     return list(rows.order_by("-year"))
 
 
-def decision_ministry_counts(decisions: QuerySet[Decision]) -> list[dict]:
-    """[{"ministry", "n"}]: the decisions whose agenda item involves each ministry,
-    as the ministry filter reads it, in the archive's order of ministries."""
-    through = "agenda_item__ministry_mentions__ministry"
-    rows = decisions.order_by().values(through).annotate(n=Count("pk", distinct=True))
-    counts = {row[through]: row["n"] for row in rows if row[through] is not None}
+def decision_ministry_counts(decisions: QuerySet[Decision], role: str | None = None) -> list[dict]:
+    """[{"ministry", "n"}]: the decisions whose agenda item has each ministry in `role`
+    (minutes/roles.py; `aanwezig`: present at the item's meeting), as the ministry filter
+    reads it, in the archive's order of ministries."""
+    if roles.of(role) == roles.Role.PRESENT:
+        mentions = "agenda_item__meeting__ministry_mentions"
+    else:
+        mentions = "agenda_item__ministry_mentions"
+    rows = (
+        decisions.order_by()
+        .filter(**{f"{mentions}__role__in": roles.mention_roles(role)})
+        .values(f"{mentions}__ministry")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    counts = {row[f"{mentions}__ministry"]: row["n"] for row in rows}
     return [
         {"ministry": ministry, "n": counts[ministry.pk]}
         for ministry in Ministry.objects.filter(pk__in=counts)

@@ -68,7 +68,12 @@ def test_meeting_list_record(client):
     [
         ("jaar=2020", lambda qs: qs.filter(date__year=2020)),
         ("van=2021-01-01&tot=2021-12-31", lambda qs: qs.filter(date__year=2021)),
-        ("ministerie=def", lambda qs: qs.filter(ministry_mentions__ministry__slug="def")),
+        (
+            "ministerie=def&rol=aanwezig",
+            lambda qs: qs.filter(
+                ministry_mentions__ministry__slug="def", ministry_mentions__role="present"
+            ),
+        ),
         (
             "ministerie=ezk&ministerie=bzk",
             lambda qs: qs.filter(ministry_mentions__ministry__slug="ezk").filter(
@@ -245,6 +250,7 @@ def test_ministries_with_former_names_and_counts(client):
     assert row["counts"] == {
         "meetings": mentions.values("meeting").distinct().count(),
         "meetings_present": mentions.filter(role="present").values("meeting").distinct().count(),
+        "meetings_involved": mentions.exclude(role="present").values("meeting").distinct().count(),
         "items_discussed": mentions.filter(role="mentioned")
         .values("agenda_item")
         .distinct()

@@ -53,12 +53,20 @@ class MeetingListTests(TestCase):
         response = self.client.get("/vergaderingen/?jaar=2020")
         self.assertContains(response, 'href="/vergaderingen/2020-09-09/"')
         self.assertNotContains(response, 'href="/vergaderingen/2021-01-19/"')
-        # DEF was present in 2020 only; AND over repeated ministries narrows.
+        # DEF was present in 2020 only, never discussed: found as present (rol=aanwezig),
+        # not by default (discussed or spoke). AND over repeated ministries narrows.
         response = self.client.get("/vergaderingen/?ministerie=def")
+        self.assertEqual([m.slug for m in response.context["meetings"]], [])
+        response = self.client.get("/vergaderingen/?ministerie=def&rol=aanwezig")
         self.assertEqual([m.slug for m in response.context["meetings"]], ["2020-09-09"])
         response = self.client.get("/vergaderingen/?ministerie=ezk&ministerie=bzk")
-        self.assertEqual(len(response.context["meetings"]), 2)
-        response = self.client.get("/vergaderingen/?ministerie=ezk&ministerie=def")
+        both = Meeting.objects.filter(
+            ministry_mentions__ministry__slug="ezk", ministry_mentions__agenda_item__isnull=False
+        ).filter(
+            ministry_mentions__ministry__slug="bzk", ministry_mentions__agenda_item__isnull=False
+        )
+        self.assertEqual(len(response.context["meetings"]), both.distinct().count())
+        response = self.client.get("/vergaderingen/?ministerie=ezk&ministerie=def&rol=aanwezig")
         self.assertEqual([m.slug for m in response.context["meetings"]], ["2020-09-09"])
 
     def test_topic_filter_and_sort(self):
@@ -386,7 +394,7 @@ class FeedAndExportTests(TestCase):
         self.assertEqual(len(list(second.iter("item"))), Meeting.objects.count())
 
     def test_csv_export(self):
-        response = self.client.get("/vergaderingen/export.csv?ministerie=def")
+        response = self.client.get("/vergaderingen/export.csv?ministerie=def&rol=aanwezig")
         raw = b"".join(response.streaming_content)
         # For a Dutch-locale Excel: a BOM, semicolons, CRLF (exports.CSV_DIALECT).
         self.assertTrue(raw.startswith(b"\xef\xbb\xbfdate;series;title;url;"), raw[:40])

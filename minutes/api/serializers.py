@@ -87,6 +87,9 @@ class MinistryCountsSerializer(serializers.Serializer):
         help_text="Meetings it was present at, named in or spoke in."
     )
     meetings_present = serializers.IntegerField(help_text="Meetings it was listed as present at.")
+    meetings_involved = serializers.IntegerField(
+        help_text="Meetings it was named in or spoke in (the default `rol`, betrokken)."
+    )
     items_discussed = serializers.IntegerField(help_text="Agenda items that name it.")
     rondvraag_contributions = serializers.IntegerField(
         help_text="Its contributions to any other business (rondvraag)."

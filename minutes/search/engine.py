@@ -52,6 +52,15 @@ class Facets(TypedDict):
     grounds: list[dict]
 
 
+# The index's ministry field for each role of minutes/roles.py (`rol`).
+ROLE_FIELDS = {
+    "betrokken": "ministry",
+    "besproken": "discussed",
+    "rondvraag": "speaker",
+    "aanwezig": "present",
+}
+
+
 @dataclass(frozen=True)
 class Filters:
     """What narrows a search besides its words (each given value must hold)."""
@@ -60,6 +69,8 @@ class Filters:
     end: date | None = None
     year: int | None = None
     ministries: tuple[int, ...] = ()
+    # How the ministries take part (minutes/roles.py), for their filter and facet.
+    role: str = "betrokken"
     topics: tuple[int, ...] = ()
     # Any of these series (a meeting is in one).
     series: tuple[int, ...] = ()
@@ -162,7 +173,7 @@ def _filter_queries(filters: Filters) -> list[tantivy.Query]:
     if filters.year:
         queries.append(tantivy.Query.term_query(schema, "year", filters.year))
     for ministry in filters.ministries:
-        queries.append(tantivy.Query.term_query(schema, "ministry", ministry))
+        queries.append(tantivy.Query.term_query(schema, ROLE_FIELDS[filters.role], ministry))
     for topic in filters.topics:
         queries.append(tantivy.Query.term_query(schema, "topic", topic))
     if filters.series:
@@ -329,7 +340,7 @@ class Results(Sequence[AgendaItem]):
             {
                 "series": {"terms": {"field": "series", **terms}},
                 "years": {"terms": {"field": "year", **terms}},
-                "ministries": {"terms": {"field": "ministry", **terms}},
+                "ministries": {"terms": {"field": ROLE_FIELDS[self.filters.role], **terms}},
                 "topics": {"terms": {"field": "topic", **terms}},
                 "decided": {"terms": {"field": "decided", **terms}},
                 "grounds": {"terms": {"field": "ground", **terms}},

@@ -53,7 +53,7 @@ from minutes.search import terms
 logger = logging.getLogger(__name__)
 
 # Bump when the schema or the analyzer changes: an index of another layout is rebuilt.
-LAYOUT = 8  # 8: `ground` holds ground keys (minutes.parsing.redactions), "buiten-verzoek" too
+LAYOUT = 9  # 8: `ground` holds ground keys ("buiten-verzoek" too); 9: a ministry field per role
 ANALYZER = "nl"
 TITLE_BOOST = 3.0
 # A word found only as part of a compound ("thuiswerken" in "thuiswerkvergoeding")
@@ -103,8 +103,12 @@ def build_schema() -> tantivy.Schema:
     # Sort keys: date, then the meeting's place on its day, then the item's position.
     builder.add_unsigned_field("newest", fast=True)
     builder.add_unsigned_field("oldest", fast=True)
-    builder.add_unsigned_field("ministry", indexed=True, fast=True)  # named in the item
-    builder.add_unsigned_field("speaker", indexed=True, fast=True)  # spoke in its rondvraag
+    # A ministry field per role (minutes/roles.py): named in the item or spoke in its
+    # rondvraag, named in it, spoke in its rondvraag, present at the item's meeting.
+    builder.add_unsigned_field("ministry", indexed=True, fast=True)
+    builder.add_unsigned_field("discussed", indexed=True, fast=True)
+    builder.add_unsigned_field("speaker", indexed=True, fast=True)
+    builder.add_unsigned_field("present", indexed=True, fast=True)
     builder.add_unsigned_field("topic", indexed=True, fast=True)
     builder.add_unsigned_field("decided", indexed=True, fast=True)  # 1 with a decision
     # Decision kinds (the item's decisions; a decision document's own); the grounds of
@@ -223,7 +227,8 @@ class ItemRow:
     date: date
     slug: str
     series_id: int  # the meeting's series
-    mentions: list[tuple[int, str]] = field(default_factory=list)  # (ministry, role)
+    # (ministry, role); the ministries present at the meeting on each of its items
+    mentions: list[tuple[int, str]] = field(default_factory=list)
     topics: list[int] = field(default_factory=list)
     decisions: list[tuple[int, str, str]] = field(default_factory=list)  # (pk, text, kind)
 
@@ -297,7 +302,11 @@ def item_texts(
 
 def _spec(row: ItemRow, kind: int, text: Spec, kinds: Iterable[str]) -> Spec:
     day, newest, oldest = _sort_keys(row)
-    speaker = MinistryMention.Role.SPEAKER
+    role = MinistryMention.Role
+
+    def having(*roles: str) -> list[int]:
+        return sorted({ministry for ministry, r in row.mentions if r in roles})
+
     return {
         "kind": kind,
         "item_id": row.pk,
@@ -308,8 +317,10 @@ def _spec(row: ItemRow, kind: int, text: Spec, kinds: Iterable[str]) -> Spec:
         "year": row.date.year,
         "newest": newest,
         "oldest": oldest,
-        "ministry": sorted({ministry for ministry, _ in row.mentions}),
-        "speaker": sorted({ministry for ministry, role in row.mentions if role == speaker}),
+        "ministry": having(role.MENTIONED, role.SPEAKER),
+        "discussed": having(role.MENTIONED),
+        "speaker": having(role.SPEAKER),
+        "present": having(role.PRESENT),
         "decision_kind": sorted(set(kinds)),
         "topic": sorted(set(row.topics)),
         "decided": 1 if row.decisions else 0,
@@ -358,7 +369,7 @@ def digest(title: str, body: str) -> int:
 def _items(meeting_ids: Iterable[int] | None = None, chunk: int = 2000) -> Iterator[ItemRow]:
     """The agenda items (of these meetings, or all) with what their documents need.
 
-    Plain rows in chunks: four queries per chunk of items, no model instances.
+    Plain rows in chunks: five queries per chunk of items, no model instances.
     """
     items = AgendaItem.objects.order_by("pk")
     if meeting_ids is not None:
@@ -385,6 +396,15 @@ def _items(meeting_ids: Iterable[int] | None = None, chunk: int = 2000) -> Itera
         mentions = MinistryMention.objects.filter(agenda_item_id__in=ids)
         for item, ministry, role in mentions.values_list("agenda_item_id", "ministry_id", "role"):
             rows[item].mentions.append((ministry, role))
+        by_meeting: dict[int, list[ItemRow]] = {}
+        for row in rows.values():
+            by_meeting.setdefault(row.meeting_id, []).append(row)
+        present = MinistryMention.objects.filter(
+            meeting_id__in=list(by_meeting), role=MinistryMention.Role.PRESENT
+        )
+        for meeting, ministry in present.values_list("meeting_id", "ministry_id"):
+            for row in by_meeting[meeting]:
+                row.mentions.append((ministry, MinistryMention.Role.PRESENT))
         tags = AgendaItem.topics.through.objects.filter(agendaitem_id__in=ids)
         for item, topic in tags.values_list("agendaitem_id", "topic_id"):
             rows[item].topics.append(topic)
