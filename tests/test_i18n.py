@@ -42,7 +42,8 @@ WORDS = """
     zijn zoek zoeken zoekterm zondag zonder ja
 """
 DUTCH_WORDS = frozenset(WORDS.split())
-WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+# A word stands alone: "de" inside a digest ("025de958") is no word.
+WORD_RE = re.compile(r"(?<!\w)[^\W\d_]+(?:['’][^\W\d_]+)?(?!\w)")
 # Addresses and query strings keep their Dutch paths and parameters
 # (/en/vergaderingen/?jaar=2021): no interface text.
 PATH_RE = re.compile(r"\S*[/?=]\S*")
