@@ -78,6 +78,14 @@ def pages(deep_page: int) -> list[tuple[str, str]]:
         ("feed search common", "/zoeken/feed/?q=verslag"),
         ("feed ministry", f"/ministeries/{MINISTRY}/feed/"),
         ("feed topic (big)", f"/onderwerpen/{BIG_TOPIC}/feed/"),
+        # Issue 16: ministries by role and side by side, redactions counted, coverage.
+        ("ministry rol=rondvraag", f"/ministeries/{MINISTRY}/?rol=rondvraag"),
+        ("meetings rol=aanwezig", f"/vergaderingen/?ministerie={MINISTRY}&rol=aanwezig"),
+        ("meetings grond", "/vergaderingen/?grond=5.1.2e"),
+        ("search grond", "/zoeken/?q=huisvesting&grond=5.1.2e"),
+        ("compare", "/ministeries/vergelijken/"),
+        ("redactions", "/weglakkingen/"),
+        ("coverage", "/dekking/"),
     ]
 
 

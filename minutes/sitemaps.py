@@ -29,6 +29,10 @@ class PageSitemap(Sitemap):
             "minutes:ministry_list",
             "minutes:topic_list",
             "minutes:decision_list",
+            "minutes:ministry_compare",
+            "minutes:redactions",
+            "minutes:coverage",
+            "minutes:open_data",
         ]
 
     def location(self, name: str) -> str:

@@ -146,6 +146,11 @@ class HealthTests(IndexedTestCase):
 
     def test_not_in_the_sitemap_and_kept_from_crawlers(self):
         self.assertNotContains(self.client.get("/sitemap.xml"), "healthz")
+
+    def test_the_sitemap_lists_the_overview_pages(self):
+        body = self.client.get("/sitemap.xml").content.decode()
+        for path in ("/ministeries/vergelijken/", "/weglakkingen/", "/dekking/", "/open-data/"):
+            self.assertIn(f"<loc>http://testserver{path}</loc>", body)
         self.assertContains(self.client.get("/robots.txt"), "Disallow: /healthz")
 
 
