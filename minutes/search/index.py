@@ -53,7 +53,7 @@ from minutes.search import terms
 logger = logging.getLogger(__name__)
 
 # Bump when the schema or the analyzer changes: an index of another layout is rebuilt.
-LAYOUT = 7  # 7: withheld passages left out of the terms
+LAYOUT = 8  # 8: mentions moved to the ministry of their date (migration 0025)
 ANALYZER = "nl"
 TITLE_BOOST = 3.0
 # A word found only as part of a compound ("thuiswerken" in "thuiswerkvergoeding")
