@@ -88,10 +88,9 @@ def _m(
     return MinistrySpec(abbreviation, name, slug, valid_from, valid_until, own)
 
 
-# Order is the order the archive lists ministries in: current ones first (the customary
-# protocol order puts AZ first; the rest follow alphabetically by abbreviation), then the
-# former ones, newest first.
-MINISTRIES: tuple[MinistrySpec, ...] = (
+# Defined current ones first, then the former ones; `MINISTRIES` holds them in the
+# archive's order.
+_DEFINED: tuple[MinistrySpec, ...] = (
     _m("AZ", "Ministerie van Algemene Zaken", "az", "Algemene Zaken"),
     _m(
         "AenM",
@@ -256,6 +255,16 @@ MINISTRIES: tuple[MinistrySpec, ...] = (
         valid_until=_day_before(RUTTE_I),
     ),
 )
+
+
+def archive_order(ministry: MinistrySpec) -> tuple:
+    """The order the archive lists ministries in: the customary protocol order puts AZ
+    first; the rest follow alphabetically by abbreviation, the newest of a name first."""
+    newest_first = -(ministry.valid_from or date.min).toordinal()
+    return (ministry.abbreviation != "AZ", ministry.abbreviation.casefold(), newest_first)
+
+
+MINISTRIES: tuple[MinistrySpec, ...] = tuple(sorted(_DEFINED, key=archive_order))
 
 _K = SuccessionKind
 SUCCESSIONS: tuple[SuccessionSpec, ...] = (
@@ -439,7 +448,7 @@ def default_directory() -> MinistryDirectory:
 # protocol order), the rest alphabetically.
 CANONICAL_ORDER: tuple[str, ...] = (
     "AZ",
-    *sorted({name.abbreviation for m in MINISTRIES for name in m.names} - {"AZ"}),
+    *sorted({name.abbreviation for m in MINISTRIES for name in m.names} - {"AZ"}, key=str.casefold),
 )
 
 

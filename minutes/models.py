@@ -178,6 +178,32 @@ class Ministry(models.Model):
             self.valid_until is None or day <= self.valid_until
         )
 
+    def chain(self) -> MinistryChain:
+        """Its predecessors and successors, each with the kind of link (two queries)."""
+        predecessors = [
+            (link.predecessor, link)
+            for link in self.succeeded.select_related("predecessor").order_by(
+                "predecessor__position"
+            )
+        ]
+        successors = [
+            (link.successor, link)
+            for link in self.successions.select_related("successor").order_by("successor__position")
+        ]
+        return MinistryChain(self, predecessors, successors)
+
+    def name_on(self, day: date, aliases: Iterable[MinistryAlias]) -> str:
+        """The name it went by on the day ("EL&I" for EZ (2010–2017) in 2011), from its
+        `aliases` (prefetched): a dated name valid then, else its abbreviation."""
+        for alias in aliases:
+            if (
+                alias.name_key
+                and (alias.valid_from is None or alias.valid_from <= day)
+                and (alias.valid_until is None or day <= alias.valid_until)
+            ):
+                return alias.name_key
+        return self.abbreviation
+
     # A run of more empty years than this is one period ("1946–2009") in a timeline.
     TIMELINE_MAX_EMPTY_YEARS = 10
 
@@ -224,6 +250,53 @@ class Ministry(models.Model):
                     {"year": empty, "month": 0, "count": 0} for empty in range(year + 1, following)
                 )
         return periods
+
+
+class MinistryChain:
+    """A ministry with its predecessors and successors: [(ministry, MinistrySuccession)]."""
+
+    def __init__(
+        self,
+        ministry: Ministry,
+        predecessors: list[tuple[Ministry, MinistrySuccession]],
+        successors: list[tuple[Ministry, MinistrySuccession]],
+    ) -> None:
+        self.ministry = ministry
+        self.predecessors = predecessors
+        self.successors = successors
+
+    @property
+    def others(self) -> list[Ministry]:
+        return [m for m, _link in self.predecessors] + [m for m, _link in self.successors]
+
+    @property
+    def all(self) -> list[Ministry]:
+        return [self.ministry, *self.others]
+
+    def __bool__(self) -> bool:
+        return bool(self.predecessors or self.successors)
+
+    def label(self, items: Iterable[AgendaItem]) -> None:
+        """Set `as_name` on each item that involves a predecessor or successor but not the
+        ministry itself: the name that one went by on the meeting's date ("VenJ"). Items
+        need `chain_mentions` (AgendaItemQuerySet.with_mentions_of); one query."""
+        items = list(items)
+        others = {m.pk: m for m in self.others}
+        aliases: dict[int, list[MinistryAlias]] = {pk: [] for pk in others}
+        if others and items:
+            for alias in MinistryAlias.objects.filter(ministry__in=others).exclude(name_key=""):
+                aliases[alias.ministry_id].append(alias)
+        for item in items:
+            involved = {mention.ministry_id for mention in item.chain_mentions}
+            if self.ministry.pk in involved:
+                item.as_name = ""
+                continue
+            day = item.meeting.date
+            names = [
+                others[pk].name_on(day, aliases[pk])
+                for pk in sorted(involved & others.keys(), key=lambda pk: others[pk].position)
+            ]
+            item.as_name = ", ".join(dict.fromkeys(names))
 
 
 class MinistryAlias(models.Model):
@@ -777,10 +850,29 @@ class AgendaItemQuerySet(models.QuerySet):
             .order_by("-meeting__date", "-meeting__slug", "position")
         )
 
-    def with_contributions(self, ministry: Ministry) -> AgendaItemQuerySet:
-        """Prefetch the ministry's rondvraag contributions to each item as `contributions`."""
+    def involving_any(self, ministries: Iterable[Ministry]) -> AgendaItemQuerySet:
+        """Items that name any of the ministries or carry a rondvraag contribution of one."""
+        return self.filter(
+            models.Exists(
+                MinistryMention.objects.filter(
+                    agenda_item=models.OuterRef("pk"), ministry__in=list(ministries)
+                )
+            )
+        )
+
+    def with_mentions_of(self, ministries: Iterable[Ministry]) -> AgendaItemQuerySet:
+        """Prefetch which of the ministries each item involves as `chain_mentions`."""
+        mentions = MinistryMention.objects.filter(ministry__in=list(ministries)).only(
+            "pk", "agenda_item_id", "ministry_id", "role"
+        )
+        return self.prefetch_related(
+            models.Prefetch("ministry_mentions", queryset=mentions, to_attr="chain_mentions")
+        )
+
+    def with_contributions(self, *ministries: Ministry) -> AgendaItemQuerySet:
+        """Prefetch the ministries' rondvraag contributions to each item as `contributions`."""
         spoken = MinistryMention.objects.filter(
-            ministry=ministry, role=MinistryMention.Role.SPEAKER
+            ministry__in=ministries, role=MinistryMention.Role.SPEAKER
         ).exclude(text="")
         return self.prefetch_related(
             models.Prefetch("ministry_mentions", queryset=spoken, to_attr="contributions")

@@ -441,6 +441,14 @@ class MinistryListView(ListView):
     def get_queryset(self):
         return aggregates.ArchiveCounts().ministries()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Current ministries in the table; former ones apart, with their periods.
+        ministries = context["ministries"]
+        context["ministries"] = [m for m in ministries if m.is_current]
+        context["former_ministries"] = [m for m in ministries if not m.is_current]
+        return context
+
 
 class MinistryDetailView(FilteredListView):
     """One ministry: its timeline and the agenda items it appears in."""
@@ -452,24 +460,32 @@ class MinistryDetailView(FilteredListView):
     counts_scope = "ministry"
 
     def get_counts_scope(self) -> str:
-        return f"ministry:{self.ministry.pk}"
+        return f"ministry:{self.ministry.pk}{':eigen' if self.own_only else ''}"
 
     def get(self, request, *args, **kwargs):
         self.ministry = get_object_or_404(
             Ministry.objects.prefetch_related("aliases"), slug=kwargs["slug"]
         )
+        # Its predecessors' and successors' items are listed with its own, unless
+        # `?alleen=eigen` asks for its own only.
+        self.chain = self.ministry.chain()
+        self.own_only = request.GET.get("alleen") == "eigen" or not self.chain
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
+        ministries = [self.ministry] if self.own_only else self.chain.all
         return (
-            AgendaItem.objects.involving(self.ministry)
+            AgendaItem.objects.involving_any(ministries)
             .newest_first()
-            .with_contributions(self.ministry)
+            .with_contributions(*ministries)
+            .with_mentions_of(ministries)
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["ministry"] = self.ministry
+        context["chain"], context["own_only"] = self.chain, self.own_only
+        self.chain.label(context["items"])
         context["former_names"] = [a for a in self.ministry.aliases.all() if a.is_former_name]
         context["spellings"] = [a for a in self.ministry.aliases.all() if not a.is_former_name]
         items = self.filterset.qs
