@@ -202,6 +202,8 @@ PAGES = [
     ("decisions, nothing found", "/en/besluiten/?q=onbestaandwoordxyz", 200),
     ("ministries", "/en/ministeries/", 200),
     ("ministry", "/en/ministeries/ezk/", 200),
+    ("former ministry", "/en/ministeries/venj/", 200),
+    ("ministry, own items only", "/en/ministeries/jenv/?alleen=eigen", 200),
     ("ministry, filtered", "/en/ministeries/ezk/?van=2021-01-01", 200),
     ("topics", "/en/onderwerpen/", 200),
     ("topic", "/en/onderwerpen/covid-19/", 200),
