@@ -161,7 +161,8 @@ class HomeView(TemplateView):
         context["several_series"] = len(context["series_facets"]) > 1
         context["years"] = counts.year_counts()
         context["covered_weeks"] = counts.covered_weeks()
-        context["ministries"] = counts.ministries()
+        # Former ministries only where the archive has their meetings (issue 16).
+        context["ministries"] = [m for m in counts.ministries() if m.is_current or m.meeting_count]
         context["topics"] = counts.topics()
         return context
 
