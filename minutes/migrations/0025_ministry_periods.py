@@ -199,6 +199,9 @@ def unseed(apps, schema_editor):
             move_mentions(MinistryMention, Meeting, [by_slug[slug].pk], lambda _m, _d, pk=pk: pk)
             by_slug[slug].delete()
     Ministry.objects.update(valid_from=None, valid_until=None)
+    # The schema changes that follow may not run with foreign-key checks still pending.
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
