@@ -91,10 +91,12 @@ class FormerNameSerializer(serializers.Serializer):
 
 
 class LinkedMinistrySerializer(MinistrySerializer):
-    kind = serializers.ChoiceField(
-        choices=MinistrySuccession.Kind.choices,
-        help_text="How the work passed: renamed, merged, continued (the continuing part of "
-        "a split), split_off or transferred.",
+    # A plain string in the schema: "kind" is also a decision's enum (drf-spectacular
+    # would have to name two enums of one field name apart).
+    kind = serializers.CharField(
+        help_text="How the work passed: "
+        + ", ".join(value for value in MinistrySuccession.Kind.values)
+        + " (continued: the continuing part of a split)."
     )
 
 
