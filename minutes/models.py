@@ -173,6 +173,11 @@ class Ministry(models.Model):
         """The abbreviation, with the period when the ministry has one: "EZ (2010–2017)"."""
         return f"{self.abbreviation} ({self.period})" if self.period else self.abbreviation
 
+    @property
+    def short_label(self) -> str:
+        """ "EZ, 2010–2017" (after its full name: "Ministerie van Economische Zaken (…)")."""
+        return f"{self.abbreviation}, {self.period}" if self.period else self.abbreviation
+
     def covers(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_until is None or day <= self.valid_until

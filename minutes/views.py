@@ -447,7 +447,10 @@ class MinistryListView(ListView):
         # Current ministries in the table; former ones apart, with their periods.
         ministries = context["ministries"]
         context["ministries"] = [m for m in ministries if m.is_current]
-        context["former_ministries"] = [m for m in ministries if not m.is_current]
+        former = [m for m in ministries if not m.is_current]
+        # The most recently ended first.
+        former.sort(key=lambda m: -m.valid_until.toordinal())
+        context["former_ministries"] = former
         return context
 
 
