@@ -168,6 +168,14 @@ ADOPTED = (
 )
 PLACES = (("Trêveszaal", 0.85), ("Catshuis", 0.05), ("Ministerie van Algemene Zaken", 0.10))
 # How often each ministry is named; AZ chairs, BZK and FIN take part in most subjects.
+# The ministries the generated minutes name, as the minutes of 2018–2023 write them, with
+# the abbreviations written for three of them in 2010–2017. The import resolves each name
+# on the meeting's date (minutes/ministries.py); so does `to_rows`.
+GENERATED_MINISTRIES = (
+    "AZ", "BZ", "BZK", "DEF", "EZK", "FIN", "IenW", "JenV", "LNV", "OCW", "SZW", "VWS",
+)  # fmt: skip
+FORMER_SPELLINGS = {"EZK": "EZ", "IenW": "IenM", "JenV": "VenJ"}  # 2010–2017
+
 MINISTRY_WEIGHTS = {
     "AZ": 3, "BZ": 1.5, "BZK": 3, "DEF": 1, "EZK": 1.5, "FIN": 2.5, "IenW": 1,
     "JenV": 2, "LNV": 1, "OCW": 1, "SZW": 1.5, "VWS": 1.5,
@@ -372,8 +380,6 @@ class GeneratedMeeting:
 
 class Generator:
     def __init__(self, seed: int, meetings: int):
-        from minutes.ministries import MINISTRIES
-
         self.rng = random.Random(seed)
         self.meetings = meetings
         self.samples = load_samples()
@@ -389,23 +395,16 @@ class Generator:
         self.tail_cum_weights = list(
             itertools.accumulate(1.0 / (r + ZIPF_OFFSET) for r in range(1, len(tail) + 1))
         )
-        self.abbreviations = [m.abbreviation for m in MINISTRIES]
+        self.abbreviations = list(GENERATED_MINISTRIES)
         self.ministry_cum = list(
             itertools.accumulate(MINISTRY_WEIGHTS[a] for a in self.abbreviations)
         )
         # The spelling of a ministry in a given year (IenM, VenJ and EZ in 2010–2017).
         self.year_spelling: dict[tuple[str, int], str] = {}
-        for spec in MINISTRIES:
+        for abbr in self.abbreviations:
             for year in range(FIRST_WEEK.year, LAST_WEEK.year + 2):
-                spelling = spec.abbreviation
-                for alias in spec.aliases:
-                    current = alias.valid_from and alias.valid_from <= year <= (
-                        alias.valid_until or 9999
-                    )
-                    if current and re.fullmatch(r"[A-Za-z]{2,5}", alias.text):
-                        spelling = alias.text
-                        break
-                self.year_spelling[spec.abbreviation, year] = spelling
+                former = abbr in FORMER_SPELLINGS and 2010 <= year <= 2017
+                self.year_spelling[abbr, year] = FORMER_SPELLINGS[abbr] if former else abbr
         self.label_spellings = {
             abbr: [t for t in (abbr, abbr.replace("en", "&")) if re.fullmatch(r"[A-Za-z&]+", t)]
             for abbr in self.abbreviations
@@ -734,15 +733,23 @@ class Batch:
         self.meetings = 0
 
 
-def to_rows(meeting: GeneratedMeeting, batch: Batch, ids: dict, ministry_ids: dict, now: str):
+def to_rows(meeting: GeneratedMeeting, batch: Batch, ids: dict, ministry_ids, now: str):
+    """`ministry_ids`: minutes.ministries.MinistryIds, resolving a name on the meeting's date
+    as the import does (two names may mean one ministry then: it is written once)."""
+    day = meeting.date
+
+    def resolved(abbrs):
+        found = (ministry_ids.get(abbr, day) for abbr in abbrs)
+        return list(dict.fromkeys(pk for pk in found if pk is not None))
+
     batch.lines["meeting"].append(
         copy_line(*meeting.fields, now, now, ids["series"], "text", "{}", "")
     )
     batch.meetings += 1
-    for abbr in meeting.present:
+    for pk in resolved(meeting.present):
         ids["mention"] += 1
         batch.lines["mention"].append(
-            copy_line(ids["mention"], ministry_ids[abbr], meeting.id, None, "present", "", "")
+            copy_line(ids["mention"], pk, meeting.id, None, "present", "", "")
         )
     for item in meeting.items:
         batch.lines["item"].append(
@@ -762,19 +769,20 @@ def to_rows(meeting: GeneratedMeeting, batch: Batch, ids: dict, ministry_ids: di
             batch.lines["decision"].append(
                 copy_line(ids["decision"], item.id, position, text, kind)
             )
-        for abbr in sorted(item.mentioned):
+        for pk in resolved(sorted(item.mentioned)):
             ids["mention"] += 1
             batch.lines["mention"].append(
-                copy_line(
-                    ids["mention"], ministry_ids[abbr], meeting.id, item.id, "mentioned", "", ""
-                )
+                copy_line(ids["mention"], pk, meeting.id, item.id, "mentioned", "", "")
             )
+        spoken: set[int] = set()
         for abbr, label, text in item.speakers:
+            pk = ministry_ids.get(abbr, day)
+            if pk is None or pk in spoken:
+                continue
+            spoken.add(pk)
             ids["mention"] += 1
             batch.lines["mention"].append(
-                copy_line(
-                    ids["mention"], ministry_ids[abbr], meeting.id, item.id, "speaker", label, text
-                )
+                copy_line(ids["mention"], pk, meeting.id, item.id, "speaker", label, text)
             )
 
 
@@ -847,15 +855,16 @@ def build(args) -> None:
     from django.db import connection
     from django.utils import timezone
 
+    from minutes import services
     from minutes.management.progress import Progress
-    from minutes.models import Meeting, Ministry, Series
+    from minutes.models import Meeting, Series
     from minutes.services import tag_topics
 
     step("migrate", call_command, "migrate", verbosity=0)
     if Meeting.objects.exists():
         sys.exit("The database already holds meetings; use --replace to start afresh.")
     generator = Generator(args.seed, args.meetings)
-    ministry_ids = dict(Ministry.objects.values_list("abbreviation", "pk"))
+    ministry_ids = services.ministry_ids()
     print(
         f"vocabulary: {len(generator.samples.vocabulary)} sample words + "
         f"{len(generator.compounds)} compounds; {len(generator.samples.prose)} prose, "
@@ -928,10 +937,11 @@ def build(args) -> None:
 def verify(args) -> None:
     """Parse the first N generated texts with the app's parser and compare."""
     from minutes import parsing
-    from minutes.ministries import default_alias_table
+    from minutes.ministries import default_alias_table, default_directory
 
     generator = Generator(args.seed, args.meetings)
     aliases = default_alias_table()
+    directory = default_directory()
     checks = {"items": 0, "decisions": 0, "mentions": 0, "speakers": 0, "present": 0}
     problems: list[str] = []
     for index in range(args.verify):
@@ -948,19 +958,28 @@ def verify(args) -> None:
         checks["decisions"] += got_d == want_d
         if got_d != want_d:
             problems.append(f"{meeting.slug}: decisions {got_d} != {want_d}")
-        got_m = [set(i.ministries_mentioned) for i in parsed.agenda_items]
-        want_m = [i.mentioned for i in tops]
+        # Names compared as the ministries they mean on the meeting's date ("VenJ" written
+        # in 2012 is the generator's JenV).
+        day = meeting.date
+
+        def meant(keys, day=day):
+            return {directory.resolve(key, day) for key in keys}
+
+        got_m = [meant(i.ministries_mentioned) for i in parsed.agenda_items]
+        want_m = [meant(i.mentioned) for i in tops]
         checks["mentions"] += got_m == want_m
         if got_m != want_m:
             problems.append(f"{meeting.slug}: mentions {got_m} != {want_m}")
         got_s = [
-            (c.ministry, c.label, c.text) for i in parsed.agenda_items for c in i.contributions
+            (directory.resolve(c.ministry, day), c.label, c.text)
+            for i in parsed.agenda_items
+            for c in i.contributions
         ]
-        want_s = [s for i in tops for s in i.speakers]
+        want_s = [(directory.resolve(a, day), label, t) for i in tops for a, label, t in i.speakers]
         checks["speakers"] += got_s == want_s
         if got_s != want_s:
             problems.append(f"{meeting.slug}: speakers {got_s[:2]} != {want_s[:2]}")
-        checks["present"] += list(parsed.ministries_present) == meeting.present
+        checks["present"] += meant(parsed.ministries_present) == meant(meeting.present)
     for problem in problems[:10]:
         print(problem)
     print(

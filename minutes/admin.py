@@ -32,6 +32,7 @@ from minutes.models import (
     Ministry,
     MinistryAlias,
     MinistryMention,
+    MinistrySuccession,
     Redaction,
     Series,
     SourceDocument,
@@ -139,12 +140,12 @@ class MinistryFilter(admin.SimpleListFilter):
     parameter_name = "ministerie"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        return list(Ministry.objects.values_list("abbreviation", "abbreviation"))
+        return [(ministry.slug, ministry.label) for ministry in Ministry.objects.all()]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value():
             mentions = MinistryMention.objects.filter(
-                meeting=OuterRef("pk"), ministry__abbreviation=self.value()
+                meeting=OuterRef("pk"), ministry__slug=self.value()
             )
             return queryset.filter(Exists(mentions))
         return queryset
@@ -172,7 +173,31 @@ class HasDecisionsFilter(admin.SimpleListFilter):
 class MinistryAliasInline(admin.TabularInline):
     model = MinistryAlias
     extra = 1
-    fields = ("text", "valid_from", "valid_until")
+    fields = ("text", "name_key", "valid_from", "valid_until")
+
+
+class MinistrySuccessorInline(admin.TabularInline):
+    """The ministries that took over this one's work, and how."""
+
+    model = MinistrySuccession
+    fk_name = "predecessor"
+    extra = 1
+    fields = ("successor", "kind")
+    autocomplete_fields = ("successor",)
+    verbose_name = "opvolger"
+    verbose_name_plural = "opvolgers"
+
+
+class MinistryPredecessorInline(admin.TabularInline):
+    """The ministries whose work this one took over, and how."""
+
+    model = MinistrySuccession
+    fk_name = "successor"
+    extra = 1
+    fields = ("predecessor", "kind")
+    autocomplete_fields = ("predecessor",)
+    verbose_name = "voorganger"
+    verbose_name_plural = "voorgangers"
 
 
 class ArchiveChangeAdmin(admin.ModelAdmin):
@@ -198,12 +223,22 @@ class ArchiveChangeAdmin(admin.ModelAdmin):
 
 @admin.register(Ministry)
 class MinistryAdmin(ArchiveChangeAdmin):
-    list_display = ("abbreviation", "name", "position", "alias_list", "meeting_count")
+    list_display = (
+        "abbreviation",
+        "name",
+        "valid_from",
+        "valid_until",
+        "position",
+        "alias_list",
+        "meeting_count",
+    )
     list_editable = ("position",)
-    search_fields = ("abbreviation", "name", "aliases__text")
-    search_help_text = "Zoekt in afkorting, naam en schrijfwijzen."
+    list_filter = (("valid_until", admin.EmptyFieldListFilter),)
+    search_fields = ("abbreviation", "name", "slug", "aliases__text")
+    search_help_text = "Zoekt in afkorting, naam, slug en schrijfwijzen."
     prepopulated_fields = {"slug": ("abbreviation",)}
-    inlines = [MinistryAliasInline]
+    fields = ("abbreviation", "name", "slug", "valid_from", "valid_until", "position")
+    inlines = [MinistryAliasInline, MinistryPredecessorInline, MinistrySuccessorInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).prefetch_related("aliases").with_meeting_counts()
@@ -219,7 +254,7 @@ class MinistryAdmin(ArchiveChangeAdmin):
 
 @admin.register(MinistryAlias)
 class MinistryAliasAdmin(ArchiveChangeAdmin):
-    list_display = ("text", "ministry", "valid_from", "valid_until")
+    list_display = ("text", "name_key", "ministry", "valid_from", "valid_until")
     list_filter = ("ministry",)
     search_fields = ("text", "ministry__abbreviation", "ministry__name")
     search_help_text = "Zoekt in de schrijfwijze en in afkorting en naam van het ministerie."

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -31,6 +31,7 @@ from django.db import connection
 from django.db.models import Model, Q
 
 from minutes import parsing
+from minutes.ministries import MinistryIds
 from minutes.models import (
     AgendaItem,
     ArchiveVersion,
@@ -398,9 +399,7 @@ def _copy(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence[Any
             copy.write_row(row)
 
 
-def write_new(
-    new: list[NewMeeting], ministries: dict[str, int]
-) -> dict[int, search_index.Prepared]:
+def write_new(new: list[NewMeeting], ministries: MinistryIds) -> dict[int, search_index.Prepared]:
     """Store new meetings with all they hold; call inside a transaction.
 
     Returns each meeting's search documents, ready for the index (`catch_up`).
@@ -428,10 +427,13 @@ def write_new(
 
 
 def write_children(
-    pairs: list[tuple[Meeting, Prepared]], ministries: dict[str, int]
+    pairs: list[tuple[Meeting, Prepared]], ministries: MinistryIds
 ) -> dict[int, list[search_index.ItemRow]]:
     """Store the agenda items, decisions, ministry mentions, redactions and topic links
     of saved meetings (which hold none yet): one statement per table for all of them.
+
+    The ministries the parser found by name are resolved on each meeting's date to the
+    ministry that existed then ("EZ" in 2012: EZ (2010–2017); in 2025: EZ (2024–)).
 
     Returns each meeting's items as the search index's rows.
     """
@@ -477,20 +479,19 @@ def write_children(
                 pk = next(decision_ids)
                 decisions.append((pk, top, position, decision.text, decision.kind))
                 row.decisions.append((pk, decision.text, decision.kind))
-        for abbr in parsed.ministries_present:
-            if abbr in ministries:
-                mentions.append((ministries[abbr], meeting.pk, None, role.PRESENT, "", ""))
-                # Present at each item's meeting: the index's `rol=aanwezig`.
-                for row in rows:
-                    row.mentions.append((ministries[abbr], role.PRESENT))
+        day = meeting.date
+        for pk in _resolved(parsed.ministries_present, ministries, day):
+            mentions.append((pk, meeting.pk, None, role.PRESENT, "", ""))
+            # Present at each item's meeting: the index's `rol=aanwezig`.
+            for row in rows:
+                row.mentions.append((pk, role.PRESENT))
         for top, row, item in zip(tops, rows, parsed.agenda_items, strict=False):
-            for abbr in item.ministries_mentioned:
-                if abbr in ministries:
-                    mentions.append((ministries[abbr], meeting.pk, top, role.MENTIONED, "", ""))
-                    row.mentions.append((ministries[abbr], role.MENTIONED))
-            for abbr, (label, text) in _contributions(item, ministries).items():
-                mentions.append((ministries[abbr], meeting.pk, top, role.SPEAKER, label, text))
-                row.mentions.append((ministries[abbr], role.SPEAKER))
+            for pk in _resolved(item.ministries_mentioned, ministries, day):
+                mentions.append((pk, meeting.pk, top, role.MENTIONED, "", ""))
+                row.mentions.append((pk, role.MENTIONED))
+            for pk, (label, text) in _contributions(item, ministries, day).items():
+                mentions.append((pk, meeting.pk, top, role.SPEAKER, label, text))
+                row.mentions.append((pk, role.SPEAKER))
         by_position = {draft.position: pk for pk, draft in zip(ids, prepared.drafts, strict=True)}
         withheld.extend(
             (
@@ -528,22 +529,29 @@ def write_children(
     return rows_by_meeting
 
 
+def _resolved(keys: Iterable[str], ministries: MinistryIds, day: date) -> list[int]:
+    """The ministries these names meant on the day, once each, in the order found."""
+    found = (ministries.get(key, day) for key in keys)
+    return list(dict.fromkeys(pk for pk in found if pk is not None))
+
+
 def _contributions(
-    item: parsing.ParsedItem, ministries: dict[str, int]
-) -> dict[str, tuple[str, str]]:
-    """An item's rondvraag contributions per known ministry: (label, text).
+    item: parsing.ParsedItem, ministries: MinistryIds, day: date
+) -> dict[int, tuple[str, str]]:
+    """An item's rondvraag contributions per known ministry (by key): (label, text).
 
     One ministry under two headings: one contribution, both texts.
     """
-    found: dict[str, tuple[str, str]] = {}
+    found: dict[int, tuple[str, str]] = {}
     for contribution in item.contributions:
-        if contribution.ministry not in ministries:
+        pk = ministries.get(contribution.ministry, day)
+        if pk is None:
             continue
-        if contribution.ministry in found:
-            label, text = found[contribution.ministry]
-            found[contribution.ministry] = (label, f"{text}\n\n{contribution.text}".strip())
+        if pk in found:
+            label, text = found[pk]
+            found[pk] = (label, f"{text}\n\n{contribution.text}".strip())
         else:
-            found[contribution.ministry] = (contribution.label[:50], contribution.text)
+            found[pk] = (contribution.label[:50], contribution.text)
     return found
 
 

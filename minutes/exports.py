@@ -401,7 +401,7 @@ def _topic_items(request: HttpRequest, slug: str):
 
 def _ministry_items(request: HttpRequest, slug: str):
     ministry = get_object_or_404(Ministry, slug=slug)
-    items = _items(AgendaItem.objects.all()).with_contributions(ministry)
+    items = _items(AgendaItem.objects.all())
     # The page's filters, its role (`rol`) too.
     filterset = MinistryItemFilter(request.GET, queryset=items, ministry=ministry)
     if not filterset.is_valid():

@@ -227,7 +227,7 @@ class MinistryFeed(ItemFeed):
 
     def get_object(self, request, slug: str):
         ministry = get_object_or_404(Ministry, slug=slug)
-        items = AgendaItem.objects.with_contributions(ministry)
+        items = AgendaItem.objects.all()
         # The page's filters, its role (`rol`) too.
         return MinistryItemFilter(request.GET, queryset=items, ministry=ministry)
 

@@ -213,7 +213,8 @@ class MinistryItemFilter(SeriesFilter):
     """A ministry's agenda items (its page, feed and exports): a period, a series and
     the role it takes (`rol`, minutes/roles.py; the default: the items that name it or
     carry its rondvraag contribution; `aanwezig`: the items of meetings it was present
-    at). Give the ministry as `ministry`."""
+    at). Give the ministry as `ministry`: its predecessors' and successors' items are
+    listed with its own (`chain`), unless `alleen=eigen` asks for its own only."""
 
     rol = django_filters.ChoiceFilter(
         label=gettext_lazy("Rol van het ministerie"),
@@ -228,9 +229,13 @@ class MinistryItemFilter(SeriesFilter):
         fields = ["van", "tot", "reeks", "rol"]
 
     def __init__(self, data=None, *args, ministry: Ministry, **kwargs):
-        self.ministry = ministry
         # Bound even to no parameters: the role applies to the bare list too.
-        super().__init__(QueryDict() if data is None else data, *args, **kwargs)
+        data = QueryDict() if data is None else data
+        self.ministry = ministry
+        self.chain = ministry.chain()
+        self.own_only = data.get("alleen") == "eigen" or not self.chain
+        self.ministries = [ministry] if self.own_only else self.chain.all
+        super().__init__(data, *args, **kwargs)
 
     def filter_noop(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return queryset  # the role is applied in filter_queryset, chosen or not
@@ -241,7 +246,14 @@ class MinistryItemFilter(SeriesFilter):
         return roles.of(self.form.cleaned_data.get("rol"))
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        return super().filter_queryset(queryset).involving(self.ministry, self.role())
+        # Each item with the chain's rondvraag contributions and which of them it names.
+        return (
+            super()
+            .filter_queryset(queryset)
+            .involving(self.ministries, self.role())
+            .with_contributions(*self.ministries)
+            .with_mentions_of(self.ministries)
+        )
 
     def meetings(self) -> QuerySet:
         """The meetings in the period and series chosen (for the ministry's timeline

@@ -123,12 +123,28 @@ class MinistryQuerySet(models.QuerySet):
 
 
 class Ministry(models.Model):
-    """One of the twelve ministries, under its current name."""
+    """A ministry as an institution with a period: "EZ (2010–2017)" and "EZ (2024–)" are two.
+
+    Its names through time are its `aliases` (each with a period of its own); successions
+    link it to its predecessors and successors (`MinistrySuccession`).
+    """
 
     abbreviation = models.CharField("afkorting", max_length=10)
     name = models.CharField("naam", max_length=200)
     slug = models.SlugField(max_length=20)
     position = models.PositiveSmallIntegerField("volgorde", default=0)
+    valid_from = models.DateField(
+        "bestaat vanaf",
+        null=True,
+        blank=True,
+        help_text="Leeg: al vóór de periode van het archief.",
+    )
+    valid_until = models.DateField(
+        "bestaat tot en met",
+        null=True,
+        blank=True,
+        help_text="De laatste dag; leeg: bestaat nog.",
+    )
 
     objects = MinistryQuerySet.as_manager()
 
@@ -137,15 +153,74 @@ class Ministry(models.Model):
         verbose_name = "ministerie"
         verbose_name_plural = "ministeries"
         constraints = [
-            models.UniqueConstraint(fields=["abbreviation"], name="ministry_unique_abbreviation"),
             models.UniqueConstraint(fields=["slug"], name="ministry_unique_slug"),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_from__lte=models.F("valid_until")),
+                name="ministry_valid_range",
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.abbreviation
+        return self.label
 
     def get_absolute_url(self) -> str:
         return reverse("minutes:ministry_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_current(self) -> bool:
+        return self.valid_until is None
+
+    @property
+    def period(self) -> str:
+        """ "2010–2017", "2024–", "–2010"; empty for a ministry without bounds."""
+        if self.valid_from is None and self.valid_until is None:
+            return ""
+        start = str(self.valid_from.year) if self.valid_from else ""
+        end = str(self.valid_until.year) if self.valid_until else ""
+        return f"{start}–{end}"
+
+    @property
+    def label(self) -> str:
+        """The abbreviation, with the period when the ministry has one: "EZ (2010–2017)"."""
+        return f"{self.abbreviation} ({self.period})" if self.period else self.abbreviation
+
+    @property
+    def short_label(self) -> str:
+        """ "EZ, 2010–2017" (after its full name: "Ministerie van Economische Zaken (…)")."""
+        return f"{self.abbreviation}, {self.period}" if self.period else self.abbreviation
+
+    def covers(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
+
+    def chain(self) -> MinistryChain:
+        """Its predecessors and successors, each with the kind of link (two queries)."""
+        predecessors = [
+            (link.predecessor, link)
+            for link in self.succeeded.select_related("predecessor").order_by(
+                "predecessor__position"
+            )
+        ]
+        successors = [
+            (link.successor, link)
+            for link in self.successions.select_related("successor").order_by("successor__position")
+        ]
+        return MinistryChain(self, predecessors, successors)
+
+    def name_on(self, day: date, aliases: Iterable[MinistryAlias]) -> str:
+        """The name it went by on the day ("EL&I" for EZ (2010–2017) in 2011), from its
+        `aliases` (prefetched): a dated name valid then, else its abbreviation."""
+        for alias in aliases:
+            if (
+                alias.name_key
+                and (alias.valid_from is None or alias.valid_from <= day)
+                and (alias.valid_until is None or day <= alias.valid_until)
+            ):
+                return alias.name_key
+        return self.abbreviation
 
     # A run of more empty years than this is one period ("1946–2009") in a timeline.
     TIMELINE_MAX_EMPTY_YEARS = 10
@@ -217,29 +292,85 @@ class Ministry(models.Model):
         return periods
 
 
+class MinistryChain:
+    """A ministry with its predecessors and successors: [(ministry, MinistrySuccession)]."""
+
+    def __init__(
+        self,
+        ministry: Ministry,
+        predecessors: list[tuple[Ministry, MinistrySuccession]],
+        successors: list[tuple[Ministry, MinistrySuccession]],
+    ) -> None:
+        self.ministry = ministry
+        self.predecessors = predecessors
+        self.successors = successors
+
+    @property
+    def others(self) -> list[Ministry]:
+        return [m for m, _link in self.predecessors] + [m for m, _link in self.successors]
+
+    @property
+    def all(self) -> list[Ministry]:
+        return [self.ministry, *self.others]
+
+    def __bool__(self) -> bool:
+        return bool(self.predecessors or self.successors)
+
+    def label(self, items: Iterable[AgendaItem]) -> None:
+        """Set `as_name` on each item that involves a predecessor or successor but not the
+        ministry itself: the name that one went by on the meeting's date ("VenJ"). Items
+        need `chain_mentions` (AgendaItemQuerySet.with_mentions_of); one query."""
+        items = list(items)
+        others = {m.pk: m for m in self.others}
+        aliases: dict[int, list[MinistryAlias]] = {pk: [] for pk in others}
+        if others and items:
+            for alias in MinistryAlias.objects.filter(ministry__in=others).exclude(name_key=""):
+                aliases[alias.ministry_id].append(alias)
+        for item in items:
+            involved = {mention.ministry_id for mention in item.chain_mentions}
+            if self.ministry.pk in involved:
+                item.as_name = ""
+                continue
+            day = item.meeting.date
+            names = [
+                others[pk].name_on(day, aliases[pk])
+                for pk in sorted(involved & others.keys(), key=lambda pk: others[pk].position)
+            ]
+            item.as_name = ", ".join(dict.fromkeys(names))
+
+
 class MinistryAlias(models.Model):
-    """A way the minutes write a ministry's name; former names carry their years."""
+    """A way the minutes write one of a ministry's names, valid for that name's period."""
 
     ministry = models.ForeignKey(
         Ministry, on_delete=models.CASCADE, related_name="aliases", verbose_name="ministerie"
     )
     text = models.CharField("schrijfwijze", max_length=100)
-    valid_from = models.PositiveSmallIntegerField("geldig vanaf (jaar)", null=True, blank=True)
-    valid_until = models.PositiveSmallIntegerField(
-        "geldig tot en met (jaar)", null=True, blank=True
+    name_key = models.CharField(
+        "naam",
+        max_length=20,
+        blank=True,
+        help_text="De afkorting van de naam die deze schrijfwijze schrijft (‘EL&I’); "
+        "leeg: de afkorting van het ministerie.",
+    )
+    valid_from = models.DateField("geldig vanaf", null=True, blank=True)
+    valid_until = models.DateField(
+        "geldig tot en met", null=True, blank=True, help_text="Leeg: zolang het ministerie bestaat."
     )
 
     class Meta:
-        ordering = ["ministry__position", "text"]
+        ordering = ["ministry__position", "valid_from", "text"]
         verbose_name = "schrijfwijze"
         verbose_name_plural = "schrijfwijzen"
         constraints = [
-            models.UniqueConstraint(fields=["text"], name="ministry_alias_unique_text"),
+            models.UniqueConstraint(
+                fields=["ministry", "text"], name="ministry_alias_unique_text_per_ministry"
+            ),
             models.CheckConstraint(
                 condition=Q(valid_from__isnull=True)
                 | Q(valid_until__isnull=True)
                 | Q(valid_from__lte=models.F("valid_until")),
-                name="ministry_alias_valid_range",
+                name="ministry_alias_valid_dates",
             ),
         ]
 
@@ -247,8 +378,55 @@ class MinistryAlias(models.Model):
         return self.text
 
     @property
+    def key(self) -> str:
+        return self.name_key or self.ministry.abbreviation
+
+    @property
     def is_former_name(self) -> bool:
-        return self.valid_until is not None
+        """A name the ministry stopped using while it still existed ("EL&I")."""
+        return self.valid_until is not None and self.valid_until != self.ministry.valid_until
+
+
+class MinistrySuccession(models.Model):
+    """One ministry's work passing to another: renamed, merged, split, transferred."""
+
+    class Kind(models.TextChoices):
+        RENAMED = "renamed", pgettext_lazy("succession", "naamswijziging")
+        MERGED = "merged", pgettext_lazy("succession", "samenvoeging")
+        CONTINUED = "continued", pgettext_lazy("succession", "voortzetting na splitsing")
+        SPLIT_OFF = "split_off", pgettext_lazy("succession", "afsplitsing")
+        TRANSFERRED = "transferred", pgettext_lazy("succession", "overdracht van taken")
+
+    predecessor = models.ForeignKey(
+        Ministry,
+        on_delete=models.CASCADE,
+        related_name="successions",
+        verbose_name="voorganger",
+    )
+    successor = models.ForeignKey(
+        Ministry,
+        on_delete=models.CASCADE,
+        related_name="succeeded",
+        verbose_name="opvolger",
+    )
+    kind = models.CharField("soort", max_length=20, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["successor__valid_from", "predecessor__position", "successor__position"]
+        verbose_name = "opvolging"
+        verbose_name_plural = "opvolgingen"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="ministry_succession_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")),
+                name="ministry_succession_not_itself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"
 
 
 # Columns a list of meetings never shows; the original text alone is kilobytes a row.
@@ -712,10 +890,12 @@ class AgendaItemQuerySet(models.QuerySet):
             *(f"meeting__{name}" for name in MEETING_HEAVY_FIELDS),
         )
 
-    def involving(self, ministry: Ministry, role: str | None = None) -> AgendaItemQuerySet:
-        """Items that have the ministry in `role` (minutes.roles; by default: items that
-        name it or carry its rondvraag contribution; `aanwezig`: items of meetings it
-        was present at)."""
+    def involving(
+        self, ministry: Ministry | list[Ministry], role: str | None = None
+    ) -> AgendaItemQuerySet:
+        """Items that have the ministry (or any of a list) in `role` (minutes.roles; by
+        default: items that name it or carry its rondvraag contribution; `aanwezig`:
+        items of meetings it was present at)."""
         from minutes import roles
 
         return self.filter(roles.taking_part(ministry, role, meeting_ref="meeting", item_ref="pk"))
@@ -727,10 +907,19 @@ class AgendaItemQuerySet(models.QuerySet):
             .order_by("-meeting__date", "-meeting__slug", "position")
         )
 
-    def with_contributions(self, ministry: Ministry) -> AgendaItemQuerySet:
-        """Prefetch the ministry's rondvraag contributions to each item as `contributions`."""
+    def with_mentions_of(self, ministries: Iterable[Ministry]) -> AgendaItemQuerySet:
+        """Prefetch which of the ministries each item involves as `chain_mentions`."""
+        mentions = MinistryMention.objects.filter(ministry__in=list(ministries)).only(
+            "pk", "agenda_item_id", "ministry_id", "role"
+        )
+        return self.prefetch_related(
+            models.Prefetch("ministry_mentions", queryset=mentions, to_attr="chain_mentions")
+        )
+
+    def with_contributions(self, *ministries: Ministry) -> AgendaItemQuerySet:
+        """Prefetch the ministries' rondvraag contributions to each item as `contributions`."""
         spoken = MinistryMention.objects.filter(
-            ministry=ministry, role=MinistryMention.Role.SPEAKER
+            ministry__in=ministries, role=MinistryMention.Role.SPEAKER
         ).exclude(text="")
         return self.prefetch_related(
             models.Prefetch("ministry_mentions", queryset=spoken, to_attr="contributions")

@@ -68,6 +68,7 @@ from minutes.models import (
     Ministry,
     MinistryAlias,
     MinistryMention,
+    MinistrySuccession,
     Series,
     SourceDocument,
     Topic,
@@ -690,8 +691,8 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "ministries",
-        "Ministeries, onder hun huidige naam.",
-        "Ministries, under their current name.",
+        "Ministeries, ook voormalige, elk met zijn periode.",
+        "Ministries, former ones too, each with its period.",
         lambda: Ministry.objects.prefetch_related("aliases"),
         (
             ID,
@@ -719,6 +720,20 @@ TABLES: tuple[Table, ...] = (
                 "Order in lists.",
                 _attr("position"),
                 nullable=False,
+            ),
+            Field(
+                "valid_from",
+                DATE,
+                "Eerste dag dat het ministerie bestond; leeg: al vóór de periode van het archief.",
+                "First day the ministry existed; empty: before the archive's period.",
+                _attr("valid_from"),
+            ),
+            Field(
+                "valid_until",
+                DATE,
+                "Laatste dag dat het ministerie bestond; leeg: het bestaat nog.",
+                "Last day the ministry existed; empty: it still exists.",
+                _attr("valid_until"),
             ),
             Field(
                 "former_names",
@@ -758,18 +773,63 @@ TABLES: tuple[Table, ...] = (
             ),
             Field("text", TEXT, "De schrijfwijze.", "The spelling.", _attr("text"), nullable=False),
             Field(
+                "name",
+                TEXT,
+                "De naam die de schrijfwijze schrijft (‘EL&I’); leeg: de afkorting van het "
+                "ministerie.",
+                "The name the spelling writes (‘EL&I’); empty: the ministry's abbreviation.",
+                _text("name_key"),
+            ),
+            Field(
                 "valid_from",
-                INTEGER,
-                "Geldig vanaf (jaar).",
-                "Valid from (year).",
+                DATE,
+                "Geldig vanaf; leeg: zolang het ministerie bestaat.",
+                "Valid from; empty: as long as the ministry exists.",
                 _attr("valid_from"),
             ),
             Field(
                 "valid_until",
-                INTEGER,
-                "Geldig tot en met (jaar); gevuld bij een vroegere naam.",
-                "Valid until (year, inclusive); set for a former name.",
+                DATE,
+                "Geldig tot en met; leeg: zolang het ministerie bestaat.",
+                "Valid until (inclusive); empty: as long as the ministry exists.",
                 _attr("valid_until"),
+            ),
+        ),
+    ),
+    Table(
+        "ministry_successions",
+        "Opvolging van ministeries: naamswijziging, samenvoeging, splitsing, overdracht.",
+        "Successions of ministries: renamed, merged, split, tasks transferred.",
+        lambda: MinistrySuccession.objects.order_by("pk"),
+        (
+            ID,
+            Field(
+                "predecessor_id",
+                INTEGER,
+                "De voorganger (ministries.id).",
+                "The predecessor (ministries.id).",
+                _attr("predecessor_id"),
+                references="ministries",
+                nullable=False,
+            ),
+            Field(
+                "successor_id",
+                INTEGER,
+                "De opvolger (ministries.id).",
+                "The successor (ministries.id).",
+                _attr("successor_id"),
+                references="ministries",
+                nullable=False,
+            ),
+            Field(
+                "kind",
+                TEXT,
+                "renamed, merged, continued (het voortgezette deel bij een splitsing), split_off "
+                "of transferred.",
+                "renamed, merged, continued (the continuing part of a split), split_off or "
+                "transferred.",
+                _attr("kind"),
+                nullable=False,
             ),
         ),
     ),
@@ -899,8 +959,8 @@ TABLES: tuple[Table, ...] = (
 
 
 def _former_name(alias: MinistryAlias) -> str:
-    if alias.valid_from is not None:
-        return f"{alias.text} ({alias.valid_from}–{alias.valid_until})"
+    if alias.valid_from is not None and alias.valid_until is not None:
+        return f"{alias.text} ({alias.valid_from.year}–{alias.valid_until.year})"
     return f"{alias.text} (tot en met {alias.valid_until})"
 
 

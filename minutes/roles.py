@@ -50,10 +50,12 @@ def mention_roles(role: str | None) -> tuple[str, ...]:
 def taking_part(
     ministry: object, role: str | None, *, meeting_ref: str, item_ref: str | None = None
 ) -> models.Exists:
-    """Whether the row (a meeting, or an agenda item with `item_ref`) has `ministry` in
-    `role`: `meeting_ref` and `item_ref` say how the row reaches its meeting and item."""
+    """Whether the row (a meeting, or an agenda item with `item_ref`) has `ministry` (or
+    any of a list of ministries) in `role`: `meeting_ref` and `item_ref` say how the row
+    reaches its meeting and item."""
     role = of(role)
-    mentions = MinistryMention.objects.filter(ministry=ministry, role__in=MENTION_ROLES[role])
+    which = {"ministry__in": ministry} if isinstance(ministry, list) else {"ministry": ministry}
+    mentions = MinistryMention.objects.filter(**which, role__in=MENTION_ROLES[role])
     if item_ref and role != Role.PRESENT:
         return models.Exists(mentions.filter(agenda_item=models.OuterRef(item_ref)))
     return models.Exists(mentions.filter(meeting=models.OuterRef(meeting_ref)))

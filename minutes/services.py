@@ -30,6 +30,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from minutes import batches, opendata, parsing, releases, search
+from minutes.ministries import DatedName, MinistryDirectory, MinistryIds, Period, Succession
 from minutes.models import (
     AgendaItem,
     ArchiveVersion,
@@ -39,6 +40,7 @@ from minutes.models import (
     Meeting,
     Ministry,
     MinistryAlias,
+    MinistrySuccession,
     Redaction,
     Series,
     SourceDocument,
@@ -259,10 +261,53 @@ class BatchResult:
 
 
 def alias_table() -> dict[str, str]:
-    """Spellings known to the database (abbreviations included) → abbreviation."""
-    table = {abbr: abbr for abbr in Ministry.objects.values_list("abbreviation", flat=True)}
-    table.update(MinistryAlias.objects.values_list("text", "ministry__abbreviation"))
+    """Spellings known to the database (abbreviations included) → the name they write
+    ("J&V" → "JenV"): what the parser finds; `ministry_ids` resolves it on a date."""
+    table: dict[str, str] = {}
+    aliases = MinistryAlias.objects.order_by("ministry__position", "pk")
+    for text, key, abbreviation in aliases.values_list(
+        "text", "name_key", "ministry__abbreviation"
+    ):
+        table.setdefault(text, key or abbreviation)
+    for abbreviation in Ministry.objects.values_list("abbreviation", flat=True):
+        table.setdefault(abbreviation, abbreviation)
     return table
+
+
+def ministry_directory() -> tuple[MinistryDirectory, dict[str, int]]:
+    """The database's ministries, dated names and successions as plain data, and each
+    ministry's slug → primary key. Three queries."""
+    periods: dict[str, Period] = {}
+    ids: dict[str, int] = {}
+    abbreviations: dict[str, str] = {}
+    for pk, slug, abbreviation, start, end in Ministry.objects.values_list(
+        "pk", "slug", "abbreviation", "valid_from", "valid_until"
+    ):
+        periods[slug] = Period(start, end)
+        ids[slug] = pk
+        abbreviations[slug] = abbreviation
+    names: set[DatedName] = set()
+    named: set[tuple[str, str]] = set()
+    for slug, key, start, end in MinistryAlias.objects.values_list(
+        "ministry__slug", "name_key", "valid_from", "valid_until"
+    ):
+        key = key or abbreviations[slug]
+        names.add(DatedName(key, slug, start, end))
+        named.add((slug, key))
+    # A ministry's abbreviation is a name of it for its whole period, unless its
+    # spellings date that name.
+    for slug, abbreviation in abbreviations.items():
+        if (slug, abbreviation) not in named:
+            names.add(DatedName(abbreviation, slug))
+    links = [
+        Succession(before, after, kind)
+        for before, after, kind in MinistrySuccession.objects.values_list(
+            "predecessor__slug", "successor__slug", "kind"
+        )
+    ]
+    order = {slug: i for i, slug in enumerate(periods)}
+    ordered = sorted(names, key=lambda n: (order[n.ministry], n.valid_from or date.min, n.key))
+    return MinistryDirectory(periods, ordered, links), ids
 
 
 class SeriesBook:
@@ -621,7 +666,7 @@ class _BatchImporter:
         )
 
     @cached_property
-    def ministries(self) -> dict[str, int]:
+    def ministries(self) -> MinistryIds:
         return ministry_ids()
 
     def plan(self, chunk: list[SourceFile], parser: batches.Parser) -> _Plan:
@@ -1092,9 +1137,10 @@ def fill_redactions(
         last = ids[-1]
 
 
-def ministry_ids() -> dict[str, int]:
-    """Each ministry's abbreviation → its primary key."""
-    return dict(Ministry.objects.values_list("abbreviation", "pk"))
+def ministry_ids() -> MinistryIds:
+    """Names as the parser finds them, resolved on a meeting's date to a ministry's key."""
+    directory, ids = ministry_directory()
+    return MinistryIds(directory, ids)
 
 
 def tag_topics(*, topics: Iterable[Topic] | None = None, meeting_id: int | None = None) -> int:

@@ -172,7 +172,9 @@ class HomeView(TemplateView):
         context["covered_weeks"] = counts.covered_weeks()
         context["redaction_total"] = counts.redaction_total()
         # Per ministry the meetings it was discussed or spoke in: the filters' default role.
-        ministries, roles_counts = counts.ministries(), counts.ministry_roles()
+        # Former ministries only where the archive has their meetings.
+        ministries = [m for m in counts.ministries() if m.is_current or m.meeting_count]
+        roles_counts = counts.ministry_roles()
         for ministry in ministries:
             ministry.involved = roles_counts[ministry.pk]["meetings_involved"]
         context["ministries"] = ministries
@@ -484,6 +486,17 @@ class MinistryListView(ListView):
             ministry.roles = role_counts[ministry.pk]
         return ministries
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Current ministries in the table; former ones apart, with their periods.
+        ministries = context["ministries"]
+        context["ministries"] = [m for m in ministries if m.is_current]
+        former = [m for m in ministries if not m.is_current]
+        # The most recently ended first.
+        former.sort(key=lambda m: -m.valid_until.toordinal())
+        context["former_ministries"] = former
+        return context
+
 
 class MinistryDetailView(FilteredListView):
     """One ministry: its counts per role, its timeline and the agenda items it appears in
@@ -496,7 +509,7 @@ class MinistryDetailView(FilteredListView):
     counts_scope = "ministry"
 
     def get_counts_scope(self) -> str:
-        return f"ministry:{self.ministry.pk}"
+        return f"ministry:{self.ministry.pk}{':eigen' if self.filterset.own_only else ''}"
 
     def get(self, request, *args, **kwargs):
         self.ministry = get_object_or_404(
@@ -508,11 +521,15 @@ class MinistryDetailView(FilteredListView):
         return {**super().get_filterset_kwargs(filterset_class), "ministry": self.ministry}
 
     def get_queryset(self):
-        return AgendaItem.objects.newest_first().with_contributions(self.ministry)
+        return AgendaItem.objects.newest_first()  # the filter adds what the list shows
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["ministry"] = self.ministry
+        # Its predecessors' and successors' items are listed with its own, unless
+        # `?alleen=eigen` asks for its own only (MinistryItemFilter).
+        context["chain"], context["own_only"] = self.filterset.chain, self.filterset.own_only
+        self.filterset.chain.label(context["items"])
         context["former_names"] = [a for a in self.ministry.aliases.all() if a.is_former_name]
         context["spellings"] = [a for a in self.ministry.aliases.all() if not a.is_former_name]
         role = self.filterset.role()

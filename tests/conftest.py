@@ -101,7 +101,9 @@ def seeded(transactional_db, django_db_serialized_rollback):
     """
     from django.apps import apps
 
-    for migration in ("0003_seed_ministries", "0004_seed_topics"):
+    # The ministries as 0025 seeds them (0003's twelve, one per abbreviation, no longer
+    # fit the table since issue 16).
+    for migration in ("0025_ministry_periods", "0004_seed_topics"):
         import_module(f"minutes.migrations.{migration}").seed(apps, None)
     # The SGO's series and "overig", which the import puts meetings in (0014 creates them).
     series = import_module("minutes.migrations.0014_series_and_source_documents")

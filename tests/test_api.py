@@ -242,8 +242,11 @@ def test_ministries_with_former_names_and_counts(client):
     assert [r["abbreviation"] for r in rows] == list(
         Ministry.objects.values_list("abbreviation", flat=True)
     )
+    # Issue 16: VenJ is JenV's predecessor, a ministry of its own, no longer a former name.
     jenv = next(r for r in rows if r["slug"] == "jenv")
-    assert any(n["name"] == "VenJ" for n in jenv["former_names"]), jenv["former_names"]
+    assert [(p["slug"], p["kind"]) for p in jenv["predecessors"]] == [("venj", "renamed")]
+    ez_2010 = next(r for r in rows if r["slug"] == "ez-2010")
+    assert [n["name"] for n in ez_2010["former_names"]][:1] == ["EL&I"]
     ezk = Ministry.objects.get(slug="ezk")
     row = next(r for r in rows if r["slug"] == "ezk")
     mentions = MinistryMention.objects.filter(ministry=ezk)

@@ -205,6 +205,8 @@ PAGES = [
     ("decisions, nothing found", "/en/besluiten/?q=onbestaandwoordxyz", 200),
     ("ministries", "/en/ministeries/", 200),
     ("ministry", "/en/ministeries/ezk/", 200),
+    ("former ministry", "/en/ministeries/venj/", 200),
+    ("ministry, own items only", "/en/ministeries/jenv/?alleen=eigen", 200),
     ("ministry, filtered", "/en/ministeries/ezk/?van=2021-01-01", 200),
     ("ministry, a role", "/en/ministeries/ezk/?rol=rondvraag", 200),
     ("ministries compared", "/en/ministeries/vergelijken/", 200),

@@ -15,7 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from minutes.models import AgendaItem, Decision, Meeting, MinistryMention
+from minutes.models import AgendaItem, Decision, Meeting, MinistryMention, MinistrySuccession
 from minutes.redactions import marked_text, shown_title, withheld_kind
 from minutes.search.config import HEADLINE_START, HEADLINE_STOP
 
@@ -66,9 +66,17 @@ class SeriesDetailSerializer(SeriesSerializer):
 
 
 class MinistrySerializer(serializers.Serializer):
-    abbreviation = serializers.CharField()
+    abbreviation = serializers.CharField(
+        help_text="Not unique: EZ (2010–2017) and EZ (2024–) are two ministries."
+    )
     name = serializers.CharField()
     slug = serializers.CharField()
+    valid_from = serializers.DateField(
+        allow_null=True, help_text="First day it existed; null: before the archive's period."
+    )
+    valid_until = serializers.DateField(
+        allow_null=True, help_text="Last day it existed (inclusive); null: it still exists."
+    )
     url = MeetingPageUrlField(help_text="The ministry's page on the site.")
     api_url = serializers.SerializerMethodField()
 
@@ -78,8 +86,18 @@ class MinistrySerializer(serializers.Serializer):
 
 class FormerNameSerializer(serializers.Serializer):
     name = serializers.CharField(source="text")
-    valid_from = serializers.IntegerField(allow_null=True, help_text="First year (inclusive).")
-    valid_until = serializers.IntegerField(allow_null=True, help_text="Last year (inclusive).")
+    valid_from = serializers.DateField(allow_null=True, help_text="First day (inclusive).")
+    valid_until = serializers.DateField(allow_null=True, help_text="Last day (inclusive).")
+
+
+class LinkedMinistrySerializer(MinistrySerializer):
+    # A plain string in the schema: "kind" is also a decision's enum (drf-spectacular
+    # would have to name two enums of one field name apart).
+    kind = serializers.CharField(
+        help_text="How the work passed: "
+        + ", ".join(value for value in MinistrySuccession.Kind.values)
+        + " (continued: the continuing part of a split)."
+    )
 
 
 class MinistryCountsSerializer(serializers.Serializer):
@@ -98,7 +116,27 @@ class MinistryCountsSerializer(serializers.Serializer):
 
 class MinistryDetailSerializer(MinistrySerializer):
     former_names = serializers.SerializerMethodField()
+    predecessors = serializers.SerializerMethodField()
+    successors = serializers.SerializerMethodField()
     counts = serializers.SerializerMethodField()
+
+    @extend_schema_field(LinkedMinistrySerializer(many=True))
+    def get_predecessors(self, ministry) -> list[dict]:
+        """The ministries whose work it took over (prefetched `succeeded`)."""
+        return self._linked([(link.predecessor, link.kind) for link in ministry.succeeded.all()])
+
+    @extend_schema_field(LinkedMinistrySerializer(many=True))
+    def get_successors(self, ministry) -> list[dict]:
+        """The ministries that took over its work (prefetched `successions`)."""
+        return self._linked([(link.successor, link.kind) for link in ministry.successions.all()])
+
+    def _linked(self, pairs: list) -> list[dict]:
+        rows = []
+        for other, kind in pairs:
+            row = dict(MinistrySerializer(other, context=self.context).data)
+            row["kind"] = kind
+            rows.append(row)
+        return rows
 
     @extend_schema_field(FormerNameSerializer(many=True))
     def get_former_names(self, ministry) -> list[dict]:
@@ -358,6 +396,7 @@ class YearCountSerializer(CountSerializer):
 class MinistryCountSerializer(CountSerializer):
     slug = serializers.CharField()
     abbreviation = serializers.CharField()
+    label = serializers.CharField(help_text="The abbreviation with its period: EZ (2024–).")
 
 
 class TopicCountSerializer(CountSerializer):
@@ -394,6 +433,7 @@ class FacetsSerializer(serializers.Serializer):
                 {
                     "slug": row["ministry"].slug,
                     "abbreviation": row["ministry"].abbreviation,
+                    "label": row["ministry"].label,
                     "count": row["n"],
                 }
                 for row in facets["ministries"]

@@ -241,7 +241,9 @@ class MinistryEndpoint:
     serializer_class = serializers.MinistryDetailSerializer
 
     def get_queryset(self) -> QuerySet:
-        return Ministry.objects.prefetch_related("aliases")
+        return Ministry.objects.prefetch_related(
+            "aliases", "succeeded__predecessor", "successions__successor"
+        )
 
     def get_serializer_context(self) -> dict:
         context = super().get_serializer_context()  # type: ignore[misc]
@@ -250,14 +252,15 @@ class MinistryEndpoint:
 
 
 class MinistryList(MinistryEndpoint, ListEndpoint):
-    """The ministries under their current names, with former names and counts."""
+    """Every ministry, former ones too, with its period, former names, predecessors,
+    successors and counts."""
 
     pagination_class = None
     filter_backends: list = []
 
 
 class MinistryDetail(MinistryEndpoint, DetailEndpoint):
-    """One ministry, with former names and counts."""
+    """One ministry, with its period, former names, predecessors, successors and counts."""
 
 
 class TopicList(ListEndpoint):

@@ -18,7 +18,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("minutes", "0024_received_at"),
+        ("minutes", "0025_ministry_periods"),
     ]
 
     operations = [

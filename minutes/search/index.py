@@ -53,7 +53,9 @@ from minutes.search import terms
 logger = logging.getLogger(__name__)
 
 # Bump when the schema or the analyzer changes: an index of another layout is rebuilt.
-LAYOUT = 9  # 8: `ground` holds ground keys ("buiten-verzoek" too); 9: a ministry field per role
+# 8: ground keys; 9: a ministry field per role; 10: mentions moved to the ministry of
+# their date (migration 0025).
+LAYOUT = 10
 ANALYZER = "nl"
 TITLE_BOOST = 3.0
 # A word found only as part of a compound ("thuiswerken" in "thuiswerkvergoeding")

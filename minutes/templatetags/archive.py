@@ -256,14 +256,23 @@ def several_series(context) -> bool:
 
 
 @register.simple_tag
-def ministry_link(ministry: Ministry, href: str | None = None, current: bool = False):
+def ministry_link(
+    ministry: Ministry,
+    href: str | None = None,
+    current: bool = False,
+    with_period: bool = False,
+):
     """A ministry by its abbreviation, its full name on hover, linked to its page (or `href`).
 
     The abbreviation and name are Dutch: on a page in another language they say so.
+    `with_period` adds the years it existed, where it has them ("EZ (2024–)"): two
+    ministries may share an abbreviation.
     """
     abbreviation = format_html(
         '<abbr title="{}"{}>{}</abbr>', ministry.name, _dutch(), ministry.abbreviation
     )
+    if with_period and ministry.period:
+        abbreviation = format_html("{} ({})", abbreviation, ministry.period)
     href = ministry.get_absolute_url() if href is None else href
     return _link(href, abbreviation, current=current)
 
@@ -288,7 +297,9 @@ def speaker_links(mentions) -> SafeString:
 def alias_names(aliases) -> str:
     """Names of a ministry as "VenJ (2010–2017), …": with the years a former name was in use."""
     return ", ".join(
-        f"{alias.text} ({alias.valid_from}–{alias.valid_until})" if alias.valid_from else alias.text
+        f"{alias.text} ({alias.valid_from.year}–{alias.valid_until.year})"
+        if alias.valid_from and alias.valid_until
+        else alias.text
         for alias in aliases
     )
 
@@ -392,7 +403,7 @@ def facet(context, name: str, title: str, rows) -> dict:
         href = _narrowed(params, name, value)
         current = value in params.getlist(name)
         if "ministry" in row:
-            html = ministry_link(row["ministry"], href, current)
+            html = ministry_link(row["ministry"], href, current, with_period=True)
         else:
             html = _link(href, label, current=current)
         links.append({"html": html, "n": row["n"]})
