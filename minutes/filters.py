@@ -19,6 +19,7 @@ from minutes.models import (
     Redaction,
     Series,
     Topic,
+    taking_part,
 )
 from minutes.parsing.redactions import normalise
 from minutes.parsing.text import REDACTION_RE
@@ -187,9 +188,7 @@ class ArchiveFilterSet(SeriesFilter):
         role = self.role()
         for ministry in value:
             queryset = queryset.filter(
-                roles.taking_part(
-                    ministry, role, meeting_ref=self.meeting_ref, item_ref=self.item_ref
-                )
+                taking_part(ministry, role, meeting_ref=self.meeting_ref, item_ref=self.item_ref)
             )
         return queryset
 

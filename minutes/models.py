@@ -19,9 +19,11 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext, gettext_lazy, pgettext, pgettext_lazy
 
+from minutes import roles
 from minutes.formats import local_date
 from minutes.names import visible_name
 from minutes.parsing import INSERTED, DecisionKind, item_label, list_label
+from minutes.roles import MentionRole
 
 
 @models.BigAutoField.register_lookup
@@ -373,8 +375,6 @@ class MeetingQuerySet(models.QuerySet):
     def ministry_counts(self, role: str | None = None) -> list[dict]:
         """Per ministry, how many of these meetings have it in `role` (minutes.roles:
         the filters' `rol`; by default discussed or spoke in the rondvraag)."""
-        from minutes import roles
-
         rows = (
             MinistryMention.objects.filter(
                 meeting__in=self.order_by().values("pk"), role__in=roles.mention_roles(role)
@@ -716,9 +716,7 @@ class AgendaItemQuerySet(models.QuerySet):
         """Items that have the ministry in `role` (minutes.roles; by default: items that
         name it or carry its rondvraag contribution; `aanwezig`: items of meetings it
         was present at)."""
-        from minutes import roles
-
-        return self.filter(roles.taking_part(ministry, role, meeting_ref="meeting", item_ref="pk"))
+        return self.filter(taking_part(ministry, role, meeting_ref="meeting", item_ref="pk"))
 
     def newest_first(self) -> AgendaItemQuerySet:
         return (
@@ -862,14 +860,6 @@ class Decision(models.Model):
         return self.agenda_item.get_absolute_url()
 
 
-class MentionRole(models.TextChoices):
-    """How a ministry takes part; use it as `MinistryMention.Role`."""
-
-    PRESENT = "present", "aanwezig"
-    SPEAKER = "speaker", "inbreng rondvraag"
-    MENTIONED = "mentioned", "genoemd"
-
-
 class MinistryMention(models.Model):
     """A ministry present at, speaking in, or named in a meeting."""
 
@@ -923,6 +913,19 @@ class MinistryMention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ministry} ({self.get_role_display()}) in {self.meeting}"
+
+
+def taking_part(
+    ministry: object, role: str | None, *, meeting_ref: str, item_ref: str | None = None
+) -> models.Exists:
+    """Whether the row (a meeting, or an agenda item with `item_ref`) has `ministry` in
+    `role` (minutes/roles.py): `meeting_ref` and `item_ref` say how the row reaches its
+    meeting and item. Presence is recorded per meeting, so `aanwezig` reads the meeting."""
+    role = roles.of(role)
+    mentions = MinistryMention.objects.filter(ministry=ministry, role__in=roles.MENTION_ROLES[role])
+    if item_ref and role != roles.Role.PRESENT:
+        return models.Exists(mentions.filter(agenda_item=models.OuterRef(item_ref)))
+    return models.Exists(mentions.filter(meeting=models.OuterRef(meeting_ref)))
 
 
 class RedactionQuerySet(models.QuerySet):
