@@ -456,3 +456,18 @@ class UnlistedGroundTests(TestCase):
         self.assertEqual(released.status_code, 200)
         self.assertEqual(list(released.context["meetings"]), list(normal.context["meetings"]))
         self.assertEqual(self.client.get("/vergaderingen/?grond=5.1.2z").status_code, 400)
+
+
+class MeetingPageCountTests(TestCase):
+    def test_the_page_counts_outside_the_request_once_as_the_records_do(self):
+        # The fixture has three passages "buiten verzoek" and a sentence that merely
+        # holds the words: the page says 3 wherever it counts them.
+        import_files(WITHHELD)
+        meeting = Meeting.objects.get(slug="2020-03-10")
+        self.assertEqual(meeting.redactions.filter(ground=OUTSIDE_REQUEST).count(), 3)
+        response = self.client.get(meeting.get_absolute_url())
+        rows = {row["key"]: row["n"] for row in response.context["redaction_counts"]}
+        self.assertEqual(rows[OUTSIDE_REQUEST], 3)
+        text = re.sub(r"\s+", " ", response.content.decode())
+        self.assertIn("3 passages", text)
+        self.assertNotIn("4 passages", text)
