@@ -19,7 +19,10 @@ from minutes.models import (
     Redaction,
     Series,
     Topic,
+    taking_part,
 )
+from minutes.parsing.redactions import normalise
+from minutes.parsing.text import REDACTION_RE
 from minutes.redactions import ground_choices
 
 # The one checkbox that shows the routine decisions (Decision.Kind.ADOPTED) too.
@@ -116,6 +119,23 @@ class SeriesFilter(PeriodFilter):
         return queryset.filter(**{self.series_field: value})
 
 
+class GroundField(forms.MultipleChoiceField):
+    """Ground keys: those of the table and "buiten-verzoek", and any other code as the
+    texts write it ("5.1.4", a ground the table does not name, is counted under its own
+    key and offered by the facets), each normalised: "5.1.2.e" is "5.1.2e"."""
+
+    def to_python(self, value) -> list[str]:
+        keys = [key.strip() for key in super().to_python(value) if key.strip()]
+        return [normalise(key) if REDACTION_RE.fullmatch(key) else key for key in keys]
+
+    def valid_value(self, value) -> bool:
+        return super().valid_value(value) or bool(REDACTION_RE.fullmatch(value))
+
+
+class GroundFilter(django_filters.MultipleChoiceFilter):
+    field_class = GroundField
+
+
 class ArchiveFilterSet(SeriesFilter):
     """Filters shared by meetings, decisions and search results."""
 
@@ -145,7 +165,7 @@ class ArchiveFilterSet(SeriesFilter):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    grond = django_filters.MultipleChoiceFilter(
+    grond = GroundFilter(
         label=gettext_lazy("Woo-grond"),
         choices=ground_choices(),
         method="filter_grounds",
@@ -168,9 +188,7 @@ class ArchiveFilterSet(SeriesFilter):
         role = self.role()
         for ministry in value:
             queryset = queryset.filter(
-                roles.taking_part(
-                    ministry, role, meeting_ref=self.meeting_ref, item_ref=self.item_ref
-                )
+                taking_part(ministry, role, meeting_ref=self.meeting_ref, item_ref=self.item_ref)
             )
         return queryset
 

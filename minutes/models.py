@@ -19,9 +19,11 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext, gettext_lazy, pgettext, pgettext_lazy
 
+from minutes import roles
 from minutes.formats import local_date
 from minutes.names import visible_name
 from minutes.parsing import INSERTED, DecisionKind, item_label, list_label
+from minutes.roles import MentionRole
 
 
 @models.BigAutoField.register_lookup
@@ -242,8 +244,6 @@ class Ministry(models.Model):
         1 say) is one period with an `until` year, so the rows stay bounded by the
         years that have meetings, not by the span between them.
         """
-        from minutes import roles
-
         role = roles.of(role)
         mentions = MinistryMention.objects.filter(ministry=self, role__in=roles.mention_roles(role))
         if meetings is not None:
@@ -551,8 +551,6 @@ class MeetingQuerySet(models.QuerySet):
     def ministry_counts(self, role: str | None = None) -> list[dict]:
         """Per ministry, how many of these meetings have it in `role` (minutes.roles:
         the filters' `rol`; by default discussed or spoke in the rondvraag)."""
-        from minutes import roles
-
         rows = (
             MinistryMention.objects.filter(
                 meeting__in=self.order_by().values("pk"), role__in=roles.mention_roles(role)
@@ -896,9 +894,7 @@ class AgendaItemQuerySet(models.QuerySet):
         """Items that have the ministry (or any of a list) in `role` (minutes.roles; by
         default: items that name it or carry its rondvraag contribution; `aanwezig`:
         items of meetings it was present at)."""
-        from minutes import roles
-
-        return self.filter(roles.taking_part(ministry, role, meeting_ref="meeting", item_ref="pk"))
+        return self.filter(taking_part(ministry, role, meeting_ref="meeting", item_ref="pk"))
 
     def newest_first(self) -> AgendaItemQuerySet:
         return (
@@ -1051,14 +1047,6 @@ class Decision(models.Model):
         return self.agenda_item.get_absolute_url()
 
 
-class MentionRole(models.TextChoices):
-    """How a ministry takes part; use it as `MinistryMention.Role`."""
-
-    PRESENT = "present", "aanwezig"
-    SPEAKER = "speaker", "inbreng rondvraag"
-    MENTIONED = "mentioned", "genoemd"
-
-
 class MinistryMention(models.Model):
     """A ministry present at, speaking in, or named in a meeting."""
 
@@ -1112,6 +1100,21 @@ class MinistryMention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ministry} ({self.get_role_display()}) in {self.meeting}"
+
+
+def taking_part(
+    ministry: object, role: str | None, *, meeting_ref: str, item_ref: str | None = None
+) -> models.Exists:
+    """Whether the row (a meeting, or an agenda item with `item_ref`) has `ministry` (or
+    any of a list of ministries) in `role` (minutes/roles.py): `meeting_ref` and
+    `item_ref` say how the row reaches its meeting and item. Presence is recorded per
+    meeting, so `aanwezig` reads the meeting."""
+    role = roles.of(role)
+    which = {"ministry__in": ministry} if isinstance(ministry, list) else {"ministry": ministry}
+    mentions = MinistryMention.objects.filter(**which, role__in=roles.MENTION_ROLES[role])
+    if item_ref and role != roles.Role.PRESENT:
+        return models.Exists(mentions.filter(agenda_item=models.OuterRef(item_ref)))
+    return models.Exists(mentions.filter(meeting=models.OuterRef(meeting_ref)))
 
 
 class RedactionQuerySet(models.QuerySet):

@@ -17,7 +17,14 @@ from django.db import models
 from django.http import QueryDict
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
-from minutes.models import MentionRole, MinistryMention
+
+class MentionRole(models.TextChoices):
+    """How a mention records a ministry taking part (MinistryMention.role); use it as
+    `MinistryMention.Role`. The roles a visitor chooses (`Role`) each count some of them."""
+
+    PRESENT = "present", "aanwezig"
+    SPEAKER = "speaker", "inbreng rondvraag"
+    MENTIONED = "mentioned", "genoemd"
 
 
 class Role(models.TextChoices):
@@ -45,20 +52,6 @@ def of(value: str | None) -> Role:
 
 def mention_roles(role: str | None) -> tuple[str, ...]:
     return MENTION_ROLES[of(role)]
-
-
-def taking_part(
-    ministry: object, role: str | None, *, meeting_ref: str, item_ref: str | None = None
-) -> models.Exists:
-    """Whether the row (a meeting, or an agenda item with `item_ref`) has `ministry` (or
-    any of a list of ministries) in `role`: `meeting_ref` and `item_ref` say how the row
-    reaches its meeting and item."""
-    role = of(role)
-    which = {"ministry__in": ministry} if isinstance(ministry, list) else {"ministry": ministry}
-    mentions = MinistryMention.objects.filter(**which, role__in=MENTION_ROLES[role])
-    if item_ref and role != Role.PRESENT:
-        return models.Exists(mentions.filter(agenda_item=models.OuterRef(item_ref)))
-    return models.Exists(mentions.filter(meeting=models.OuterRef(meeting_ref)))
 
 
 # Each role's count (MinistryQuerySet.role_counts) and what it counts: the unit its

@@ -50,6 +50,7 @@ from minutes.models import (
     Topic,
 )
 from minutes.names import visible_name
+from minutes.parsing.redactions import OUTSIDE_REQUEST
 from minutes.redactions import ground_facet, ground_rows
 
 
@@ -267,7 +268,11 @@ class MeetingDetailView(DetailView):
             bodies = rendering.cached_item_bodies(meeting.render_cache_key(), meeting.agenda)
         for item in every_item:
             item.body_html = bodies[item.pk]
-        context["redaction_counts"] = ground_rows(meeting.redactions.ground_counts())
+        grounds = meeting.redactions.ground_counts()
+        context["redaction_counts"] = ground_rows(grounds)
+        # Passages "buiten verzoek" as the records count them (a sentence that merely
+        # holds the words is none), as in the counts above and on /weglakkingen/.
+        context["withheld_passages"] = grounds.get(OUTSIDE_REQUEST, 0)
         return context
 
 

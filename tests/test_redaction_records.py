@@ -421,3 +421,53 @@ class AdminTests(TestCase):
         added = meeting.redactions.filter(ground=OUTSIDE_REQUEST, agenda_item=item)
         self.assertEqual(meeting.redactions.filter(ground=OUTSIDE_REQUEST).count(), before + 1)
         self.assertEqual(added.get().kind, Redaction.Kind.OUTSIDE)
+
+
+class UnlistedGroundTests(TestCase):
+    """A code the table does not name ("5.1.4") is counted under its own key: its facet
+    value is a filter value too, and a code as released ("5.1.2.e") filters as its key."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        from tests.test_roles import invented
+
+        data = invented(
+            "7 juni 2022",
+            ["AZ, vz", "FIN"],
+            [("Opening", "Geen opmerkingen."), ("Begroting", "FIN meldt 5.1.4 en 5.1.2.e.")],
+        )
+        result = import_batch([SourceFile(name="unlisted.txt", data=data)])
+        assert not result.failed, result.failed
+
+    def test_every_ground_in_a_facet_can_be_chosen(self):
+        for url in ("/vergaderingen/", "/besluiten/?vastgesteld=ja"):
+            facet = {row["value"] for row in self.client.get(url).context["ground_facets"]}
+            for key in facet:
+                with self.subTest(url=url, key=key):
+                    response = self.client.get(f"{url}{'&' if '?' in url else '?'}grond={key}")
+                    self.assertEqual(response.status_code, 200)
+        response = self.client.get("/vergaderingen/?grond=5.1.4")
+        self.assertEqual([m.slug for m in response.context["meetings"]], ["2022-06-07"])
+        self.assertEqual(self.client.get("/api/meetings/?grond=5.1.4").status_code, 200)
+
+    def test_a_code_as_released_filters_as_its_ground(self):
+        normal = self.client.get("/vergaderingen/?grond=5.1.2e")
+        released = self.client.get("/vergaderingen/?grond=5.1.2.e")
+        self.assertEqual(released.status_code, 200)
+        self.assertEqual(list(released.context["meetings"]), list(normal.context["meetings"]))
+        self.assertEqual(self.client.get("/vergaderingen/?grond=5.1.2z").status_code, 400)
+
+
+class MeetingPageCountTests(TestCase):
+    def test_the_page_counts_outside_the_request_once_as_the_records_do(self):
+        # The fixture has three passages "buiten verzoek" and a sentence that merely
+        # holds the words: the page says 3 wherever it counts them.
+        import_files(WITHHELD)
+        meeting = Meeting.objects.get(slug="2020-03-10")
+        self.assertEqual(meeting.redactions.filter(ground=OUTSIDE_REQUEST).count(), 3)
+        response = self.client.get(meeting.get_absolute_url())
+        rows = {row["key"]: row["n"] for row in response.context["redaction_counts"]}
+        self.assertEqual(rows[OUTSIDE_REQUEST], 3)
+        text = re.sub(r"\s+", " ", response.content.decode())
+        self.assertIn("3 passages", text)
+        self.assertNotIn("4 passages", text)
