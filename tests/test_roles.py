@@ -195,6 +195,19 @@ class RoleCountTests(RoleTestCase):
         spoke = self.client.get("/ministeries/def/", {"rol": "rondvraag"})
         self.assertEqual(spoke.context["paginator"].count, self.counts()["rondvraag"])
 
+    def test_an_empty_timeline_says_what_it_counts_in_the_role_chosen(self):
+        # KGG (2024–) has no meetings in the fixture: the page says so for the role
+        # chosen, not "no meetings" when only the role was chosen.
+        bare = self.client.get("/ministeries/kgg/")
+        self.assertContains(
+            bare,
+            "Vergaderingen waarin KGG werd besproken of inbreng had in de rondvraag: nog geen.",
+        )
+        spoke = self.client.get("/ministeries/kgg/", {"rol": "rondvraag"})
+        self.assertContains(spoke, "Inbreng van KGG in de rondvraag: geen, met deze filters.")
+        english = self.client.get("/en/ministeries/kgg/", {"rol": "aanwezig"})
+        self.assertNotContains(english, "met deze filters")
+
 
 class RoleFilterTests(RoleTestCase):
     def test_the_default_role_leaves_out_meetings_it_was_only_present_at(self):
