@@ -38,6 +38,10 @@ class Week:
     def monday(self) -> date:
         return date.fromisocalendar(self.year, self.number, 1)
 
+    @property
+    def sunday(self) -> date:
+        return date.fromisocalendar(self.year, self.number, 7)
+
 
 @dataclass
 class Year:

@@ -419,6 +419,7 @@ class CoverageView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["coverage"] = aggregates.ArchiveCounts().coverage()
+        context["meeting_list"] = reverse("minutes:meeting_list")
         context["summer_recess"] = coverage.SUMMER_RECESS_WEEKS
         return context
 

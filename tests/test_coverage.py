@@ -156,9 +156,20 @@ class CoveragePageTests(TestCase):
             response = self.client.get("/dekking/")
         self.assertEqual(Meeting.objects.count(), 5)
         (_, years) = response.context["coverage"]["series"][0]
-        # 1, 2 and 3 March 2021 are in one week (2021-W09), which links all three.
+        # 1, 2 and 3 March 2021 are in one week (2021-W09): one link, to that week's
+        # meetings (the page grows with the weeks, not with the meetings).
         self.assertEqual(sum(y.with_minutes for y in years), 3)
         march = years[-1].weeks[8]
         self.assertEqual((march.number, march.status, len(march.meetings)), (9, Status.MINUTES, 3))
-        self.assertContains(response, 'href="/vergaderingen/2021-03-02/"')
+        self.assertNotContains(response, 'href="/vergaderingen/2021-03-02/"')
+        week = "/vergaderingen/?van=2021-03-01&amp;tot=2021-03-07&amp;reeks=sgo"
+        self.assertContains(response, f'href="{week}"', count=1)
+        self.assertContains(response, "3 verslagen in deze week")
+        listed = self.client.get(week.replace("&amp;", "&"))
+        self.assertEqual(
+            {m.slug for m in listed.context["meetings"]},
+            {"2021-03-01", "2021-03-02", "2021-03-03"},
+        )
+        english = self.client.get("/en/dekking/")
+        self.assertContains(english, "3 meetings this week")
         self.assertEqual(len(two), len(five))
