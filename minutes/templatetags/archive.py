@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils import translation
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import (
     get_language,
@@ -408,3 +410,56 @@ def facet(context, name: str, title: str, rows) -> dict:
             html = _link(href, label, current=current)
         links.append({"html": html, "n": row["n"]})
     return {"name": name, "title": title, "links": links}
+
+
+@register.simple_tag
+def coverage_weeks(year, series: Series, meeting_list: str) -> SafeString:
+    """One year of the coverage calendar (minutes.coverage.Year) as its list items: each
+    week with its number and its status as a symbol and in words; a week with minutes
+    links its meeting, or that week's meetings when it holds several. Built here with
+    each piece escaped once rather than in a template loop: a calendar of decades is
+    thousands of cells."""
+    week_word = escape(gettext("week"))
+    marks = {
+        "recess": _symbol("–", gettext("reces")),
+        "gap": _symbol("?", gettext("mogelijk ontbrekend")),
+        "outside": _symbol("·", gettext("buiten de reeks")),
+    }
+    several: dict[int, str] = {}  # the words for a week of n meetings
+    series_query = escape(urlencode({"reeks": series.slug}))
+    link = '<a class="utrecht-link utrecht-link--html-a sgo-week__link" href="{}">{}</a>'
+    cells = []
+    for week in year.weeks:
+        status = week.status.value
+        if status == "minutes" and len(week.meetings) == 1:
+            day, slug = week.meetings[0]
+            said = gettext("verslag van %(day)s") % {"day": local_date(day)}
+            address = escape(reverse("minutes:meeting_detail", args=[slug]))
+            mark = link.format(address, _symbol("✓", said))
+        elif status == "minutes":
+            n = len(week.meetings)
+            if n not in several:
+                several[n] = ngettext(
+                    "%(counter)s verslag in deze week", "%(counter)s verslagen in deze week", n
+                ) % {"counter": n}
+            # ISO dates need no escaping.
+            address = (
+                f"{escape(meeting_list)}?van={week.monday.isoformat()}"
+                f"&amp;tot={week.sunday.isoformat()}&amp;{series_query}"
+            )
+            mark = link.format(address, _symbol("✓", several[n]))
+        else:
+            mark = marks[status]
+        cells.append(
+            f'<li class="sgo-week sgo-week--{status}"><span class="sgo-visually-hidden">'
+            f'{week_word}</span> <span class="sgo-week__number">{week.number}</span> {mark}</li>'
+        )
+    return mark_safe("\n".join(cells))  # every piece escaped above
+
+
+def _symbol(symbol: str, words: str) -> str:
+    """A symbol for the eye and its words for a screen reader (as escaped HTML)."""
+    return (
+        f'<span aria-hidden="true">{symbol}</span>'
+        f'<span class="sgo-visually-hidden">{escape(words)}</span>'
+    )
