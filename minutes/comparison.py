@@ -108,11 +108,25 @@ def _shown(value: float, share: bool) -> str:
     return str(int(value))
 
 
+def _in_span(ministry: Ministry, data: dict) -> bool:
+    """Whether the ministry existed in a year of the archive, or has counts in it."""
+    if ministry.pk in data["per_ministry"]:
+        return True
+    if not data["years"]:
+        return False
+    first, last = data["years"][0], data["years"][-1]
+    began = ministry.valid_from.year if ministry.valid_from else first
+    ended = ministry.valid_until.year if ministry.valid_until else last
+    return began <= last and ended >= first
+
+
 def charts(data: dict, ministries: list[Ministry], measure: str) -> dict:
-    """One small chart per ministry, all on the same scale, each with its table rows:
+    """One small chart per ministry that existed in the archive's years (a ministry of
+    other years only with counts), all on the same scale, each with its table rows:
     {"charts": [{"ministry", "chart", "rows", "total"}], "peak", "share", "label"}."""
     label, share = MEASURES[measure]
     field = MEASURE_FIELDS[measure]
+    ministries = [m for m in ministries if _in_span(m, data)]
     per_ministry = {m.pk: table_rows(data, m.pk) for m in ministries}
     peak = max((row[field] for rows in per_ministry.values() for row in rows), default=0)
     if share:
