@@ -20,6 +20,7 @@ from typing import Any, TypedDict, overload
 import tantivy
 from django.db import models
 
+from minutes import roles
 from minutes.models import AgendaItem, Decision, Meeting, Ministry, Series, Topic
 from minutes.redactions import ground_facet, without_withheld
 from minutes.search import index
@@ -54,10 +55,10 @@ class Facets(TypedDict):
 
 # The index's ministry field for each role of minutes/roles.py (`rol`).
 ROLE_FIELDS = {
-    "betrokken": "ministry",
-    "besproken": "discussed",
-    "rondvraag": "speaker",
-    "aanwezig": "present",
+    roles.Role.INVOLVED: "ministry",
+    roles.Role.DISCUSSED: "discussed",
+    roles.Role.RONDVRAAG: "speaker",
+    roles.Role.PRESENT: "present",
 }
 
 
@@ -70,7 +71,7 @@ class Filters:
     year: int | None = None
     ministries: tuple[int, ...] = ()
     # How the ministries take part (minutes/roles.py), for their filter and facet.
-    role: str = "betrokken"
+    role: str = roles.DEFAULT.value
     topics: tuple[int, ...] = ()
     # Any of these series (a meeting is in one).
     series: tuple[int, ...] = ()
