@@ -494,18 +494,8 @@ def write_children(
                 row.mentions.append((pk, role.SPEAKER))
         by_position = {draft.position: pk for pk, draft in zip(ids, prepared.drafts, strict=True)}
         withheld.extend(
-            (
-                meeting.pk,
-                None if r.item is None else by_position[r.item],
-                r.position,
-                r.part.value,
-                r.offset,
-                r.code,
-                r.ground,
-                r.law.value,
-                r.kind.value,
-            )
-            for r in prepared.redactions
+            tuple(redaction_record(meeting.pk, by_position, found).values())
+            for found in prepared.redactions
         )
         rows_by_meeting[meeting.pk] = rows
     item_columns = ("id", "meeting", "parent", "position", "number", "anchor", "title", "body")
@@ -514,19 +504,42 @@ def write_children(
     mention_columns = ("ministry", "meeting", "agenda_item", "role", "label", "text")
     _copy(MinistryMention, mention_columns, mentions)
     _copy(AgendaItem.topics.through, ("agendaitem", "topic"), links)
-    redaction_columns = (
-        "meeting",
-        "agenda_item",
-        "position",
-        "part",
-        "offset",
-        "code",
-        "ground",
-        "law",
-        "kind",
-    )
-    _copy(Redaction, redaction_columns, withheld)
+    _copy(Redaction, REDACTION_FIELDS, withheld)
     return rows_by_meeting
+
+
+# A redaction record's fields, in the order of `redaction_record`'s values.
+REDACTION_FIELDS = (
+    "meeting_id",
+    "agenda_item_id",
+    "position",
+    "part",
+    "offset",
+    "code",
+    "ground",
+    "law",
+    "kind",
+)
+
+
+def redaction_record(
+    meeting_id: int, item_ids: dict[int, int], found: FoundRedaction
+) -> dict[str, Any]:
+    """A found redaction as its record's field values (REDACTION_FIELDS): the import's
+    COPY and `services.fill_redactions` store the same. `item_ids`: the meeting's agenda
+    items' keys by position."""
+    values = {
+        "meeting_id": meeting_id,
+        "agenda_item_id": None if found.item is None else item_ids[found.item],
+        "position": found.position,
+        "part": found.part.value,
+        "offset": found.offset,
+        "code": found.code,
+        "ground": found.ground,
+        "law": found.law.value,
+        "kind": found.kind.value,
+    }
+    return {name: values[name] for name in REDACTION_FIELDS}
 
 
 def _resolved(keys: Iterable[str], ministries: MinistryIds, day: date) -> list[int]:

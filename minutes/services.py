@@ -1119,18 +1119,8 @@ def fill_redactions(
                 attendees, absentees, ((p, t, b) for _, p, t, b in per_meeting[pk])
             )
             new += [
-                redactions(
-                    meeting_id=pk,
-                    agenda_item_id=None if r.item is None else item_pks[r.item],
-                    position=r.position,
-                    part=r.part.value,
-                    offset=r.offset,
-                    code=r.code,
-                    ground=r.ground,
-                    law=r.law.value,
-                    kind=r.kind.value,
-                )
-                for r in find_redactions(sections)
+                redactions(**batches.redaction_record(pk, item_pks, found))
+                for found in find_redactions(sections)
             ]
         redactions.objects.bulk_create(new, batch_size=2000)
         stored += len(new)
